@@ -1,0 +1,195 @@
+import type { Plan } from "./schema.js";
+
+export interface PlanIssue {
+  /** Where in the document, e.g. `compute.clusters[1].nodegroups[0].activeSize`. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * Rules that tie fields together. A workflow that passed schema validation but broke one of these would
+ * fail mid-incident (a region without a database member cannot be promoted), so they are checked up front.
+ */
+export function checkPlanRules(plan: Plan): PlanIssue[] {
+  return [
+    ...checkRegions(plan),
+    ...checkDatabase(plan),
+    ...checkDns(plan),
+    ...checkCompute(plan),
+    ...checkCustomSteps(plan),
+  ];
+}
+
+function checkRegions(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const [first, second] = plan.regions;
+  if (first !== undefined && first === second) {
+    issues.push({ path: "regions[1]", message: `repeats ${first}`, hint: "name a different standby region" });
+  }
+  if (!plan.regions.includes(plan.activeRegion)) {
+    issues.push({
+      path: "activeRegion",
+      message: `${plan.activeRegion} is not one of the plan's regions (${plan.regions.join(", ")})`,
+      hint: "set activeRegion to the region that serves traffic today",
+    });
+  }
+  return issues;
+}
+
+function checkDatabase(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  for (const region of plan.regions) {
+    const arn = plan.database.members[region];
+    if (arn === undefined) {
+      issues.push({
+        path: `database.members.${region}`,
+        message: `no member cluster for region ${region}`,
+        hint: "every region needs a cluster in the global database so it can be promoted",
+      });
+    } else if (arnRegion(arn) !== region) {
+      issues.push({
+        path: `database.members.${region}`,
+        message: `the cluster ARN is in ${arnRegion(arn)}, not ${region}`,
+        hint: "list each region's own member cluster under that region",
+      });
+    }
+  }
+  for (const region of Object.keys(plan.database.members)) {
+    if (!plan.regions.includes(region)) {
+      issues.push({
+        path: `database.members.${region}`,
+        message: `${region} is not one of the plan's regions`,
+      });
+    }
+  }
+  return issues;
+}
+
+function checkDns(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  issues.push(
+    ...duplicates(
+      plan.dns.records.map((record) => `${record.name}/${record.type}`),
+      "dns.records",
+      "name",
+    ),
+  );
+  plan.dns.records.forEach((record, index) => {
+    const base = `dns.records[${index}]`;
+    for (const region of plan.regions) {
+      const target = record.targets[region];
+      if (target === undefined) {
+        issues.push({
+          path: `${base}.targets.${region}`,
+          message: `no target for region ${region}`,
+          hint: "each record needs where traffic goes in each region",
+        });
+      } else if (plan.dns.routing === "failover" && target.healthCheckId === undefined) {
+        issues.push({
+          path: `${base}.targets.${region}.healthCheckId`,
+          message: "failover routing needs a health check on every target",
+          hint: "Route 53 only fails over from a record whose health check is unhealthy",
+        });
+      }
+    }
+    for (const region of Object.keys(record.targets)) {
+      if (!plan.regions.includes(region)) {
+        issues.push({
+          path: `${base}.targets.${region}`,
+          message: `${region} is not one of the plan's regions`,
+        });
+      }
+    }
+    issues.push(
+      ...duplicates(
+        Object.values(record.targets).map((target) => target.setIdentifier),
+        `${base}.targets`,
+        "setIdentifier",
+      ),
+    );
+  });
+  return issues;
+}
+
+function checkCompute(plan: Plan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const clusters = plan.compute.clusters;
+  issues.push(
+    ...duplicates(
+      clusters.map((cluster) => cluster.region),
+      "compute.clusters",
+      "region",
+    ),
+  );
+  for (const region of plan.regions) {
+    if (!clusters.some((cluster) => cluster.region === region)) {
+      issues.push({
+        path: "compute.clusters",
+        message: `no EKS cluster for region ${region}`,
+        hint: "each region needs a cluster whose nodegroups can take the load",
+      });
+    }
+  }
+  clusters.forEach((cluster, clusterIndex) => {
+    const base = `compute.clusters[${clusterIndex}]`;
+    if (!plan.regions.includes(cluster.region)) {
+      issues.push({ path: `${base}.region`, message: `${cluster.region} is not one of the plan's regions` });
+    }
+    issues.push(
+      ...duplicates(
+        cluster.nodegroups.map((nodegroup) => nodegroup.name),
+        `${base}.nodegroups`,
+        "name",
+      ),
+    );
+    cluster.nodegroups.forEach((nodegroup, index) => {
+      const path = `${base}.nodegroups[${index}]`;
+      if (nodegroup.standbySize > nodegroup.activeSize) {
+        issues.push({
+          path: `${path}.standbySize`,
+          message: `standby size ${nodegroup.standbySize} is larger than active size ${nodegroup.activeSize}`,
+          hint: "a standby runs smaller than (or as large as) the active region",
+        });
+      }
+      if (nodegroup.activeSize > nodegroup.maxSize) {
+        issues.push({
+          path: `${path}.activeSize`,
+          message: `active size ${nodegroup.activeSize} is larger than max size ${nodegroup.maxSize}`,
+          hint: "EKS rejects a desired size above the nodegroup's maximum; raise maxSize",
+        });
+      }
+    });
+  });
+  return issues;
+}
+
+function checkCustomSteps(plan: Plan): PlanIssue[] {
+  return duplicates(
+    plan.customSteps.map((step) => step.name),
+    "customSteps",
+    "name",
+  );
+}
+
+function duplicates(values: string[], path: string, field: string): PlanIssue[] {
+  const seen = new Map<string, number>();
+  const issues: PlanIssue[] = [];
+  values.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) {
+      seen.set(value, index);
+      return;
+    }
+    issues.push({
+      path: `${path}[${index}].${field}`,
+      message: `duplicate ${field} "${value}" (also at ${path}[${first}])`,
+      hint: `each ${field} must be unique`,
+    });
+  });
+  return issues;
+}
+
+function arnRegion(arn: string): string {
+  return arn.split(":")[3] ?? "";
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+/**
+ * The DR plan: one declarative document per application. Every rule here exists because a workflow
+ * step depends on it; the cross-field rules live in `plan-rules.ts` so this file reads as the shape.
+ */
+
+const regionPattern = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+export const regionName = z
+  .string()
+  .regex(regionPattern, { message: "must be an AWS region code such as ap-northeast-1" });
+
+const planNamePattern = /^[a-z][a-z0-9-]{0,39}$/;
+const identifierPattern = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const dbClusterArnPattern = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const lambdaArnPattern =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]{1,64}(:[A-Za-z0-9-_$]+)?$/;
+const hostedZoneIdPattern = /^Z[A-Z0-9]{1,31}$/;
+const dnsNamePattern = /^(?=.{1,253}\.?$)([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/;
+
+const recordTargetSchema = z.strictObject({
+  value: z.string().min(1, { message: "must name where this region's traffic goes (an IP or a DNS name)" }),
+  setIdentifier: z.string().min(1).max(128),
+  healthCheckId: z.string().uuid({ message: "must be a Route 53 health check ID (a UUID)" }).optional(),
+});
+
+export const recordSchema = z.strictObject({
+  name: z
+    .string()
+    .toLowerCase()
+    .regex(dnsNamePattern, { message: "must be a DNS name such as app.example.com" }),
+  type: z.enum(["A", "AAAA", "CNAME"]),
+  ttlSeconds: z.number().int().min(0).max(86_400).default(60),
+  targets: z.record(regionName, recordTargetSchema),
+});
+
+export const dnsSchema = z.strictObject({
+  hostedZoneId: z
+    .string()
+    .regex(hostedZoneIdPattern, { message: "must be a hosted zone ID such as Z0123456789ABC" }),
+  routing: z.enum(["failover", "weighted"]),
+  records: z.array(recordSchema).min(1, { message: "needs at least one record to switch" }),
+  /** Weighted routing only: the weight given to the region that takes traffic; the other gets 0. */
+  activeWeight: z.number().int().min(1).max(255).default(100),
+});
+
+export const databaseSchema = z.strictObject({
+  globalClusterIdentifier: z
+    .string()
+    .regex(identifierPattern, { message: "must be a global cluster identifier (letters, digits, hyphens)" }),
+  members: z.record(
+    regionName,
+    z.string().regex(dbClusterArnPattern, { message: "must be a DB cluster ARN" }),
+  ),
+  /** Whether an unplanned failover may lose the writes not yet replicated (bounded by the RPO objective). */
+  allowDataLoss: z.boolean().default(false),
+});
+
+export const nodegroupSchema = z.strictObject({
+  name: z.string().regex(identifierPattern, { message: "must be a nodegroup name" }),
+  activeSize: z.number().int().min(0),
+  standbySize: z.number().int().min(0),
+  maxSize: z.number().int().min(1),
+});
+
+export const eksClusterSchema = z.strictObject({
+  region: regionName,
+  name: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9-_]{0,99}$/, { message: "must be an EKS cluster name" }),
+  nodegroups: z.array(nodegroupSchema).min(1, { message: "needs at least one nodegroup" }),
+});
+
+export const alarmSchema = z.strictObject({
+  name: z.string().min(1).max(255),
+  /** Alarms on Route 53 health checks live in us-east-1, whatever the plan's regions are. */
+  region: regionName,
+});
+
+export const triggerSchema = z.strictObject({
+  alarms: z
+    .array(alarmSchema)
+    .min(1, { message: "needs at least one alarm that says the active region is down" }),
+  mode: z.enum(["automatic", "approval"]).default("automatic"),
+  holdSeconds: z.number().int().min(0).max(600).default(60),
+  cooldownMinutes: z.number().int().min(0).max(1440).default(30),
+});
+
+export const objectivesSchema = z.strictObject({
+  rtoMinutes: z.number().positive(),
+  rpoMinutes: z.number().min(0),
+});
+
+export const timeoutsSchema = z.strictObject({
+  stepSeconds: z.number().int().min(10).max(3600).default(600),
+  rollbackAfterMinutes: z.number().int().min(1).max(720).default(30),
+});
+
+export const customStepSchema = z.strictObject({
+  name: z.string().regex(identifierPattern, { message: "must be a step name (letters, digits, hyphens)" }),
+  functionArn: z.string().regex(lambdaArnPattern, { message: "must be a Lambda function ARN" }),
+  runAfter: z.enum(["promotion", "traffic-switch"]),
+  timeoutSeconds: z.number().int().min(1).max(900).default(60),
+  /** Fields the function's result must contain with these values for the step to count as done. */
+  expectedResult: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const planSchema = z.strictObject({
+  name: z.string().regex(planNamePattern, {
+    message: "must be lowercase letters, digits and hyphens, starting with a letter, at most 40 characters",
+  }),
+  description: z.string().max(500).optional(),
+  regions: z
+    .array(regionName)
+    .length(2, { message: "must list exactly two regions: the active one and its standby" }),
+  activeRegion: regionName,
+  database: databaseSchema,
+  dns: dnsSchema,
+  compute: z.strictObject({ clusters: z.array(eksClusterSchema).min(1) }),
+  triggers: triggerSchema,
+  objectives: objectivesSchema,
+  timeouts: timeoutsSchema.default({ stepSeconds: 600, rollbackAfterMinutes: 30 }),
+  customSteps: z.array(customStepSchema).default([]),
+});
+
+/** What a plan author writes: defaults may be left out. */
+export type PlanInput = z.input<typeof planSchema>;
+/** What the control plane works with: defaults filled in, normalised. */
+export type Plan = z.output<typeof planSchema>;
+export type DnsRecord = Plan["dns"]["records"][number];
+export type EksClusterPlan = Plan["compute"]["clusters"][number];
+export type NodegroupPlan = EksClusterPlan["nodegroups"][number];
+export type CustomStep = Plan["customSteps"][number];

@@ -1,0 +1,41 @@
+import type { z } from "zod";
+import { checkPlanRules, type PlanIssue } from "./plan-rules.js";
+import { type Plan, planSchema } from "./schema.js";
+
+export type PlanValidation = { ok: true; plan: Plan } | { ok: false; issues: PlanIssue[] };
+
+/** Validates a parsed document: every problem at once, each with its path, never a thrown stack. */
+export function validatePlan(document: unknown): PlanValidation {
+  const parsed = planSchema.safeParse(document);
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toPlanIssue) };
+  const issues = checkPlanRules(parsed.data);
+  return issues.length === 0 ? { ok: true, plan: parsed.data } : { ok: false, issues };
+}
+
+function toPlanIssue(issue: z.core.$ZodIssue): PlanIssue {
+  const path = formatPath(issue.path);
+  const hint = hintFor(issue);
+  return hint === undefined ? { path, message: issue.message } : { path, message: issue.message, hint };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(plan)";
+  return path
+    .map((key, index) =>
+      typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`,
+    )
+    .join("");
+}
+
+function hintFor(issue: z.core.$ZodIssue): string | undefined {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return "remove the field or check its spelling against the plan reference in the README";
+    case "invalid_type":
+      return issue.input === undefined ? "this field is required" : `expected ${issue.expected}`;
+    case "invalid_value":
+      return `one of: ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    default:
+      return undefined;
+  }
+}

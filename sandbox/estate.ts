@@ -1,0 +1,213 @@
+import type { CallRecord } from "./call-history.js";
+import type { Fault } from "./faults.js";
+import { requestIdFrom, seededRandom } from "./seeded-random.js";
+import type { ModelContext, SandboxCall, ServiceModel, ServiceName } from "./service-model.js";
+import { VirtualClock } from "./virtual-clock.js";
+
+export interface EstateOptions {
+  clock?: VirtualClock;
+  seed?: number;
+  /** Modelled time an API call takes: reads, and writes (mutating calls). */
+  apiLatencyMs?: { read: number; write: number };
+  /** How long a call to a region that is down hangs before the connection times out. */
+  regionDownHangMs?: number;
+}
+
+/** Reads the two facts invariant 1 is about; set by whoever builds the estate from a plan. */
+export interface EstateObserver {
+  writerRegion(): string | undefined;
+  trafficRegion(): string | undefined;
+}
+
+/** A listener told about every call once it is answered, e.g. the CloudTrail model that records it. */
+export type CallListener = (call: SandboxCall, record: CallRecord, model: ServiceModel) => void;
+
+/**
+ * The simulated AWS estate: routes each SDK call to its service model, applies faults, models latency on
+ * the virtual clock, and keeps the history of calls that tests check the safety invariants against.
+ */
+export class SandboxEstate implements ModelContext {
+  readonly clock: VirtualClock;
+  readonly calls: CallRecord[] = [];
+  readonly random: () => number;
+  private readonly models = new Map<ServiceName, ServiceModel>();
+  private readonly listeners: CallListener[] = [];
+  private faults: Fault[] = [];
+  private readonly failuresLeft = new Map<Fault, number>();
+  private readonly apiLatencyMs: { read: number; write: number };
+  private readonly regionDownHangMs: number;
+  private observer: EstateObserver = { writerRegion: () => undefined, trafficRegion: () => undefined };
+
+  constructor(options: EstateOptions = {}) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.random = seededRandom(options.seed ?? 1);
+    this.apiLatencyMs = options.apiLatencyMs ?? { read: 80, write: 250 };
+    this.regionDownHangMs = options.regionDownHangMs ?? 120_000;
+  }
+
+  register(model: ServiceModel): void {
+    this.models.set(model.service, model);
+  }
+
+  model<T extends ServiceModel>(service: ServiceName): T {
+    const model = this.models.get(service);
+    if (!model) throw new Error(`the sandbox has no model of ${service}`);
+    return model as T;
+  }
+
+  observe(observer: EstateObserver): void {
+    this.observer = observer;
+  }
+
+  onCall(listener: CallListener): void {
+    this.listeners.push(listener);
+  }
+
+  addFault(fault: Fault): void {
+    this.faults.push(fault);
+    if (fault.kind === "fail") this.failuresLeft.set(fault, fault.times);
+  }
+
+  removeFaults(predicate: (fault: Fault) => boolean = () => true): void {
+    this.faults = this.faults.filter((fault) => !predicate(fault));
+  }
+
+  activeFaults(): readonly Fault[] {
+    return this.faults;
+  }
+
+  isRegionUp(region: string): boolean {
+    return !this.faults.some((fault) => fault.kind === "region-down" && fault.region === region);
+  }
+
+  writerRegion(): string | undefined {
+    return this.observer.writerRegion();
+  }
+
+  trafficRegion(): string | undefined {
+    return this.observer.trafficRegion();
+  }
+
+  /** Answers one SDK call; what the sandbox middleware on every client calls. */
+  async invoke(
+    service: ServiceName,
+    region: string,
+    operation: string,
+    input: Record<string, unknown>,
+    principal: string,
+  ): Promise<Record<string, unknown>> {
+    const model = this.model(service);
+    const call: SandboxCall = {
+      service,
+      region,
+      operation,
+      input,
+      principal,
+      requestId: requestIdFrom(this.random),
+      at: this.clock.now(),
+    };
+    const mutating = model.isMutating(operation);
+    try {
+      await this.applyFaults(call, mutating);
+      await this.clock.sleep(this.latencyFor(call, mutating));
+      const output = await model.handle(call);
+      this.remember(call, model, mutating);
+      return {
+        ...output,
+        $metadata: { httpStatusCode: 200, requestId: call.requestId, attempts: 1, totalRetryDelay: 0 },
+      };
+    } catch (error) {
+      this.remember(call, model, mutating, errorName(error));
+      throw error;
+    }
+  }
+
+  private async applyFaults(call: SandboxCall, mutating: boolean): Promise<void> {
+    if (!this.isRegionUp(call.region)) {
+      await this.clock.sleep(this.regionDownHangMs);
+      throw Object.assign(new Error(`connect ETIMEDOUT: ${call.service}.${call.region}.amazonaws.com`), {
+        name: "TimeoutError",
+        code: "ETIMEDOUT",
+        $metadata: { attempts: 1, totalRetryDelay: 0 },
+      });
+    }
+    for (const fault of this.faults) {
+      if (
+        fault.kind === "fail" &&
+        fault.operation === call.operation &&
+        (!fault.region || fault.region === call.region)
+      ) {
+        const left = this.failuresLeft.get(fault) ?? 0;
+        if (left > 0) {
+          this.failuresLeft.set(fault, left - 1);
+          throw serviceError(
+            call,
+            fault.error,
+            `injected failure of ${call.operation}`,
+            mutating ? 500 : 400,
+          );
+        }
+      }
+      if (
+        fault.kind === "throttle" &&
+        (!fault.service || fault.service === call.service) &&
+        this.random() < fault.rate
+      ) {
+        throw serviceError(call, throttlingErrorName(call.service), "Rate exceeded", 400);
+      }
+    }
+  }
+
+  private latencyFor(call: SandboxCall, mutating: boolean): number {
+    let ms = mutating ? this.apiLatencyMs.write : this.apiLatencyMs.read;
+    for (const fault of this.faults) {
+      if (fault.kind === "latency" && (!fault.region || fault.region === call.region)) ms += fault.ms;
+    }
+    return ms;
+  }
+
+  private remember(call: SandboxCall, model: ServiceModel, mutating: boolean, error?: string): void {
+    const record: CallRecord = {
+      seq: this.calls.length,
+      at: call.at,
+      endedAt: this.clock.now(),
+      service: call.service,
+      region: call.region,
+      operation: call.operation,
+      input: call.input,
+      principal: call.principal,
+      requestId: call.requestId,
+      mutating,
+      ...(error === undefined ? {} : { error }),
+      after: { writerRegion: this.writerRegion(), trafficRegion: this.trafficRegion() },
+    };
+    this.calls.push(record);
+    for (const listener of this.listeners) listener(call, record, model);
+  }
+}
+
+/** The error name AWS uses for throttling, per service protocol. */
+function throttlingErrorName(service: ServiceName): string {
+  return service === "rds" || service === "cloudwatch" ? "Throttling" : "ThrottlingException";
+}
+
+/**
+ * An error shaped like the SDK's service exceptions ($fault, $metadata, name), for injected faults whose
+ * names the service's client does not model as a class of its own.
+ */
+export function serviceError(
+  call: SandboxCall,
+  name: string,
+  message: string,
+  httpStatusCode: number,
+): Error {
+  return Object.assign(new Error(message), {
+    name,
+    $fault: httpStatusCode >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode, requestId: call.requestId, attempts: 1, totalRetryDelay: 0 },
+  });
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : "UnknownError";
+}

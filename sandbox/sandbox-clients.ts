@@ -1,0 +1,40 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EKSClient } from "@aws-sdk/client-eks";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { attachSandbox } from "./attach-sandbox.js";
+import type { SandboxEstate } from "./estate.js";
+
+/** The real SDK clients of one region, answered by the sandbox. */
+export interface RegionClients {
+  rds: RDSClient;
+  route53: Route53Client;
+  eks: EKSClient;
+  cloudtrail: CloudTrailClient;
+  cloudwatch: CloudWatchClient;
+  sfn: SFNClient;
+}
+
+// The sandbox answers before signing, so these never leave the process; they only stop the SDK from
+// looking for credentials on the machine.
+const offlineCredentials = { accessKeyId: "SANDBOX", secretAccessKey: "SANDBOX" };
+const ROUTE53_CONTROL_PLANE_REGION = "us-east-1";
+
+export function sandboxClients(estate: SandboxEstate, region: string, principal: string): RegionClients {
+  const base = { region, credentials: offlineCredentials, maxAttempts: 1 };
+  const bind = { estate, region, principal };
+  return {
+    rds: attachSandbox(new RDSClient(base), { ...bind, service: "rds" }),
+    route53: attachSandbox(new Route53Client({ ...base, region: ROUTE53_CONTROL_PLANE_REGION }), {
+      ...bind,
+      region: ROUTE53_CONTROL_PLANE_REGION,
+      service: "route53",
+    }),
+    eks: attachSandbox(new EKSClient(base), { ...bind, service: "eks" }),
+    cloudtrail: attachSandbox(new CloudTrailClient(base), { ...bind, service: "cloudtrail" }),
+    cloudwatch: attachSandbox(new CloudWatchClient(base), { ...bind, service: "cloudwatch" }),
+    sfn: attachSandbox(new SFNClient(base), { ...bind, service: "sfn" }),
+  };
+}

@@ -1,0 +1,47 @@
+import type { VirtualClock } from "./virtual-clock.js";
+
+export type ServiceName = "rds" | "route53" | "eks" | "cloudtrail" | "cloudwatch" | "sfn";
+
+/** One API call as the sandbox sees it, after the real SDK client built and typed the command input. */
+export interface SandboxCall {
+  service: ServiceName;
+  /** The region of the endpoint called; Route 53's control plane is always us-east-1. */
+  region: string;
+  /** The API operation name, e.g. "SwitchoverGlobalCluster". */
+  operation: string;
+  input: Record<string, unknown>;
+  requestId: string;
+  /** The IAM principal ARN the calling client runs as. */
+  principal: string;
+  at: Date;
+}
+
+/** A CloudTrail resource entry, as LookupEvents returns it. */
+export interface TrailResource {
+  ResourceType: string;
+  ResourceName: string;
+}
+
+/** A modelled AWS service: answers calls, throws the SDK's own exception classes on errors. */
+export interface ServiceModel {
+  readonly service: ServiceName;
+  /** The CloudTrail `eventSource` of this service, e.g. "rds.amazonaws.com". */
+  readonly eventSource: string;
+  handle(call: SandboxCall): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Mutating operations become CloudTrail management events; reads do not in this model. */
+  isMutating(operation: string): boolean;
+  /** The resources a call concerns, for its CloudTrail event. */
+  resourcesOf(call: SandboxCall): TrailResource[];
+}
+
+/** What a service model may use from the estate around it. */
+export interface ModelContext {
+  clock: VirtualClock;
+  /** Whether a region's endpoints answer (false under a region-down fault). */
+  isRegionUp(region: string): boolean;
+}
+
+/** AWS-shaped response metadata for errors the sandbox throws. */
+export function errorMetadata(call: SandboxCall, httpStatusCode = 400) {
+  return { httpStatusCode, requestId: call.requestId, attempts: 1, totalRetryDelay: 0 };
+}

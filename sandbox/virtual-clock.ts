@@ -1,0 +1,93 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Clock } from "../core/clock.js";
+
+interface Timer {
+  at: number;
+  seq: number;
+  wake: () => void;
+}
+
+/**
+ * A discrete-event clock. Virtual time jumps to the next timer only when no actor is busy with real
+ * work (a handler talking to the local DynamoDB, say), so concurrent branches overlap in modelled time
+ * exactly as they would on AWS, and real I/O latency never leaks into modelled durations.
+ *
+ * Actors mark their real work with `busy(fn)`; a `sleep` inside such a scope releases the actor for the
+ * duration of the sleep, because a sleeping actor is waiting on virtual time, not on real work.
+ */
+export class VirtualClock implements Clock {
+  private nowMs: number;
+  private readonly timers: Timer[] = [];
+  private seq = 0;
+  private busyActors = 0;
+  private advanceScheduled = false;
+  private readonly scope = new AsyncLocalStorage<true>();
+
+  constructor(start: Date | string = "2026-01-01T00:00:00.000Z") {
+    this.nowMs = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.nowMs);
+  }
+
+  /** Moves time forward by hand; for tests that drive the estate without any sleeping actor. */
+  advance(ms: number): void {
+    this.nowMs += ms;
+    this.fireDueTimers();
+  }
+
+  sleep(ms: number): Promise<void> {
+    const inBusyScope = this.scope.getStore() === true;
+    const wakeAt = this.nowMs + Math.max(0, ms);
+    return new Promise<void>((resolve) => {
+      if (inBusyScope) this.busyActors--;
+      this.timers.push({
+        at: wakeAt,
+        seq: this.seq++,
+        wake: () => {
+          if (inBusyScope) this.busyActors++;
+          resolve();
+        },
+      });
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      this.scheduleAdvance();
+    });
+  }
+
+  /** Runs real work; virtual time stands still until it finishes or sleeps. */
+  async busy<T>(work: () => Promise<T>): Promise<T> {
+    this.busyActors++;
+    try {
+      return await this.scope.run(true, work);
+    } finally {
+      this.busyActors--;
+      this.scheduleAdvance();
+    }
+  }
+
+  private scheduleAdvance(): void {
+    if (this.advanceScheduled) return;
+    this.advanceScheduled = true;
+    void this.advanceWhenQuiet();
+  }
+
+  private async advanceWhenQuiet(): Promise<void> {
+    // A few macrotask turns let promise chains (state transitions between tasks) settle and start
+    // their next piece of real work before time is allowed to move.
+    for (let turn = 0; turn < 3; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    this.advanceScheduled = false;
+    if (this.busyActors > 0) return;
+    const next = this.timers[0];
+    if (!next) return;
+    this.nowMs = Math.max(this.nowMs, next.at);
+    this.fireDueTimers();
+  }
+
+  private fireDueTimers(): void {
+    while (this.timers.length > 0 && (this.timers[0] as Timer).at <= this.nowMs) {
+      (this.timers.shift() as Timer).wake();
+    }
+    if (this.timers.length > 0) this.scheduleAdvance();
+  }
+}
