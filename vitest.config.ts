@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The handlers' structured logs are for CloudWatch; tests assert on results and the audit trail.
+    env: { POWERTOOLS_LOG_LEVEL: "SILENT" },
   },
 });

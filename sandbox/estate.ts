@@ -95,6 +95,7 @@ export class SandboxEstate implements ModelContext {
     operation: string,
     input: Record<string, unknown>,
     principal: string,
+    options: { timeoutMs?: number } = {},
   ): Promise<Record<string, unknown>> {
     const model = this.model(service);
     const call: SandboxCall = {
@@ -108,7 +109,7 @@ export class SandboxEstate implements ModelContext {
     };
     const mutating = model.isMutating(operation);
     try {
-      await this.applyFaults(call, mutating);
+      await this.applyFaults(call, mutating, options.timeoutMs);
       await this.clock.sleep(this.latencyFor(call, mutating));
       const output = await model.handle(call);
       this.remember(call, model, mutating);
@@ -122,9 +123,14 @@ export class SandboxEstate implements ModelContext {
     }
   }
 
-  private async applyFaults(call: SandboxCall, mutating: boolean): Promise<void> {
+  private async applyFaults(
+    call: SandboxCall,
+    mutating: boolean,
+    timeoutMs: number | undefined,
+  ): Promise<void> {
     if (!this.isRegionUp(call.region)) {
-      await this.clock.sleep(this.regionDownHangMs);
+      // A client configured with a request timeout gives up then; one without hangs until the connection does.
+      await this.clock.sleep(Math.min(this.regionDownHangMs, timeoutMs ?? Number.POSITIVE_INFINITY));
       throw Object.assign(new Error(`connect ETIMEDOUT: ${call.service}.${call.region}.amazonaws.com`), {
         name: "TimeoutError",
         code: "ETIMEDOUT",

@@ -1,3 +1,4 @@
+import { KirikaeError } from "../core/errors.js";
 import type { ServiceName } from "./service-model.js";
 
 /** A fault injected into the sandbox; faults compose, and each applies to the calls it matches. */
@@ -16,9 +17,9 @@ export const FAULT_GRAMMAR = [
 
 const services: readonly ServiceName[] = ["rds", "route53", "eks", "cloudtrail", "cloudwatch", "sfn"];
 
-export class FaultSpecError extends Error {
+export class FaultSpecError extends KirikaeError {
   constructor(spec: string, problem: string) {
-    super(`fault "${spec}": ${problem}\nfault grammar:\n${FAULT_GRAMMAR}`);
+    super(`fault "${spec}": ${problem}`, { action: `write faults as one of:\n${FAULT_GRAMMAR}` });
     this.name = "FaultSpecError";
   }
 }

@@ -22,9 +22,18 @@ export interface RegionClients {
 const offlineCredentials = { accessKeyId: "SANDBOX", secretAccessKey: "SANDBOX" };
 const ROUTE53_CONTROL_PLANE_REGION = "us-east-1";
 
-export function sandboxClients(estate: SandboxEstate, region: string, principal: string): RegionClients {
-  const base = { region, credentials: offlineCredentials, maxAttempts: 1 };
-  const bind = { estate, region, principal };
+export function sandboxClients(
+  estate: SandboxEstate,
+  region: string,
+  principal: string,
+  options: { timeoutMs?: number; maxAttempts?: number } = {},
+): RegionClients {
+  const base = {
+    region,
+    credentials: offlineCredentials,
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  const bind = { estate, region, principal, ...options };
   return {
     rds: attachSandbox(new RDSClient(base), { ...bind, service: "rds" }),
     route53: attachSandbox(new Route53Client({ ...base, region: ROUTE53_CONTROL_PLANE_REGION }), {

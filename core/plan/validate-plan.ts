@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { lenientPlanView } from "./lenient-plan-view.js";
 import { checkPlanRules, type PlanIssue } from "./plan-rules.js";
 import { type Plan, planSchema } from "./schema.js";
 
@@ -7,7 +8,12 @@ export type PlanValidation = { ok: true; plan: Plan } | { ok: false; issues: Pla
 /** Validates a parsed document: every problem at once, each with its path, never a thrown stack. */
 export function validatePlan(document: unknown): PlanValidation {
   const parsed = planSchema.safeParse(document);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map(toPlanIssue) };
+  if (!parsed.success) {
+    const schemaIssues = parsed.error.issues.map(toPlanIssue);
+    const reported = new Set(schemaIssues.map((issue) => issue.path));
+    const ruleIssues = checkPlanRules(lenientPlanView(document)).filter((issue) => !reported.has(issue.path));
+    return { ok: false, issues: [...schemaIssues, ...ruleIssues] };
+  }
   const issues = checkPlanRules(parsed.data);
   return issues.length === 0 ? { ok: true, plan: parsed.data } : { ok: false, issues };
 }

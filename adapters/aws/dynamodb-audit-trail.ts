@@ -1,0 +1,101 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { chainRecord } from "../../core/audit/hash-chain.js";
+import type { AuditEntry, AuditPort, AuditRecord } from "../../core/ports/audit.js";
+import { AuditWriteError } from "./audit-errors.js";
+
+const SEQ_WIDTH = 12;
+/**
+ * Appends to one plan's chain are serialised by DynamoDB's condition; a storm of detector decisions can
+ * put a hundred writers on one chain at once, so losers back off with jitter and try again.
+ */
+const MAX_APPEND_ATTEMPTS = 200;
+const MAX_BACKOFF_MS = 25;
+
+/**
+ * The append-only trail in DynamoDB: each append reads the plan's chain head and writes the next record
+ * on the condition that its sequence number is still free, so concurrent steps never fork the chain.
+ * Only PutItem with attribute_not_exists is ever issued: nothing here can update or delete a record.
+ */
+export class DynamoDbAuditTrail implements AuditPort {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<AuditRecord> {
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const record = chainRecord(entry, await this.head(entry.plan));
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(record),
+            ConditionExpression: "attribute_not_exists(#plan)",
+            ExpressionAttributeNames: { "#plan": "plan" },
+          }),
+        );
+        return record;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw new AuditWriteError(`could not append to the audit trail of ${entry.plan}`, { cause: error });
+        }
+        await backoff(attempt);
+      }
+    }
+    throw new AuditWriteError(
+      `the audit trail of ${entry.plan} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`,
+    );
+  }
+
+  /** The whole chain of a plan, oldest first. */
+  async chain(plan: string): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "#plan = :plan",
+          ExpressionAttributeNames: { "#plan": "plan" },
+          ExpressionAttributeValues: { ":plan": plan },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      records.push(...(output.Items ?? []).map(fromItem));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  private async head(plan: string): Promise<AuditRecord | undefined> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "#plan = :plan",
+        ExpressionAttributeNames: { "#plan": "plan" },
+        ExpressionAttributeValues: { ":plan": plan },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = output.Items?.[0];
+    return item ? fromItem(item) : undefined;
+  }
+}
+
+// Contention between writers is real time, not modelled time: this pause is I/O pacing, not a workflow wait.
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(MAX_BACKOFF_MS, 2 + attempt * 2);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function toItem(record: AuditRecord): Record<string, unknown> {
+  return { ...record, seq: String(record.seq).padStart(SEQ_WIDTH, "0"), day: record.at.slice(0, 10) };
+}
+
+function fromItem(item: Record<string, unknown>): AuditRecord {
+  const { day: _day, ...rest } = item;
+  return { ...(rest as unknown as AuditRecord), seq: Number(item.seq) };
+}

@@ -1,0 +1,114 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type {
+  HeldSignal,
+  PlanRuntimeState,
+  PlanStatePort,
+  WorkflowLock,
+} from "../../core/ports/plan-state.js";
+
+const STATE = "state";
+const SIGNAL = "signal";
+
+/**
+ * The plan's runtime state and lock as DynamoDB items. Every transition is one conditional write, so of
+ * many concurrent detectors exactly one wins (invariant 2) with no coordination beyond DynamoDB itself.
+ */
+export class DynamoDbPlanState implements PlanStatePort {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(plan: string): Promise<PlanRuntimeState> {
+    const output = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key(plan, STATE), ConsistentRead: true }),
+    );
+    const item = output.Item ?? {};
+    return {
+      plan,
+      ...(typeof item.activeRegion === "string" ? { activeRegion: item.activeRegion } : {}),
+      ...(item.lock ? { lock: item.lock as WorkflowLock } : {}),
+      ...(typeof item.lastWorkflowEndedAt === "string"
+        ? { lastWorkflowEndedAt: item.lastWorkflowEndedAt }
+        : {}),
+    };
+  }
+
+  async acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean> {
+    return succeeds(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(plan, STATE),
+          UpdateExpression: "SET #lock = :lock",
+          ConditionExpression: "attribute_not_exists(#lock) OR #lock.leaseUntil < :now",
+          ExpressionAttributeNames: { "#lock": "lock" },
+          ExpressionAttributeValues: { ":lock": lock, ":now": now },
+        }),
+      ),
+    );
+  }
+
+  async releaseLock(
+    plan: string,
+    holder: string,
+    result: { endedAt: string; activeRegion?: string },
+  ): Promise<void> {
+    // Conditional on the holder, so a re-run of a finished step cannot release a newer workflow's lock.
+    await succeeds(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(plan, STATE),
+          UpdateExpression: `REMOVE #lock SET lastWorkflowEndedAt = :endedAt${result.activeRegion ? ", activeRegion = :region" : ""}`,
+          ConditionExpression: "#lock.holder = :holder",
+          ExpressionAttributeNames: { "#lock": "lock" },
+          ExpressionAttributeValues: {
+            ":holder": holder,
+            ":endedAt": result.endedAt,
+            ...(result.activeRegion ? { ":region": result.activeRegion } : {}),
+          },
+        }),
+      ),
+    );
+  }
+
+  async holdSignal(plan: string, signal: HeldSignal): Promise<boolean> {
+    return succeeds(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key(plan, SIGNAL), ...signal },
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :firstSeenAt",
+          ExpressionAttributeValues: { ":firstSeenAt": signal.firstSeenAt },
+        }),
+      ),
+    );
+  }
+
+  async clearSignal(plan: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key(plan, SIGNAL) }));
+  }
+}
+
+function key(plan: string, sk: string) {
+  return { pk: `plan#${plan}`, sk };
+}
+
+/** Runs a conditional write; false when its condition did not hold. */
+async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  GetHealthCheckStatusCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  TestDNSAnswerCommand,
+} from "@aws-sdk/client-route-53";
+import type { DnsPort, RecordChange, RecordSet } from "../../core/ports/dns.js";
+import { callAws, requestIdOf } from "./aws-errors.js";
+import type { ClientProvider } from "./region-clients.js";
+
+/** Route 53 is global; its API is served from us-east-1. */
+const ROUTE53_REGION = "us-east-1";
+
+export class Route53Dns implements DnsPort {
+  constructor(private readonly clients: ClientProvider) {}
+
+  private get route53() {
+    return this.clients.forRegion(ROUTE53_REGION).route53;
+  }
+
+  async listRecords(hostedZoneId: string, name: string, type: string): Promise<RecordSet[]> {
+    const wanted = withDot(name);
+    const records: RecordSet[] = [];
+    let start: { name?: string; type?: string; identifier?: string } = { name: wanted, type };
+    for (;;) {
+      const output = await callAws({ action: "route53:ListResourceRecordSets", resource: hostedZoneId }, () =>
+        this.route53.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: hostedZoneId,
+            ...(start.name ? { StartRecordName: start.name } : {}),
+            ...(start.type ? { StartRecordType: start.type as never } : {}),
+            ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
+          }),
+        ),
+      );
+      const sets = output.ResourceRecordSets ?? [];
+      for (const set of sets) {
+        if (withDot(set.Name ?? "") === wanted && set.Type === type) records.push(fromAws(set));
+      }
+      const pastName = sets.some((set) => withDot(set.Name ?? "") !== wanted || set.Type !== type);
+      if (!output.IsTruncated || pastName) return records;
+      start = {
+        ...(output.NextRecordName ? { name: output.NextRecordName } : {}),
+        ...(output.NextRecordType ? { type: output.NextRecordType } : {}),
+        ...(output.NextRecordIdentifier ? { identifier: output.NextRecordIdentifier } : {}),
+      };
+    }
+  }
+
+  async changeRecords(hostedZoneId: string, changes: RecordChange[], comment: string) {
+    const output = await callAws({ action: "route53:ChangeResourceRecordSets", resource: hostedZoneId }, () =>
+      this.route53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: hostedZoneId,
+          ChangeBatch: {
+            Comment: comment.slice(0, 256),
+            Changes: changes.map((change) => ({
+              Action: change.action,
+              ResourceRecordSet: toAws(change.record),
+            })),
+          },
+        }),
+      ),
+    );
+    return { requestId: requestIdOf(output), changeId: output.ChangeInfo?.Id ?? "" };
+  }
+
+  async changeInSync(changeId: string): Promise<boolean> {
+    const output = await callAws({ action: "route53:GetChange", resource: changeId }, () =>
+      this.route53.send(new GetChangeCommand({ Id: changeId })),
+    );
+    return output.ChangeInfo?.Status === "INSYNC";
+  }
+
+  async answer(hostedZoneId: string, name: string, type: string): Promise<string[]> {
+    const output = await callAws(
+      { action: "route53:TestDNSAnswer", resource: `${hostedZoneId}/${name}` },
+      () =>
+        this.route53.send(
+          new TestDNSAnswerCommand({
+            HostedZoneId: hostedZoneId,
+            RecordName: name,
+            RecordType: type as never,
+          }),
+        ),
+    );
+    return output.RecordData ?? [];
+  }
+
+  async healthCheckHealthy(healthCheckId: string): Promise<boolean> {
+    const output = await callAws({ action: "route53:GetHealthCheckStatus", resource: healthCheckId }, () =>
+      this.route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId })),
+    );
+    const observations = output.HealthCheckObservations ?? [];
+    // Route 53 considers an endpoint healthy when most of its checkers do; follow the same rule.
+    const healthy = observations.filter((observation) =>
+      observation.StatusReport?.Status?.startsWith("Success"),
+    );
+    return observations.length > 0 && healthy.length * 2 > observations.length;
+  }
+}
+
+function withDot(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith(".") ? lower : `${lower}.`;
+}
+
+function fromAws(set: ResourceRecordSet): RecordSet {
+  return {
+    name: set.Name ?? "",
+    type: set.Type ?? "",
+    values: (set.ResourceRecords ?? []).map((record) => record.Value ?? ""),
+    ...(set.SetIdentifier === undefined ? {} : { setIdentifier: set.SetIdentifier }),
+    ...(set.TTL === undefined ? {} : { ttl: set.TTL }),
+    ...(set.Failover === undefined ? {} : { failover: set.Failover }),
+    ...(set.Weight === undefined ? {} : { weight: set.Weight }),
+    ...(set.HealthCheckId === undefined ? {} : { healthCheckId: set.HealthCheckId }),
+  };
+}
+
+function toAws(record: RecordSet): ResourceRecordSet {
+  return {
+    Name: withDot(record.name),
+    Type: record.type as ResourceRecordSet["Type"],
+    ResourceRecords: record.values.map((value) => ({ Value: value })),
+    ...(record.setIdentifier === undefined ? {} : { SetIdentifier: record.setIdentifier }),
+    ...(record.ttl === undefined ? {} : { TTL: record.ttl }),
+    ...(record.failover === undefined ? {} : { Failover: record.failover }),
+    ...(record.weight === undefined ? {} : { Weight: record.weight }),
+    ...(record.healthCheckId === undefined ? {} : { HealthCheckId: record.healthCheckId }),
+  };
+}

@@ -1,0 +1,70 @@
+import { Command, Option } from "commander";
+import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import { runDrill } from "../../sandbox/drill/run-drill.js";
+import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
+import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
+import type { CliIo } from "../cli-io.js";
+import { duration, progressPrinter, renderSummary } from "../drill-output.js";
+
+export const DEFAULT_DRILL_PLAN = "examples/tokyo-singapore.plan.json";
+
+/** `kirikae drill`: a scenario in the sandbox, through the real handlers and state machine. */
+export function drillCommand(io: CliIo): Command {
+  return new Command("drill")
+    .description("run a failover drill in the sandbox: no AWS account needed")
+    .option("--plan <file>", "the plan to drill", DEFAULT_DRILL_PLAN)
+    .addOption(
+      new Option("--scenario <name>", "what goes wrong")
+        .choices(scenarios.map((scenario) => scenario.name))
+        .default("region-outage"),
+    )
+    .option(
+      "--fault <spec>",
+      "inject a fault (repeatable)",
+      (spec: string, faults: Fault[]) => [...faults, parseFault(spec)],
+      [],
+    )
+    .option(
+      "--seed <n>",
+      "seed for throttling and jitter, to replay a run",
+      (text) => Number.parseInt(text, 10),
+      1,
+    )
+    .option("--json", "print one JSON document and nothing else")
+    .addHelpText(
+      "after",
+      `\nScenarios:\n${scenarios.map((scenario) => `  ${scenario.name.padEnd(18)}${scenario.summary}`).join("\n")}\n\nFaults:\n${FAULT_GRAMMAR.split(
+        "\n",
+      )
+        .map((line) => `  ${line}`)
+        .join("\n")}\n`,
+    )
+    .action(
+      async (options: { plan: string; scenario: string; fault: Fault[]; seed: number; json?: boolean }) => {
+        const plan = await loadPlanFile(options.plan);
+        const scenario = findScenario(options.scenario);
+        if (!scenario) throw new Error(`unknown scenario ${options.scenario}`);
+        const human = !options.json;
+        if (human) {
+          const standby = plan.regions.find((region) => region !== plan.activeRegion);
+          io.out(
+            `kirikae drill: scenario ${scenario.name}, plan ${plan.name} (${plan.activeRegion} active, ${standby} standby)\n`,
+          );
+          io.out(`  ${scenario.summary}\n`);
+          for (const fault of options.fault) io.out(`  fault: ${JSON.stringify(fault)}\n`);
+          io.out(
+            `  objectives: RTO ${duration(plan.objectives.rtoMinutes * 60)}, RPO ${duration(plan.objectives.rpoMinutes * 60)}\n\n`,
+          );
+        }
+        const result = await runDrill({
+          plan,
+          scenario,
+          faults: options.fault,
+          seed: options.seed,
+          ...(human ? { onStep: progressPrinter(io.out) } : {}),
+        });
+        io.out(human ? renderSummary(result) : `${JSON.stringify(result, null, 2)}\n`);
+        io.setExitCode(result.ok ? 0 : 1);
+      },
+    );
+}

@@ -1,0 +1,64 @@
+import { KirikaeError } from "../errors.js";
+import type { MutationReceipt } from "../ports/global-database.js";
+import { auditBase, type StepContext } from "../workflow/step-context.js";
+
+export interface ActionDescription {
+  /** The AWS action, e.g. "rds:SwitchoverGlobalCluster". */
+  action: string;
+  resource: string;
+  before?: unknown;
+  after?: unknown;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Runs one mutating AWS call between two audit records (invariant 3): the intent is written before the
+ * call, so a crash mid-call still leaves a trace, and the outcome after it, holding the AWS request ID
+ * that CloudTrail's event carries too.
+ */
+export async function auditedAction<T extends MutationReceipt>(
+  context: StepContext,
+  description: ActionDescription,
+  call: () => Promise<T>,
+): Promise<T> {
+  const { action, resource, before, after, details } = description;
+  await context.audit.append({
+    ...auditBase(context),
+    kind: "intent",
+    action,
+    resource,
+    outcome: "pending",
+    ...(before === undefined ? {} : { before }),
+    ...(details === undefined ? {} : { details }),
+  });
+  try {
+    const receipt = await call();
+    await context.audit.append({
+      ...auditBase(context),
+      kind: "outcome",
+      action,
+      resource,
+      requestId: receipt.requestId,
+      outcome: "ok",
+      ...(after === undefined ? {} : { after }),
+    });
+    return receipt;
+  } catch (error) {
+    const requestId = error instanceof KirikaeError ? error.requestId : undefined;
+    await context.audit.append({
+      ...auditBase(context),
+      kind: "outcome",
+      action,
+      resource,
+      outcome: "failed",
+      ...(requestId === undefined ? {} : { requestId }),
+      error: { name: errorName(error), message: error instanceof Error ? error.message : String(error) },
+    });
+    throw error;
+  }
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof KirikaeError && "awsErrorName" in error) return String(error.awsErrorName);
+  return error instanceof Error ? error.name : "UnknownError";
+}

@@ -1,0 +1,164 @@
+import { auditedAction } from "../audit/audited-action.js";
+import type { ComputePort } from "../ports/compute.js";
+import type { GlobalDatabasePort } from "../ports/global-database.js";
+import type { PlanStatePort } from "../ports/plan-state.js";
+import type { NotifierPort } from "../ports/workflows.js";
+import { auditBase, type StepContext } from "../workflow/step-context.js";
+import { clusterFor, memberArn } from "./plan-lookup.js";
+import type { VerificationProgress } from "./verify-recovery.js";
+
+export interface FinishDeps {
+  state: PlanStatePort;
+  notifier: NotifierPort;
+}
+
+export interface WorkflowOutcome {
+  status: "succeeded" | "aborted" | "escalated";
+  activeRegion: string;
+  rtoSeconds?: number;
+  rpoSeconds?: number;
+  reason?: string;
+  compensated?: string[];
+}
+
+/**
+ * Closes a successful run: the execution-level audit record (objectives against achieved RTO/RPO), the
+ * plan's new active region, the lock released so the cooldown starts, and the notification.
+ */
+export async function completeWorkflow(
+  context: StepContext,
+  deps: FinishDeps,
+  verification: VerificationProgress,
+): Promise<WorkflowOutcome> {
+  const { plan, request } = context;
+  const outcome: WorkflowOutcome = {
+    status: "succeeded",
+    activeRegion: request.targetRegion,
+    ...(verification.rtoSeconds === undefined ? {} : { rtoSeconds: verification.rtoSeconds }),
+    ...(verification.rpoSeconds === undefined ? {} : { rpoSeconds: verification.rpoSeconds }),
+  };
+  await context.audit.append({
+    ...auditBase(context),
+    kind: "execution",
+    action: `${request.kind}.succeeded`,
+    resource: plan.name,
+    outcome: "ok",
+    details: { ...outcome, objectives: plan.objectives, objectivesMet: verification.objectivesMet },
+  });
+  await deps.state.releaseLock(plan.name, executionName(context), {
+    endedAt: context.clock.now().toISOString(),
+    activeRegion: request.targetRegion,
+  });
+  await deps.notifier.notify(
+    `kirikae: ${plan.name} ${request.kind} to ${request.targetRegion} succeeded`,
+    `Traffic for ${plan.name} is served from ${request.targetRegion}. RTO ${formatSeconds(outcome.rtoSeconds)} ` +
+      `(objective ${plan.objectives.rtoMinutes} min), RPO ${formatSeconds(outcome.rpoSeconds)} ` +
+      `(objective ${plan.objectives.rpoMinutes} min).`,
+    { ...outcome },
+  );
+  return outcome;
+}
+
+export interface FailureInfo {
+  /** The Step Functions error name (the thrown error's name). */
+  error: string;
+  cause: string;
+}
+
+/**
+ * Closes a run that cannot finish: a failed pre-check (nothing changed) or a failed or stuck step.
+ *   1. audit the failure with its cause
+ *   2. compensate only what is safe: nodegroups scaled up in a region that did not become writer go back
+ *      to standby size; a promoted database is never reverted and DNS is never touched here
+ *   3. release the lock (the cooldown still applies) and notify the on-call engineer
+ */
+export async function abortWorkflow(
+  context: StepContext,
+  deps: FinishDeps & { database: GlobalDatabasePort; compute: ComputePort },
+  failure: FailureInfo,
+  stage: "precheck" | "recovery",
+): Promise<WorkflowOutcome> {
+  const { plan, request } = context;
+  const reason = `${failure.error}: ${describeCause(failure.cause)}`;
+  const compensated = stage === "recovery" ? await compensate(context, deps) : [];
+  const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
+  const writer = global.members.find((member) => member.isWriter);
+  const outcome: WorkflowOutcome = {
+    status: stage === "precheck" ? "aborted" : "escalated",
+    activeRegion: writer?.region === request.targetRegion ? request.targetRegion : request.sourceRegion,
+    reason,
+    compensated,
+  };
+  await context.audit.append({
+    ...auditBase(context),
+    kind: "execution",
+    action: `${request.kind}.${outcome.status}`,
+    resource: plan.name,
+    outcome: "failed",
+    error: { name: failure.error, message: describeCause(failure.cause) },
+    details: { ...outcome },
+  });
+  await deps.state.releaseLock(plan.name, executionName(context), {
+    endedAt: context.clock.now().toISOString(),
+  });
+  await deps.notifier.notify(
+    `kirikae: ${plan.name} ${request.kind} ${outcome.status}: needs a person`,
+    `The ${request.kind} of ${plan.name} to ${request.targetRegion} stopped: ${reason}. ` +
+      (compensated.length > 0 ? `Undone: ${compensated.join(", ")}. ` : "") +
+      "DNS was not moved by this step; check the audit trail with `kirikae report`.",
+    { ...outcome },
+  );
+  return outcome;
+}
+
+async function compensate(
+  context: StepContext,
+  deps: { database: GlobalDatabasePort; compute: ComputePort },
+): Promise<string[]> {
+  const { plan, request } = context;
+  const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
+  const targetArn = memberArn(plan, request.targetRegion);
+  const targetIsOrBecomesWriter =
+    global.failover?.toClusterArn === targetArn ||
+    global.members.some((member) => member.clusterArn === targetArn && member.isWriter);
+  if (targetIsOrBecomesWriter || request.kind === "failback") return [];
+  const cluster = clusterFor(plan, request.targetRegion);
+  const undone: string[] = [];
+  for (const nodegroup of cluster.nodegroups) {
+    const state = await deps.compute.nodegroup(request.targetRegion, cluster.name, nodegroup.name);
+    if (state.status !== "ACTIVE" || state.desiredSize === nodegroup.standbySize) continue;
+    const size = { minSize: nodegroup.standbySize, desiredSize: nodegroup.standbySize };
+    await auditedAction(
+      context,
+      {
+        action: "eks:UpdateNodegroupConfig",
+        resource: `${request.targetRegion}/${cluster.name}/${nodegroup.name}`,
+        before: { minSize: state.minSize, desiredSize: state.desiredSize },
+        after: size,
+        details: { compensation: true },
+      },
+      () => deps.compute.scale(request.targetRegion, cluster.name, nodegroup.name, size),
+    );
+    undone.push(`${nodegroup.name} scaled back to ${nodegroup.standbySize}`);
+  }
+  return undone;
+}
+
+/** Step Functions' Catch gives the error's Cause as a JSON string of the Lambda error; show its message. */
+function describeCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === "string" ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
+/** The lock holder is the execution name, the last segment of the execution ARN. */
+export function executionName(context: StepContext): string {
+  return context.execution.id.split(":").pop() ?? context.execution.id;
+}
+
+function formatSeconds(seconds: number | undefined): string {
+  return seconds === undefined ? "n/a" : `${Math.round(seconds)} s`;
+}

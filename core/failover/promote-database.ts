@@ -1,0 +1,120 @@
+import { auditedAction } from "../audit/audited-action.js";
+import type { GlobalClusterState, GlobalDatabasePort } from "../ports/global-database.js";
+import { auditBase, rollbackDeadline, type StepContext } from "../workflow/step-context.js";
+import { DataLossNotAllowed, RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
+import { memberArn } from "./plan-lookup.js";
+
+export type PromotionMode = "switchover" | "failover";
+
+/** The step's result; the state machine hands it back in on the next poll. */
+export interface PromotionProgress {
+  status: "pending" | "done";
+  mode?: PromotionMode;
+  startedAt?: string;
+  completedAt?: string;
+  /** Replication lag read just before promoting: the writes a failover may lose (0 for a switchover). */
+  rpoEstimateSeconds?: number;
+  /** Present while pending: when to look again. */
+  pollAfterSeconds?: number;
+}
+
+export const PROMOTION_POLL_SECONDS = 5;
+
+/**
+ * Makes the target region's cluster the global database's writer. Called again on every poll; each call
+ * reads the global cluster first, so a retry or a re-run never promotes twice (invariant 4).
+ *   1. already the writer and nothing in progress: done (and if we started it, record completion)
+ *   2. past the rollback trigger: stop and escalate (a promotion may still complete on its own)
+ *   3. a switchover/failover towards the target is in progress: pending
+ *   4. otherwise record the RPO estimate, then switch over if the old primary answers, else fail over
+ *      with data loss only where the plan allows it; failback is always a switchover
+ * All calls go to the target region's endpoint; the old primary is only probed, best-effort.
+ */
+export async function promoteDatabase(
+  context: StepContext,
+  database: GlobalDatabasePort,
+  previous: PromotionProgress | undefined,
+): Promise<PromotionProgress> {
+  const { plan, request } = context;
+  const globalId = plan.database.globalClusterIdentifier;
+  const targetArn = memberArn(plan, request.targetRegion);
+  const global = await database.describe(globalId, request.targetRegion);
+
+  if (isWriter(global, targetArn) && global.failover === undefined) {
+    const completedAt = previous?.completedAt ?? context.clock.now().toISOString();
+    if (previous?.status === "pending") {
+      await context.audit.append({
+        ...auditBase(context),
+        kind: "decision",
+        action: "database.promoted",
+        resource: targetArn,
+        outcome: "ok",
+        after: { writer: targetArn },
+      });
+    }
+    return { ...previous, status: "done", completedAt };
+  }
+  const deadline = rollbackDeadline(context);
+  if (context.clock.now() > deadline) throw new RollbackTriggerExceeded(deadline, { resource: globalId });
+  if (global.failover !== undefined && global.failover.toClusterArn === targetArn) {
+    return { ...previous, status: "pending", pollAfterSeconds: PROMOTION_POLL_SECONDS };
+  }
+
+  const sourceArn = memberArn(plan, request.sourceRegion);
+  const lagMs = request.kind === "failback" ? 0 : ((await database.replicationLagMs(targetArn)) ?? 0);
+  const mode = await chooseMode(context, database, sourceArn);
+  const rpoEstimateSeconds = mode === "switchover" ? 0 : lagMs / 1000;
+  await context.audit.append({
+    ...auditBase(context),
+    kind: "decision",
+    action: "database.rpo-estimate",
+    resource: targetArn,
+    outcome: "ok",
+    details: {
+      mode,
+      replicationLagMs: lagMs,
+      rpoEstimateSeconds,
+      rpoObjectiveMinutes: plan.objectives.rpoMinutes,
+    },
+  });
+  const description = {
+    action: mode === "switchover" ? "rds:SwitchoverGlobalCluster" : "rds:FailoverGlobalCluster",
+    resource: globalId,
+    before: { writer: writerArn(global) },
+    after: { writer: targetArn },
+    details: { targetClusterArn: targetArn, ...(mode === "failover" ? { allowDataLoss: true } : {}) },
+  };
+  await auditedAction(context, description, () =>
+    mode === "switchover"
+      ? database.switchover(globalId, targetArn, request.targetRegion)
+      : database.failover(globalId, targetArn, request.targetRegion),
+  );
+  return {
+    status: "pending",
+    mode,
+    startedAt: context.clock.now().toISOString(),
+    rpoEstimateSeconds,
+    pollAfterSeconds: PROMOTION_POLL_SECONDS,
+  };
+}
+
+async function chooseMode(
+  context: StepContext,
+  database: GlobalDatabasePort,
+  sourceArn: string,
+): Promise<PromotionMode> {
+  const oldPrimaryAnswers = await database.clusterAvailable(sourceArn);
+  if (oldPrimaryAnswers) return "switchover";
+  if (context.request.kind === "failback" || !context.plan.database.allowDataLoss) {
+    throw new DataLossNotAllowed({ resource: sourceArn });
+  }
+  return "failover";
+}
+
+function isWriter(global: GlobalClusterState, clusterArn: string): boolean {
+  return global.members.some((member) => member.clusterArn === clusterArn && member.isWriter);
+}
+
+function writerArn(global: GlobalClusterState): string | undefined {
+  return global.members.find((member) => member.isWriter)?.clusterArn;
+}

@@ -1,0 +1,83 @@
+import type { Plan } from "./schema.js";
+
+type Loose = Record<string, unknown>;
+
+const object = (value: unknown): Loose =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Loose) : {};
+const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+const count = (value: unknown): number => (typeof value === "number" ? value : Number.NaN);
+
+/**
+ * A best-effort view of a document that failed the schema, shaped enough for the cross-field rules to
+ * run, so a person sees every problem of a broken plan at once rather than one round at a time. Missing
+ * or mistyped parts become empty; the schema has already reported them.
+ */
+export function lenientPlanView(document: unknown): Plan {
+  const root = object(document);
+  const database = object(root.database);
+  const dns = object(root.dns);
+  const compute = object(root.compute);
+  const timeouts = object(root.timeouts);
+  return {
+    name: text(root.name),
+    regions: array(root.regions).map(text),
+    activeRegion: text(root.activeRegion),
+    database: {
+      globalClusterIdentifier: text(database.globalClusterIdentifier),
+      members: Object.fromEntries(
+        Object.entries(object(database.members)).map(([region, arn]) => [region, text(arn)]),
+      ),
+      allowDataLoss: database.allowDataLoss === true,
+    },
+    dns: {
+      hostedZoneId: text(dns.hostedZoneId),
+      routing: dns.routing === "weighted" ? "weighted" : "failover",
+      activeWeight: 100,
+      records: array(dns.records).map((entry) => {
+        const record = object(entry);
+        return {
+          name: text(record.name),
+          type: "A" as const,
+          ttlSeconds: 60,
+          targets: Object.fromEntries(
+            Object.entries(object(record.targets)).map(([region, value]) => {
+              const target = object(value);
+              const healthCheckId =
+                typeof target.healthCheckId === "string" ? { healthCheckId: target.healthCheckId } : {};
+              return [
+                region,
+                { value: text(target.value), setIdentifier: text(target.setIdentifier), ...healthCheckId },
+              ];
+            }),
+          ),
+        };
+      }),
+    },
+    compute: {
+      clusters: array(compute.clusters).map((entry) => {
+        const cluster = object(entry);
+        return {
+          region: text(cluster.region),
+          name: text(cluster.name),
+          nodegroups: array(cluster.nodegroups).map((value) => {
+            const nodegroup = object(value);
+            return {
+              name: text(nodegroup.name),
+              activeSize: count(nodegroup.activeSize),
+              standbySize: count(nodegroup.standbySize),
+              maxSize: count(nodegroup.maxSize),
+            };
+          }),
+        };
+      }),
+    },
+    triggers: { alarms: [], mode: "automatic", holdSeconds: 60, cooldownMinutes: 30 },
+    objectives: { rtoMinutes: 1, rpoMinutes: 0 },
+    timeouts: { stepSeconds: 600, rollbackAfterMinutes: count(timeouts.rollbackAfterMinutes) || 30 },
+    customSteps: array(root.customSteps).map((value) => {
+      const step = object(value);
+      return { name: text(step.name), functionArn: "", runAfter: "promotion" as const, timeoutSeconds: 60 };
+    }),
+  };
+}

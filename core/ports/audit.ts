@@ -1,0 +1,30 @@
+/** What happened, as kirikae's own append-only trail records it. */
+export interface AuditEntry {
+  plan: string;
+  /** The Step Functions execution the record belongs to; "-" for decisions that started none. */
+  executionId: string;
+  kind: "decision" | "intent" | "outcome" | "execution";
+  /** e.g. "failover.started", "rds:SwitchoverGlobalCluster". */
+  action: string;
+  /** Who or what acted: an alarm, kirikae's role, or the IAM identity that started a workflow. */
+  actor: string;
+  at: string;
+  resource?: string;
+  /** The AWS request ID of the call, the key CloudTrail's event carries too. */
+  requestId?: string;
+  outcome?: "ok" | "failed" | "ignored" | "pending";
+  before?: unknown;
+  after?: unknown;
+  error?: { name: string; message: string };
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditPort {
+  append(entry: AuditEntry): Promise<AuditRecord>;
+}

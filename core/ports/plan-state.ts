@@ -1,0 +1,41 @@
+export type WorkflowKind = "failover" | "failback";
+
+export interface WorkflowLock {
+  /** The execution name holding the lock. */
+  holder: string;
+  kind: WorkflowKind;
+  acquiredAt: string;
+  /** A crashed workflow cannot hold a plan forever: past this the lock may be taken over. */
+  leaseUntil: string;
+}
+
+export interface PlanRuntimeState {
+  plan: string;
+  /** Where the plan serves traffic now, as kirikae last switched it. */
+  activeRegion?: string;
+  lock?: WorkflowLock;
+  lastWorkflowEndedAt?: string;
+}
+
+export interface HeldSignal {
+  alarmKey: string;
+  firstSeenAt: string;
+  /** A detector that died while holding must not silence the plan's alarms forever. */
+  expiresAt: string;
+}
+
+/** The plan's runtime state and its single-workflow lock (invariant 2). */
+export interface PlanStatePort {
+  get(plan: string): Promise<PlanRuntimeState>;
+  /** Takes the lock if it is free or its lease ran out; false if another workflow holds it. */
+  acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean>;
+  /** Releases the lock held by `holder`, recording where traffic now is. */
+  releaseLock(
+    plan: string,
+    holder: string,
+    result: { endedAt: string; activeRegion?: string },
+  ): Promise<void>;
+  /** Holds an alarm signal; false if one is already being held for the plan (a duplicate event). */
+  holdSignal(plan: string, signal: HeldSignal): Promise<boolean>;
+  clearSignal(plan: string): Promise<void>;
+}

@@ -1,0 +1,24 @@
+import type { WorkflowKind } from "./plan-state.js";
+
+export interface StartedWorkflow {
+  executionArn: string;
+  requestId: string;
+}
+
+/** Starts the deployed state machines. */
+export interface WorkflowStarterPort {
+  start(kind: WorkflowKind, executionName: string, input: unknown): Promise<StartedWorkflow>;
+}
+
+export interface AlarmState {
+  state: "OK" | "ALARM" | "INSUFFICIENT_DATA";
+  updatedAt: string;
+}
+
+export interface AlarmPort {
+  state(region: string, alarmName: string): Promise<AlarmState | undefined>;
+}
+
+export interface NotifierPort {
+  notify(subject: string, message: string, details: Record<string, unknown>): Promise<void>;
+}

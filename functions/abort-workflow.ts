@@ -1,0 +1,26 @@
+import { abortWorkflow } from "../core/failover/finish-workflow.js";
+import { productionTaskDeps } from "./runtime/production-deps.js";
+import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+import { taskHandler } from "./runtime/task-handler.js";
+import { awsPorts } from "./runtime/task-ports.js";
+
+/**
+ * Both ends of a run that cannot finish: a pre-check that failed (nothing changed, `failure` absent or
+ * raised by the pre-check itself) and a failure or stuck step later on (escalation, with compensation).
+ */
+export const createAbortWorkflowHandler = (deps: DepsSource<TaskDeps>) =>
+  taskHandler("abort-workflow", deps, (context, event, resolved) => {
+    const beforeRecovery = event.recovery === undefined && event.precheck?.ok !== true;
+    const failure = event.failure
+      ? { error: event.failure.Error, cause: event.failure.Cause ?? "" }
+      : { error: "PrecheckFailed", cause: event.precheck?.reason ?? "the standby region is not ready" };
+    const ports = awsPorts(resolved);
+    return abortWorkflow(
+      context,
+      { ...resolved, database: ports.database, compute: ports.compute },
+      failure,
+      beforeRecovery ? "precheck" : "recovery",
+    );
+  });
+
+export const handler = createAbortWorkflowHandler(memoize(productionTaskDeps));

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { KirikaeError } from "../../core/errors.js";
+
+/** The environment a deployed function runs with; infra sets every variable. Read once, validated. */
+const configSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  AWS_LAMBDA_FUNCTION_NAME: z.string().min(1),
+  KIRIKAE_AUDIT_TABLE: z.string().min(1),
+  KIRIKAE_STATE_TABLE: z.string().min(1),
+  KIRIKAE_TOPIC_ARN: z.string().startsWith("arn:"),
+  KIRIKAE_PLANS_FILE: z.string().min(1),
+  KIRIKAE_FAILOVER_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+  KIRIKAE_FAILBACK_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+});
+
+export interface RuntimeConfig {
+  region: string;
+  functionName: string;
+  auditTable: string;
+  stateTable: string;
+  topicArn: string;
+  plansFile: string;
+  stateMachineArns: { failover?: string; failback?: string };
+}
+
+export class ConfigError extends KirikaeError {
+  constructor(message: string) {
+    super(message, {
+      action: "redeploy with `npx sst deploy`; infra sets these variables on every function",
+    });
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(environment: Record<string, string | undefined>): RuntimeConfig {
+  const parsed = configSchema.safeParse(environment);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
+    throw new ConfigError(`the function's environment is incomplete or invalid: ${missing}`);
+  }
+  const env = parsed.data;
+  return {
+    region: env.AWS_REGION,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    auditTable: env.KIRIKAE_AUDIT_TABLE,
+    stateTable: env.KIRIKAE_STATE_TABLE,
+    topicArn: env.KIRIKAE_TOPIC_ARN,
+    plansFile: env.KIRIKAE_PLANS_FILE,
+    stateMachineArns: {
+      ...(env.KIRIKAE_FAILOVER_STATE_MACHINE_ARN ? { failover: env.KIRIKAE_FAILOVER_STATE_MACHINE_ARN } : {}),
+      ...(env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN ? { failback: env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN } : {}),
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { ClientProvider } from "../../adapters/aws/region-clients.js";
+import type { Clock } from "../../core/clock.js";
+import type { PlanCatalog } from "../../core/plan/plan-catalog.js";
+import type { AuditPort } from "../../core/ports/audit.js";
+import type { PlanStatePort } from "../../core/ports/plan-state.js";
+import type { NotifierPort } from "../../core/ports/workflows.js";
+
+/**
+ * What every workflow step needs from outside, built once per Lambda cold start (or by the sandbox):
+ * handlers receive it, so the same handler code runs in Lambda, in tests and in the drill.
+ */
+export interface TaskDeps {
+  plans: PlanCatalog;
+  clock: Clock;
+  clients: ClientProvider;
+  audit: AuditPort;
+  state: PlanStatePort;
+  notifier: NotifierPort;
+  /** The identity the function acts as, recorded on its audit records. */
+  actor: string;
+}
+
+/** Dependencies are built on first use, not at import, so importing a handler never reads the environment. */
+export type DepsSource<T> = () => T | Promise<T>;
+
+export function memoize<T>(source: DepsSource<T>): DepsSource<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= Promise.resolve(source());
+    return built;
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { PlanNotFoundError } from "../../core/plan/plan-errors.js";
+import type { StepContext } from "../../core/workflow/step-context.js";
+import { InvalidWorkflowInput } from "../../core/workflow/workflow-errors.js";
+import { executionInfoSchema, workflowRequestSchema } from "../../core/workflow/workflow-request.js";
+import type { TaskDeps } from "./task-deps.js";
+
+/** A step's earlier result handed back by the state machine; each step owns the rest of its shape. */
+const progress = z.looseObject({ status: z.enum(["pending", "done"]) });
+
+/** The state every Task receives: the request, the execution facts, and what earlier steps returned. */
+export const taskEventSchema = z.looseObject({
+  request: workflowRequestSchema,
+  execution: executionInfoSchema,
+  precheck: z.looseObject({ ok: z.boolean(), reason: z.string().optional() }).optional(),
+  promotion: progress.optional(),
+  scaling: progress.optional(),
+  traffic: progress.optional(),
+  verification: progress.optional(),
+  recovery: z.looseObject({ promotion: progress.optional(), scaling: progress.optional() }).optional(),
+  failure: z.looseObject({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+
+export type TaskEvent = z.infer<typeof taskEventSchema>;
+
+/** Validates the Task input and resolves its plan; bad input fails the step with a clear, named error. */
+export function stepContextFrom(event: unknown, deps: TaskDeps): { context: StepContext; event: TaskEvent } {
+  const parsed = taskEventSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new InvalidWorkflowInput(
+      `the step's input is not a kirikae workflow state: ${z.prettifyError(parsed.error)}`,
+      {
+        action: "start workflows through the detector, the CLI, or the documented console input",
+      },
+    );
+  }
+  const plan = deps.plans.get(parsed.data.request.plan);
+  if (!plan) throw new PlanNotFoundError(parsed.data.request.plan);
+  return {
+    event: parsed.data,
+    context: {
+      plan,
+      request: parsed.data.request,
+      execution: parsed.data.execution,
+      clock: deps.clock,
+      audit: deps.audit,
+      actor: deps.actor,
+    },
+  };
+}

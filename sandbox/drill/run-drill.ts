@@ -1,0 +1,248 @@
+import { verifyChain } from "../../core/audit/verify-chain.js";
+import type { Plan } from "../../core/plan/schema.js";
+import type { AuditRecord } from "../../core/ports/audit.js";
+import { buildEstate, trafficRegion } from "../build-estate.js";
+import type { CallRecord } from "../call-history.js";
+import type { Fault } from "../faults.js";
+import type { StepEvent } from "../local-workflow-runner.js";
+import { startSandboxControlPlane } from "../sandbox-control-plane.js";
+import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
+import type { SandboxExecution } from "../services/sfn-model.js";
+import { checkInvariants } from "./invariants.js";
+import type { ExpectedOutcome, Scenario, ScenarioContext } from "./scenarios.js";
+
+export interface DrillStep {
+  name: string;
+  status: "succeeded" | "failed" | "pending";
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface DrillWorkflow {
+  kind: "failover" | "failback";
+  status: string;
+  rtoSeconds: number | null;
+  rpoSeconds: number | null;
+  mode: "switchover" | "failover" | null;
+  reason: string | null;
+  steps: DrillStep[];
+}
+
+export interface DrillResult {
+  ok: boolean;
+  scenario: string;
+  expected: ExpectedOutcome;
+  objectives: { rtoSeconds: number; rpoSeconds: number };
+  startedAt: string;
+  workflows: DrillWorkflow[];
+  final: { writerRegion: string; trafficRegion: string; nodegroups: Record<string, number> };
+  invariants: Record<string, boolean>;
+  audit: { records: number; verified: boolean };
+  /** Successful mutating AWS calls by operation, as the sandbox saw them: "nothing changed" is checkable. */
+  mutations: Record<string, number>;
+  notifications: string[];
+}
+
+export interface DrillOptions {
+  plan: Plan;
+  scenario: Scenario;
+  faults?: Fault[];
+  seed?: number;
+  /** Live progress: each workflow step as it starts and ends, in modelled time. */
+  onStep?: (event: StepEvent, elapsedSeconds: number) => void;
+}
+
+/**
+ * Runs a scenario end to end in the sandbox: the estate built from the plan, the control plane as
+ * deployed (real handlers, real state machine definition, local DynamoDB), the incident, then the
+ * invariants checked on the sandbox's own history of calls rather than on the workflow's word.
+ */
+export async function runDrill(options: DrillOptions): Promise<DrillResult> {
+  const { plan, scenario } = options;
+  const built = buildEstate([plan], {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...scenario.estateOptions?.(plan),
+  });
+  const { estate, models } = built;
+  const startedAt = estate.clock.now();
+  const controlPlane = await startSandboxControlPlane(built, [plan]);
+  try {
+    const elapsed = () => (estate.clock.now().getTime() - startedAt.getTime()) / 1000;
+    models.sfn.onStep((event) => options.onStep?.(event, elapsed()));
+    const detections: Array<Promise<unknown>> = [];
+    let lastEvent: AlarmStateChangeEvent | undefined;
+    models.cloudwatch.onAlarmStateChange((event) => {
+      lastEvent = event;
+      detections.push(controlPlane.deliver(event));
+    });
+    for (const fault of options.faults ?? []) estate.addFault(fault);
+    const [alarm] = plan.triggers.alarms;
+    const standbyRegion = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
+    const context: ScenarioContext = {
+      plan,
+      built,
+      controlPlane,
+      standbyRegion,
+      fireAlarm: () =>
+        alarm &&
+        models.cloudwatch.setAlarmState(alarm.region, alarm.name, "ALARM", `drill: ${scenario.name}`),
+      clearAlarm: () =>
+        alarm && models.cloudwatch.setAlarmState(alarm.region, alarm.name, "OK", "drill: recovered"),
+      redeliverAlarm: (times) => {
+        for (let index = 0; index < times && lastEvent; index++)
+          detections.push(controlPlane.deliver(lastEvent));
+      },
+    };
+    await scenario.incident(context);
+    await settle(detections);
+    await models.sfn.settled();
+
+    const executions = models.sfn.all();
+    const workflows = executions.map(describeWorkflow);
+    const records = await controlPlane.audit.chain(plan.name);
+    const invariants = checkInvariants({
+      calls: estate.calls,
+      executions,
+      records,
+      kirikaePrincipals: Object.values(controlPlane.roles),
+      downRegions: estate
+        .activeFaults()
+        .flatMap((fault) => (fault.kind === "region-down" ? [fault.region] : [])),
+      expectedExecutions: scenario.expect === "none" ? 0 : 1,
+    });
+    const verified = verifyChain(records).length === 0;
+    const expectationMet = meetsExpectation(scenario, workflows);
+    return {
+      ok: expectationMet && verified && Object.values(invariants).every(Boolean),
+      scenario: scenario.name,
+      expected: scenario.expect,
+      objectives: {
+        rtoSeconds: plan.objectives.rtoMinutes * 60,
+        rpoSeconds: plan.objectives.rpoMinutes * 60,
+      },
+      startedAt: startedAt.toISOString(),
+      workflows,
+      final: {
+        writerRegion: models.rds.writerOf(plan.database.globalClusterIdentifier)?.region ?? "unknown",
+        trafficRegion: trafficRegion(plan, models.route53) ?? "unknown",
+        nodegroups: nodegroupSizes(plan, built),
+      },
+      invariants,
+      audit: { records: await countAllRecords(records, controlPlane), verified },
+      mutations: countMutations(estate.calls),
+      notifications: controlPlane.notifier.sent.map((notification) => notification.subject),
+    };
+  } finally {
+    await controlPlane.stop();
+  }
+}
+
+function countMutations(calls: readonly CallRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) {
+    if (call.mutating && call.error === undefined) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Detector invocations run concurrently and may start more work; wait until none is left. */
+async function settle(pending: Array<Promise<unknown>>): Promise<void> {
+  let seen = 0;
+  while (seen < pending.length) {
+    const batch = pending.slice(seen);
+    seen = pending.length;
+    await Promise.allSettled(batch);
+  }
+}
+
+function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
+  const output = (execution.output ?? {}) as {
+    verification?: { rtoSeconds?: number; rpoSeconds?: number };
+    recovery?: { promotion?: { mode?: "switchover" | "failover"; rpoEstimateSeconds?: number } };
+  };
+  const status =
+    execution.status === "SUCCEEDED"
+      ? "succeeded"
+      : execution.status === "RUNNING"
+        ? "running"
+        : execution.error === "PrecheckFailed"
+          ? "aborted"
+          : "escalated";
+  const input = execution.input as { kind?: "failover" | "failback" };
+  return {
+    kind: input.kind ?? "failover",
+    status,
+    rtoSeconds: output.verification?.rtoSeconds ?? null,
+    rpoSeconds: output.verification?.rpoSeconds ?? null,
+    mode: output.recovery?.promotion?.mode ?? modeFromSteps(execution.steps),
+    reason: execution.status === "FAILED" ? failureReason(execution.steps) : null,
+    steps: summariseSteps(execution.steps),
+  };
+}
+
+/** Poll loops call a step many times; a person wants one line per step: first start to last end. */
+export function summariseSteps(events: readonly StepEvent[]): DrillStep[] {
+  const steps = new Map<string, DrillStep>();
+  for (const event of events) {
+    const at = event.at.toISOString();
+    const step = steps.get(event.state) ?? {
+      name: event.state,
+      status: "pending",
+      startedAt: at,
+      endedAt: at,
+    };
+    step.endedAt = at;
+    if (event.phase === "failed") step.status = "failed";
+    if (event.phase === "succeeded") {
+      const status = (event.result as { status?: unknown } | null)?.status;
+      step.status = status === "pending" ? "pending" : "succeeded";
+    }
+    steps.set(event.state, step);
+  }
+  return [...steps.values()];
+}
+
+function modeFromSteps(events: readonly StepEvent[]): "switchover" | "failover" | null {
+  for (const event of events) {
+    const mode = (event.result as { mode?: unknown } | null)?.mode;
+    if (mode === "switchover" || mode === "failover") return mode;
+  }
+  return null;
+}
+
+function failureReason(events: readonly StepEvent[]): string | null {
+  const abort = [...events].reverse().find((event) => event.state === "Abort" || event.state === "Escalate");
+  const reason = (abort?.result as { reason?: unknown } | null)?.reason;
+  return typeof reason === "string" ? reason : null;
+}
+
+function meetsExpectation(scenario: Scenario, workflows: DrillWorkflow[]): boolean {
+  const failovers = workflows.filter((workflow) => workflow.kind === "failover");
+  if (scenario.expect === "none") return failovers.length === 0;
+  const [only] = failovers;
+  if (failovers.length !== 1 || !only) return false;
+  if (only.status !== scenario.expect) return false;
+  return scenario.expectMode === undefined || only.mode === scenario.expectMode;
+}
+
+function nodegroupSizes(plan: Plan, built: ReturnType<typeof buildEstate>): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const cluster of plan.compute.clusters) {
+    for (const nodegroup of cluster.nodegroups) {
+      sizes[`${cluster.region}/${cluster.name}/${nodegroup.name}`] = built.models.eks.readyNodes(
+        cluster.region,
+        cluster.name,
+        nodegroup.name,
+      );
+    }
+  }
+  return sizes;
+}
+
+/** The plan's chain plus decisions about events that named no plan. */
+async function countAllRecords(
+  records: AuditRecord[],
+  controlPlane: { audit: { chain(plan: string): Promise<AuditRecord[]> } },
+) {
+  return records.length + (await controlPlane.audit.chain("-")).length;
+}

@@ -1,0 +1,130 @@
+import type { Plan } from "../../core/plan/schema.js";
+import type { BuildEstateOptions, BuiltEstate } from "../build-estate.js";
+import type { SandboxControlPlane } from "../sandbox-control-plane.js";
+
+export type ExpectedOutcome = "succeeded" | "aborted" | "escalated" | "none";
+
+export interface ScenarioContext {
+  plan: Plan;
+  built: BuiltEstate;
+  controlPlane: SandboxControlPlane;
+  standbyRegion: string;
+  /** Fires the plan's first alarm, as CloudWatch would; the event reaches the detector. */
+  fireAlarm(): void;
+  /** Sets the first alarm back to OK. */
+  clearAlarm(): void;
+  /** Delivers the last alarm event again (EventBridge delivers at least once; storms happen). */
+  redeliverAlarm(times: number): void;
+}
+
+export interface Scenario {
+  name: string;
+  summary: string;
+  expect: ExpectedOutcome;
+  /** Expected database promotion, when the run gets that far. */
+  expectMode?: "switchover" | "failover";
+  estateOptions?(plan: Plan): BuildEstateOptions;
+  incident(context: ScenarioContext): Promise<void>;
+}
+
+/** How long Route 53 takes to call an endpoint unhealthy: 30 s checks, failure threshold 3. */
+export const DETECTION_DELAY_MS = 90_000;
+
+async function regionOutage(context: ScenarioContext): Promise<void> {
+  context.built.estate.addFault({ kind: "region-down", region: context.plan.activeRegion });
+  await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+  context.fireAlarm();
+}
+
+export const scenarios: readonly Scenario[] = [
+  {
+    name: "region-outage",
+    summary:
+      "the active region goes dark; the standby is promoted with a failover (data loss bounded by lag)",
+    expect: "succeeded",
+    expectMode: "failover",
+    incident: regionOutage,
+  },
+  {
+    name: "degraded-primary",
+    summary: "the active region is unhealthy but its database still answers: a switchover, no data loss",
+    expect: "succeeded",
+    expectMode: "switchover",
+    async incident(context) {
+      context.fireAlarm();
+    },
+  },
+  {
+    name: "flapping-alarm",
+    summary: "the alarm fires and clears within the hold time: nothing starts",
+    expect: "none",
+    async incident(context) {
+      context.fireAlarm();
+      await context.built.estate.clock.sleep((context.plan.triggers.holdSeconds * 1000) / 2);
+      context.clearAlarm();
+    },
+  },
+  {
+    name: "duplicate-storm",
+    summary: "100 duplicate alarm events arrive at once during an outage: exactly one failover",
+    expect: "succeeded",
+    expectMode: "failover",
+    async incident(context) {
+      await regionOutage(context);
+      context.redeliverAlarm(99);
+    },
+  },
+  {
+    name: "dr-not-ready",
+    summary:
+      "a standby nodegroup's max size is below its active size: pre-checks stop the failover, nothing changes",
+    expect: "aborted",
+    async incident(context) {
+      const cluster = context.plan.compute.clusters.find(
+        (candidate) => candidate.region === context.standbyRegion,
+      );
+      const [nodegroup] = cluster?.nodegroups ?? [];
+      if (cluster && nodegroup) {
+        context.built.models.eks.setNodegroupMax(
+          context.standbyRegion,
+          cluster.name,
+          nodegroup.name,
+          nodegroup.activeSize - 1,
+        );
+      }
+      await regionOutage(context);
+    },
+  },
+  {
+    name: "lag-beyond-rpo",
+    summary: "replication lag exceeds the RPO: pre-checks stop the failover, nothing changes",
+    expect: "aborted",
+    async incident(context) {
+      const arn = context.plan.database.members[context.standbyRegion] ?? "";
+      context.built.models.rds.setReplicationLag(arn, context.plan.objectives.rpoMinutes * 60_000 + 60_000);
+      await regionOutage(context);
+    },
+  },
+  {
+    name: "throttled",
+    summary:
+      "30% of AWS calls are throttled during an outage: retries with backoff still finish the failover",
+    expect: "succeeded",
+    expectMode: "failover",
+    async incident(context) {
+      context.built.estate.addFault({ kind: "throttle", rate: 0.3 });
+      await regionOutage(context);
+    },
+  },
+  {
+    name: "stuck-promotion",
+    summary: "the promotion never completes: at the rollback trigger the workflow escalates, DNS untouched",
+    expect: "escalated",
+    estateOptions: () => ({ rdsTimings: { failoverMs: 6 * 3600_000, switchoverMs: 6 * 3600_000 } }),
+    incident: regionOutage,
+  },
+];
+
+export function findScenario(name: string): Scenario | undefined {
+  return scenarios.find((scenario) => scenario.name === name);
+}

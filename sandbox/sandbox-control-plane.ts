@@ -1,0 +1,162 @@
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
+import { DynamoDbAuditTrail } from "../adapters/aws/dynamodb-audit-trail.js";
+import { DynamoDbPlanState } from "../adapters/aws/dynamodb-plan-state.js";
+import { type ClientProvider, PROBE_TIMEOUT_MS, type RegionClients } from "../adapters/aws/region-clients.js";
+import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js";
+import { RecordingNotifier } from "../adapters/recording-notifier.js";
+import { PlanCatalog } from "../core/plan/plan-catalog.js";
+import type { Plan } from "../core/plan/schema.js";
+import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
+import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js";
+import { createDetectAlarmHandler, type DetectorResult } from "../functions/detect-alarm.js";
+import { createPrecheckHandler } from "../functions/precheck.js";
+import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
+import type { TaskDeps } from "../functions/runtime/task-deps.js";
+import { createScaleNodegroupsHandler } from "../functions/scale-nodegroups.js";
+import { createSwitchTrafficHandler } from "../functions/switch-traffic.js";
+import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
+import { failoverDefinition } from "../stepfunctions/failover-definition.js";
+import { localTaskFunctionArns, type TaskFunctionKey } from "../stepfunctions/task-functions.js";
+import { accountOf, type BuiltEstate } from "./build-estate.js";
+import type { SandboxEstate } from "./estate.js";
+import { type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.js";
+import { type LocalHandler, LocalWorkflowRunner } from "./local-workflow-runner.js";
+import { sandboxClients } from "./sandbox-clients.js";
+
+export interface SandboxControlPlane {
+  region: string;
+  stateMachineArns: { failover: string; failback: string };
+  /** Delivers an EventBridge event to the detector Lambda, as the alarm rule would. */
+  deliver(event: unknown): Promise<DetectorResult>;
+  audit: DynamoDbAuditTrail;
+  state: DynamoDbPlanState;
+  notifier: RecordingNotifier;
+  dynamo: LocalDynamoDb;
+  roles: { detector: string; tasks: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The control plane as deployed, in process: the real handlers with sandbox clients, the real state
+ * machine definition on the local runner, the real tables in a local DynamoDB. It runs in the region
+ * being failed over to, as the design asks, so nothing it needs lives in the failed region.
+ */
+export async function startSandboxControlPlane(
+  built: BuiltEstate,
+  plans: readonly Plan[],
+): Promise<SandboxControlPlane> {
+  const [plan] = plans;
+  if (!plan) throw new Error("the sandbox control plane needs at least one plan");
+  const { estate, models } = built;
+  const region = plan.regions.find((candidate) => candidate !== plan.activeRegion) ?? plan.activeRegion;
+  const account = accountOf(plan);
+  const roles = {
+    detector: `arn:aws:sts::${account}:assumed-role/kirikae-detector/kirikae-detect-alarm`,
+    tasks: `arn:aws:sts::${account}:assumed-role/kirikae-tasks/kirikae-workflow-task`,
+  };
+
+  const dynamo = await startLocalDynamoDb();
+  const documents = DynamoDBDocumentClient.from(dynamo.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const audit = new DynamoDbAuditTrail(documents, dynamo.tableNames.audit ?? "");
+  const state = new DynamoDbPlanState(documents, dynamo.tableNames.state ?? "");
+  const notifier = new RecordingNotifier();
+  const catalog = new PlanCatalog(plans);
+
+  const taskDeps: TaskDeps = {
+    plans: catalog,
+    clock: estate.clock,
+    clients: clientProvider(estate, roles.tasks),
+    audit,
+    state,
+    notifier,
+    actor: roles.tasks,
+  };
+  const functionArns = localTaskFunctionArns(region, account);
+  const stateMachineArns = {
+    failover: `arn:aws:states:${region}:${account}:stateMachine:kirikae-failover`,
+    failback: `arn:aws:states:${region}:${account}:stateMachine:kirikae-failback`,
+  };
+  const handlers = taskHandlers(taskDeps);
+  const byArn = new Map<string, LocalHandler>(
+    Object.entries(functionArns).map(([key, arn]) => [arn, handlers[key as TaskFunctionKey]]),
+  );
+  models.sfn.register(
+    stateMachineArns.failover,
+    new LocalWorkflowRunner(failoverDefinition(functionArns), byArn, estate.clock, estate.random),
+  );
+
+  const detectorClients = clientProvider(estate, roles.detector);
+  const detector = createDetectAlarmHandler(() => ({
+    ...taskDeps,
+    clients: detectorClients,
+    actor: roles.detector,
+    workflows: new StepFunctionsStarter(detectorClients, region, stateMachineArns),
+  }));
+  return {
+    region,
+    stateMachineArns,
+    deliver: (event) =>
+      estate.clock.busy(
+        () => detector(event, lambdaContext("kirikae-detect-alarm")) as Promise<DetectorResult>,
+      ),
+    audit,
+    state,
+    notifier,
+    dynamo,
+    roles,
+    stop: () => dynamo.stop(),
+  };
+}
+
+function taskHandlers(deps: TaskDeps): Record<TaskFunctionKey, LocalHandler> {
+  const source = () => deps;
+  return {
+    precheck: createPrecheckHandler(source),
+    promoteDatabase: createPromoteDatabaseHandler(source),
+    scaleNodegroups: createScaleNodegroupsHandler(source),
+    switchTraffic: createSwitchTrafficHandler(source),
+    verifyRecovery: createVerifyRecoveryHandler(source),
+    completeWorkflow: createCompleteWorkflowHandler(source),
+    abortWorkflow: createAbortWorkflowHandler(source),
+  } as Record<TaskFunctionKey, LocalHandler>;
+}
+
+/** Sandbox clients per region for one principal, plus short-timeout probe clients, built once each. */
+export function clientProvider(estate: SandboxEstate, principal: string): ClientProvider {
+  const cache = new Map<string, RegionClients>();
+  const get = (region: string, probe: boolean) => {
+    const key = `${probe}:${region}`;
+    let clients = cache.get(key);
+    if (!clients) {
+      clients = sandboxClients(
+        estate,
+        region,
+        principal,
+        probe ? { timeoutMs: PROBE_TIMEOUT_MS, maxAttempts: 1 } : {},
+      );
+      cache.set(key, clients);
+    }
+    return clients;
+  };
+  return { forRegion: (region) => get(region, false), probe: (region) => get(region, true) };
+}
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: "256",
+    awsRequestId: "local",
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "sandbox",
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,198 @@
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidExecutionInput,
+  InvalidName,
+  StateMachineDoesNotExist,
+} from "@aws-sdk/client-sfn";
+import type { LocalWorkflowRunner, StepEvent } from "../local-workflow-runner.js";
+import { errorMetadata, type SandboxCall, type ServiceModel, type TrailResource } from "../service-model.js";
+import type { VirtualClock } from "../virtual-clock.js";
+
+export interface SandboxExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: unknown;
+  principal: string;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  startDate: Date;
+  stopDate?: Date;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  steps: StepEvent[];
+  done: Promise<void>;
+}
+
+const executionNamePattern = /^[A-Za-z0-9_-]{1,80}$/;
+
+/**
+ * Step Functions in the sandbox: StartExecution runs the registered definition on the local runner
+ * (the very definition infra deploys), so the detector's call starts a real local workflow.
+ */
+export class SfnModel implements ServiceModel {
+  readonly service = "sfn" as const;
+  readonly eventSource = "states.amazonaws.com";
+  private readonly machines = new Map<string, LocalWorkflowRunner>();
+  private readonly executions = new Map<string, SandboxExecution>();
+  private readonly stepListeners: Array<(event: StepEvent) => void> = [];
+
+  constructor(private readonly clock: VirtualClock) {}
+
+  register(stateMachineArn: string, runner: LocalWorkflowRunner): void {
+    this.machines.set(stateMachineArn, runner);
+  }
+
+  onStep(listener: (event: StepEvent) => void): void {
+    this.stepListeners.push(listener);
+  }
+
+  isMutating(operation: string): boolean {
+    return operation === "StartExecution" || operation === "StopExecution";
+  }
+
+  resourcesOf(call: SandboxCall): TrailResource[] {
+    const arn = call.input.stateMachineArn ?? call.input.executionArn;
+    return typeof arn === "string"
+      ? [{ ResourceType: "AWS::StepFunctions::StateMachine", ResourceName: arn }]
+      : [];
+  }
+
+  handle(call: SandboxCall): Record<string, unknown> {
+    switch (call.operation) {
+      case "StartExecution":
+        return this.startExecution(call);
+      case "DescribeExecution":
+        return this.describeExecution(call);
+      case "ListExecutions":
+        return this.listExecutions(call);
+      default:
+        throw new Error(`the sandbox does not model states:${call.operation}`);
+    }
+  }
+
+  /** Every execution, in start order: what the drill and tests read. */
+  all(): SandboxExecution[] {
+    return [...this.executions.values()];
+  }
+
+  /** Resolves once no execution is running, including ones started while waiting. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const running = this.all().filter((execution) => execution.status === "RUNNING");
+      if (running.length === 0) return;
+      await Promise.all(running.map((execution) => execution.done));
+    }
+  }
+
+  private startExecution(call: SandboxCall): Record<string, unknown> {
+    const stateMachineArn = String(call.input.stateMachineArn ?? "");
+    const runner = this.machines.get(stateMachineArn);
+    if (!runner) {
+      throw new StateMachineDoesNotExist({
+        message: `State Machine Does Not Exist: '${stateMachineArn}'`,
+        $metadata: errorMetadata(call),
+      });
+    }
+    const name = String(call.input.name ?? `${this.executions.size}`);
+    if (!executionNamePattern.test(name)) {
+      throw new InvalidName({ message: `Invalid Name: '${name}'`, $metadata: errorMetadata(call) });
+    }
+    const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+    if (this.executions.has(executionArn)) {
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${executionArn}'`,
+        $metadata: errorMetadata(call),
+      });
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(String(call.input.input ?? "{}"));
+    } catch {
+      throw new InvalidExecutionInput({
+        message: "Invalid execution input: not JSON",
+        $metadata: errorMetadata(call),
+      });
+    }
+    const execution: SandboxExecution = {
+      executionArn,
+      stateMachineArn,
+      name,
+      input,
+      principal: call.principal,
+      status: "RUNNING",
+      startDate: this.clock.now(),
+      steps: [],
+      done: Promise.resolve(),
+    };
+    execution.done = runner
+      .run({
+        executionArn,
+        input,
+        onStep: (event) => {
+          execution.steps.push(event);
+          for (const listener of this.stepListeners) listener(event);
+        },
+      })
+      .then(
+        (output) => {
+          Object.assign(execution, { status: "SUCCEEDED", output, stopDate: this.clock.now() });
+        },
+        (error: unknown) => {
+          // The local runner wraps the state's error (a Fail state's Error and Cause) in an ExecutionError.
+          const wrapped = error as {
+            name?: string;
+            message?: string;
+            cause?: { name?: string; message?: string };
+          };
+          const failure = wrapped.cause ?? wrapped;
+          Object.assign(execution, {
+            status: "FAILED",
+            stopDate: this.clock.now(),
+            error: failure.name ?? "Error",
+            cause: failure.message ?? "",
+          });
+        },
+      );
+    this.executions.set(executionArn, execution);
+    return { executionArn, startDate: execution.startDate };
+  }
+
+  private describeExecution(call: SandboxCall): Record<string, unknown> {
+    const execution = this.executions.get(String(call.input.executionArn ?? ""));
+    if (!execution) {
+      throw new ExecutionDoesNotExist({
+        message: "Execution Does Not Exist",
+        $metadata: errorMetadata(call),
+      });
+    }
+    return {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      input: JSON.stringify(execution.input),
+      ...(execution.stopDate ? { stopDate: execution.stopDate } : {}),
+      ...(execution.output === undefined ? {} : { output: JSON.stringify(execution.output) }),
+      ...(execution.error ? { error: execution.error, cause: execution.cause } : {}),
+    };
+  }
+
+  private listExecutions(call: SandboxCall): Record<string, unknown> {
+    const stateMachineArn = call.input.stateMachineArn;
+    const executions = this.all()
+      .filter((execution) => execution.stateMachineArn === stateMachineArn)
+      .filter((execution) => !call.input.statusFilter || execution.status === call.input.statusFilter)
+      .map(({ executionArn, stateMachineArn: machine, name, status, startDate, stopDate }) => ({
+        executionArn,
+        stateMachineArn: machine,
+        name,
+        status,
+        startDate,
+        ...(stopDate ? { stopDate } : {}),
+      }));
+    return { executions };
+  }
+}

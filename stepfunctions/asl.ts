@@ -1,0 +1,111 @@
+/**
+ * Builders for the Amazon States Language (JSONPath query language) pieces kirikae's workflows share.
+ * The workflows are data: infra deploys them and the local runner executes them, from this one source.
+ */
+
+export type AslState = Record<string, unknown>;
+export interface AslDefinition {
+  Comment: string;
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, AslState>;
+}
+
+/**
+ * Errors worth retrying: AWS throttling/5xx/timeouts surfaced by the steps, a contended audit append, and
+ * Lambda's own transient failures. Every step re-reads state before acting, so a retry is always safe.
+ */
+export const TRANSIENT_ERRORS = [
+  "TransientAwsError",
+  "AuditWriteError",
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+];
+
+export const TRANSIENT_RETRY = {
+  ErrorEquals: TRANSIENT_ERRORS,
+  IntervalSeconds: 1,
+  BackoffRate: 2,
+  MaxAttempts: 6,
+  MaxDelaySeconds: 20,
+  JitterStrategy: "FULL",
+};
+
+/** A step's Lambda may not run longer than this; its polls are short, the waiting happens in Wait states. */
+export const TASK_TIMEOUT_SECONDS = 120;
+
+export function task(resource: string, resultPath: string, next: string, extra: AslState = {}): AslState {
+  return {
+    Type: "Task",
+    Resource: resource,
+    ResultPath: resultPath,
+    TimeoutSeconds: TASK_TIMEOUT_SECONDS,
+    Retry: [TRANSIENT_RETRY],
+    Next: next,
+    ...extra,
+  };
+}
+
+/**
+ * A bounded polling loop around an idempotent step: call it, stop when it reports done, else wait the
+ * seconds it asks for and call it again. The bound is the plan's rollback trigger, which the step
+ * enforces by failing with RollbackTriggerExceeded.
+ */
+export function pollLoop(options: {
+  name: string;
+  resource: string;
+  resultPath: string;
+  done: AslState;
+  doneName: string;
+  catchTo?: string;
+}): Record<string, AslState> {
+  const { name, resource, resultPath, done, doneName, catchTo } = options;
+  const checkName = `${name} done?`;
+  const waitName = `Wait for ${name.toLowerCase()}`;
+  return {
+    [name]: task(resource, resultPath, checkName, catchTo ? { Catch: [catchAll(catchTo)] } : {}),
+    [checkName]: {
+      Type: "Choice",
+      Choices: [{ Variable: `${resultPath}.status`, StringEquals: "done", Next: doneName }],
+      Default: waitName,
+    },
+    [waitName]: { Type: "Wait", SecondsPath: `${resultPath}.pollAfterSeconds`, Next: name },
+    [doneName]: done,
+  };
+}
+
+export function catchAll(next: string): AslState {
+  return { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: next };
+}
+
+/** All Task states of a definition, including those inside Parallel branches, by state name. */
+export function taskStates(definition: {
+  States: Record<string, AslState>;
+}): Array<{ name: string; resource: string }> {
+  const found: Array<{ name: string; resource: string }> = [];
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === "Task") found.push({ name, resource: String(state.Resource) });
+    if (state.Type === "Parallel") {
+      for (const branch of state.Branches as Array<{ States: Record<string, AslState> }>) {
+        found.push(...taskStates(branch));
+      }
+    }
+  }
+  return found;
+}
+
+/** All Wait states, for the local runner, which hands their pauses to the virtual clock. */
+export function waitStateNames(definition: { States: Record<string, AslState> }): string[] {
+  const found: string[] = [];
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === "Wait") found.push(name);
+    if (state.Type === "Parallel") {
+      for (const branch of state.Branches as Array<{ States: Record<string, AslState> }>) {
+        found.push(...waitStateNames(branch));
+      }
+    }
+  }
+  return found;
+}

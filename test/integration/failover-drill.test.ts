@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { runDrill } from "../../sandbox/drill/run-drill.js";
+import { findScenario, type Scenario } from "../../sandbox/drill/scenarios.js";
+import { testPlan } from "../support/plan-fixtures.js";
+
+const plan = testPlan();
+
+function scenario(name: string): Scenario {
+  const found = findScenario(name);
+  if (!found) throw new Error(`no scenario ${name}`);
+  return found;
+}
+
+const allInvariantsHeld = {
+  trafficOnlyToWriter: true,
+  oneWorkflowAtATime: true,
+  everyMutationAudited: true,
+  failedRegionOffCriticalPath: true,
+};
+
+describe("automatic failover in the sandbox, through the real detector, handlers and state machine", () => {
+  it("moves traffic, writer and capacity to the recovery region after a region outage", async () => {
+    const result = await runDrill({ plan, scenario: scenario("region-outage") });
+
+    expect(result.workflows).toHaveLength(1);
+    expect(result.workflows[0]).toMatchObject({ kind: "failover", status: "succeeded", mode: "failover" });
+    expect(result.final).toEqual({
+      writerRegion: "ap-southeast-1",
+      trafficRegion: "ap-southeast-1",
+      nodegroups: {
+        "ap-northeast-1/shop-tokyo/web": 6,
+        "ap-northeast-1/shop-tokyo/worker": 3,
+        "ap-southeast-1/shop-singapore/web": 6,
+        "ap-southeast-1/shop-singapore/worker": 3,
+      },
+    });
+    expect(result.workflows[0]?.rtoSeconds).toBeGreaterThan(0);
+    expect(result.workflows[0]?.rtoSeconds).toBeLessThan(15 * 60);
+    expect(result.workflows[0]?.rpoSeconds).toBeCloseTo(0.8, 1);
+    expect(result.invariants).toEqual(allInvariantsHeld);
+    expect(result.audit.verified).toBe(true);
+    expect(result.ok).toBe(true);
+  });
+
+  it("uses a switchover, with no data loss, when the old primary still answers", async () => {
+    const result = await runDrill({ plan, scenario: scenario("degraded-primary") });
+
+    expect(result.workflows[0]).toMatchObject({ status: "succeeded", mode: "switchover", rpoSeconds: 0 });
+    expect(result.final.writerRegion).toBe("ap-southeast-1");
+    expect(result.ok).toBe(true);
+  });
+
+  it.each(["dr-not-ready", "lag-beyond-rpo"])(
+    "changes nothing when the standby is not ready (%s), saying why",
+    async (name) => {
+      const result = await runDrill({ plan, scenario: scenario(name) });
+
+      expect(result.workflows[0]).toMatchObject({ status: "aborted" });
+      expect(result.workflows[0]?.reason).toMatch(
+        name === "dr-not-ready" ? /compute\.nodegroup\.web/ : /database\.lag/,
+      );
+      expect(result.final.writerRegion).toBe("ap-northeast-1");
+      expect(result.final.nodegroups["ap-southeast-1/shop-singapore/web"]).toBe(2);
+      expect(result.mutations).toEqual({ StartExecution: 1 });
+      expect(result.ok).toBe(true);
+    },
+  );
+
+  it("starts exactly one workflow for a storm of 100 duplicate alarm events", async () => {
+    const result = await runDrill({ plan, scenario: scenario("duplicate-storm") });
+
+    expect(result.workflows).toHaveLength(1);
+    expect(result.workflows[0]?.status).toBe("succeeded");
+    expect(result.ok).toBe(true);
+  });
+
+  it("starts nothing for an alarm that flaps back within the hold time", async () => {
+    const result = await runDrill({ plan, scenario: scenario("flapping-alarm") });
+
+    expect(result.workflows).toEqual([]);
+    expect(result.final.writerRegion).toBe("ap-northeast-1");
+    expect(result.ok).toBe(true);
+  });
+
+  it("still fails over when 30% of AWS calls are throttled", async () => {
+    const result = await runDrill({ plan, scenario: scenario("throttled") });
+
+    expect(result.workflows[0]?.status).toBe("succeeded");
+    expect(result.final.trafficRegion).toBe("ap-southeast-1");
+    expect(result.invariants).toEqual(allInvariantsHeld);
+  });
+
+  it("escalates without touching DNS when the promotion is stuck past the rollback trigger", async () => {
+    const result = await runDrill({ plan, scenario: scenario("stuck-promotion") });
+
+    expect(result.workflows[0]?.status).toBe("escalated");
+    expect(result.workflows[0]?.reason).toMatch(/RollbackTriggerExceeded/);
+    expect(result.mutations.ChangeResourceRecordSets).toBeUndefined();
+    expect(result.mutations.FailoverGlobalCluster).toBe(1);
+    expect(result.notifications.some((subject) => subject.includes("escalated"))).toBe(true);
+    expect(result.ok).toBe(true);
+  });
+});
