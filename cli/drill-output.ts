@@ -48,7 +48,12 @@ export function progressPrinter(write: Write): (event: StepEvent, elapsedSeconds
 /** The closing summary: per workflow outcome against objectives, the final estate, invariants, audit. */
 export function renderSummary(result: DrillResult): string {
   const lines: string[] = ["", "Summary"];
-  if (result.workflows.length === 0) lines.push("  no workflow started (as the scenario expects: none)");
+  if (result.workflows.length === 0) {
+    lines.push(`  no workflow started${result.expected === "none" ? " (as the scenario expects)" : ""}`);
+  }
+  for (const [decision, count] of Object.entries(result.detector)) {
+    lines.push(`  detector: ${decision}${count > 1 ? ` (${count} events)` : ""}`);
+  }
   for (const workflow of result.workflows) {
     const rtoMet = workflow.rtoSeconds !== null && workflow.rtoSeconds <= result.objectives.rtoSeconds;
     const rpoMet = workflow.rpoSeconds !== null && workflow.rpoSeconds <= result.objectives.rpoSeconds;

@@ -1,6 +1,7 @@
 import { verifyChain } from "../../core/audit/verify-chain.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { AuditRecord } from "../../core/ports/audit.js";
+import type { DetectorResult } from "../../functions/detect-alarm.js";
 import { buildEstate, trafficRegion } from "../build-estate.js";
 import type { CallRecord } from "../call-history.js";
 import type { Fault } from "../faults.js";
@@ -40,6 +41,8 @@ export interface DrillResult {
   audit: { records: number; verified: boolean };
   /** Successful mutating AWS calls by operation, as the sandbox saw them: "nothing changed" is checkable. */
   mutations: Record<string, number>;
+  /** What the detector decided for each alarm event it received, counted by outcome. */
+  detector: Record<string, number>;
   notifications: string[];
 }
 
@@ -94,7 +97,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       },
     };
     await scenario.incident(context);
-    await settle(detections);
+    const decisions = await settle(detections);
     await models.sfn.settled();
 
     const executions = models.sfn.all();
@@ -130,6 +133,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       invariants,
       audit: { records: await countAllRecords(records, controlPlane), verified },
       mutations: countMutations(estate.calls),
+      detector: countDecisions(decisions),
       notifications: controlPlane.notifier.sent.map((notification) => notification.subject),
     };
   } finally {
@@ -146,13 +150,29 @@ function countMutations(calls: readonly CallRecord[]): Record<string, number> {
 }
 
 /** Detector invocations run concurrently and may start more work; wait until none is left. */
-async function settle(pending: Array<Promise<unknown>>): Promise<void> {
-  let seen = 0;
-  while (seen < pending.length) {
-    const batch = pending.slice(seen);
-    seen = pending.length;
-    await Promise.allSettled(batch);
+async function settle(pending: Array<Promise<unknown>>): Promise<PromiseSettledResult<unknown>[]> {
+  const settled: PromiseSettledResult<unknown>[] = [];
+  while (settled.length < pending.length) {
+    settled.push(...(await Promise.allSettled(pending.slice(settled.length))));
   }
+  return settled;
+}
+
+/** "started", "ignored: <reason>", or "failed: <error>", each with how many events ended that way. */
+function countDecisions(decisions: PromiseSettledResult<unknown>[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const settled of decisions) {
+    const key =
+      settled.status === "rejected"
+        ? `failed: ${settled.reason instanceof Error ? settled.reason.message : String(settled.reason)}`
+        : describeDecision(settled.value as DetectorResult);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function describeDecision(result: DetectorResult): string {
+  return result.decision === "started" ? "started" : `${result.decision}: ${result.reason}`;
 }
 
 function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
