@@ -4,7 +4,7 @@ import type { PlanCatalog } from "../plan/plan-catalog.js";
 import type { Plan } from "../plan/schema.js";
 import type { AuditEntry, AuditPort } from "../ports/audit.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
-import type { AlarmPort, WorkflowStarterPort } from "../ports/workflows.js";
+import type { AlarmPort, NotifierPort, WorkflowStarterPort } from "../ports/workflows.js";
 import { retryTransient } from "../workflow/retry-transient.js";
 import type { WorkflowRequest } from "../workflow/workflow-request.js";
 import { otherRegion } from "./plan-lookup.js";
@@ -23,6 +23,7 @@ export interface DetectorDeps {
   alarms: AlarmPort;
   workflows: WorkflowStarterPort;
   audit: AuditPort;
+  notifier: NotifierPort;
   clock: Clock;
   /** The detector's own identity, recorded as the actor of its decisions. */
   actor: string;
@@ -43,7 +44,8 @@ const SIGNAL_EXPIRY_MARGIN_SECONDS = 300;
  *   2. no run while one is in flight or within the cooldown after the last one
  *   3. one event holds the signal (conditional write); duplicates of a storm stop here
  *   4. the holder waits out the hold time on the clock and re-reads the alarm: a flap ends it
- *   5. take the plan's lock, then start the execution under a name tied to the signal
+ *   5. a plan that requires approval stops here and asks a person
+ *   6. take the plan's lock, then start the execution under a name tied to the signal
  * Every decision, started or ignored, is audited with its reason.
  */
 export async function decideOnAlarm(deps: DetectorDeps, signal: AlarmSignal): Promise<Decision> {
@@ -88,6 +90,7 @@ export async function decideOnAlarm(deps: DetectorDeps, signal: AlarmSignal): Pr
   try {
     const flap = await holdSignal(deps, plan, signal);
     if (flap) return await ignore(deps, plan, signal, flap);
+    if (plan.triggers.mode === "approval") return await askForApproval(deps, plan, signal);
     return await start(deps, plan, signal);
   } finally {
     await deps.state.clearSignal(plan.name);
@@ -170,6 +173,28 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
     });
     throw error;
   }
+}
+
+/**
+ * A plan that requires approval never fails over on its own: the confirmed signal is audited and the
+ * on-call engineer is told how to start the failover once they agree.
+ */
+async function askForApproval(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promise<Decision> {
+  const reason = "the plan requires approval: a person starts the failover after review";
+  await deps.audit.append({
+    ...decisionBase(deps, plan.name, signal),
+    action: "failover.awaiting-approval",
+    outcome: "pending",
+    details: { reason },
+  });
+  await deps.notifier.notify(
+    `kirikae: ${plan.name} failover needs approval`,
+    `Alarm ${signal.alarmName} (${signal.region}) has held for ${plan.triggers.holdSeconds} s. The plan requires approval, ` +
+      `so nothing was started. To fail over to ${otherRegion(plan, plan.activeRegion)}, start the failover state machine ` +
+      'with a manual trigger (see the README, "Starting a workflow by hand").',
+    { plan: plan.name, alarm: signal.alarmName, region: signal.region },
+  );
+  return { decision: "ignored", plan: plan.name, reason };
 }
 
 async function ignore(

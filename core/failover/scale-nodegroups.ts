@@ -14,7 +14,7 @@ export interface ScalingProgress {
   pollAfterSeconds?: number;
 }
 
-export const SCALING_POLL_SECONDS = 15;
+export const SCALING_POLL_SECONDS = 10;
 
 /**
  * Brings one region's nodegroups to their active (or standby) sizes. Capacity is not guaranteed, so the

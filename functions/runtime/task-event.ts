@@ -34,8 +34,20 @@ export function stepContextFrom(event: unknown, deps: TaskDeps): { context: Step
       },
     );
   }
-  const plan = deps.plans.get(parsed.data.request.plan);
-  if (!plan) throw new PlanNotFoundError(parsed.data.request.plan);
+  const { request } = parsed.data;
+  const plan = deps.plans.get(request.plan);
+  if (!plan) throw new PlanNotFoundError(request.plan);
+  const { sourceRegion, targetRegion } = request;
+  if (
+    sourceRegion === targetRegion ||
+    !plan.regions.includes(sourceRegion) ||
+    !plan.regions.includes(targetRegion)
+  ) {
+    throw new InvalidWorkflowInput(
+      `sourceRegion ${sourceRegion} and targetRegion ${targetRegion} must be the two regions of plan "${plan.name}" (${plan.regions.join(", ")})`,
+      { action: "start the workflow again with the plan's regions" },
+    );
+  }
   return {
     event: parsed.data,
     context: {
