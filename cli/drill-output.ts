@@ -45,6 +45,10 @@ export function progressPrinter(write: Write): (event: StepEvent, elapsedSeconds
   };
 }
 
+export function notePrinter(write: Write): (text: string, elapsedSeconds: number) => void {
+  return (text, elapsedSeconds) => write(`  ${clockStamp(elapsedSeconds)}  · ${text}\n`);
+}
+
 /** The closing summary: per workflow outcome against objectives, the final estate, invariants, audit. */
 export function renderSummary(result: DrillResult): string {
   const lines: string[] = ["", "Summary"];

@@ -4,7 +4,7 @@ import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
 import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
 import type { CliIo } from "../cli-io.js";
-import { duration, progressPrinter, renderSummary } from "../drill-output.js";
+import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
 
 export const DEFAULT_DRILL_PLAN = "examples/tokyo-singapore.plan.json";
 
@@ -61,7 +61,7 @@ export function drillCommand(io: CliIo): Command {
           scenario,
           faults: options.fault,
           seed: options.seed,
-          ...(human ? { onStep: progressPrinter(io.out) } : {}),
+          ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
         });
         io.out(human ? renderSummary(result) : `${JSON.stringify(result, null, 2)}\n`);
         io.setExitCode(result.ok ? 0 : 1);

@@ -53,6 +53,8 @@ export interface DrillOptions {
   seed?: number;
   /** Live progress: each workflow step as it starts and ends, in modelled time. */
   onStep?: (event: StepEvent, elapsedSeconds: number) => void;
+  /** Live narration of the incident: faults, alarms, the detector's decisions. */
+  onNote?: (text: string, elapsedSeconds: number) => void;
 }
 
 /**
@@ -74,9 +76,22 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     models.sfn.onStep((event) => options.onStep?.(event, elapsed()));
     const detections: Array<Promise<unknown>> = [];
     let lastEvent: AlarmStateChangeEvent | undefined;
+    const note = (text: string) => options.onNote?.(text, elapsed());
     models.cloudwatch.onAlarmStateChange((event) => {
       lastEvent = event;
-      detections.push(controlPlane.deliver(event));
+      note(`alarm ${event.detail.alarmName} (${event.region}) is ${event.detail.state.value}`);
+      detections.push(
+        controlPlane.deliver(event).then((decision) => {
+          if (decision.decision !== "ignored" || !decision.reason.startsWith("duplicate")) {
+            note(
+              decision.decision === "started"
+                ? `detector: signal held ${plan.triggers.holdSeconds} s, started ${decision.executionName}`
+                : `detector: ${describeDecision(decision)}`,
+            );
+          }
+          return decision;
+        }),
+      );
     });
     for (const fault of options.faults ?? []) estate.addFault(fault);
     const [alarm] = plan.triggers.alarms;
@@ -91,6 +106,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         models.cloudwatch.setAlarmState(alarm.region, alarm.name, "ALARM", `drill: ${scenario.name}`),
       clearAlarm: () =>
         alarm && models.cloudwatch.setAlarmState(alarm.region, alarm.name, "OK", "drill: recovered"),
+      note,
       redeliverAlarm: (times) => {
         for (let index = 0; index < times && lastEvent; index++)
           detections.push(controlPlane.deliver(lastEvent));

@@ -15,6 +15,8 @@ export interface ScenarioContext {
   clearAlarm(): void;
   /** Delivers the last alarm event again (EventBridge delivers at least once; storms happen). */
   redeliverAlarm(times: number): void;
+  /** Tells the person watching what just happened to the estate. */
+  note(text: string): void;
 }
 
 export interface Scenario {
@@ -32,6 +34,7 @@ export const DETECTION_DELAY_MS = 90_000;
 
 async function regionOutage(context: ScenarioContext): Promise<void> {
   context.built.estate.addFault({ kind: "region-down", region: context.plan.activeRegion });
+  context.note(`${context.plan.activeRegion} stops answering`);
   await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
   context.fireAlarm();
 }
@@ -72,6 +75,7 @@ export const scenarios: readonly Scenario[] = [
     async incident(context) {
       await regionOutage(context);
       context.redeliverAlarm(99);
+      context.note("the alarm event is delivered 99 more times");
     },
   },
   {
@@ -102,6 +106,7 @@ export const scenarios: readonly Scenario[] = [
     async incident(context) {
       const arn = context.plan.database.members[context.standbyRegion] ?? "";
       context.built.models.rds.setReplicationLag(arn, context.plan.objectives.rpoMinutes * 60_000 + 60_000);
+      context.note(`replication lag to ${context.standbyRegion} grows past the RPO`);
       await regionOutage(context);
     },
   },
@@ -113,6 +118,7 @@ export const scenarios: readonly Scenario[] = [
     expectMode: "failover",
     async incident(context) {
       context.built.estate.addFault({ kind: "throttle", rate: 0.3 });
+      context.note("30% of AWS calls are throttled from now on");
       await regionOutage(context);
     },
   },
