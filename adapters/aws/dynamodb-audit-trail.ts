@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { chainRecord } from "../../core/audit/hash-chain.js";
 import type { AuditEntry, AuditPort, AuditRecord } from "../../core/ports/audit.js";
 import { AuditWriteError } from "./audit-errors.js";
@@ -54,13 +59,7 @@ export class DynamoDbAuditTrail implements AuditPort {
     let startKey: Record<string, unknown> | undefined;
     do {
       const output = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "#plan = :plan",
-          ExpressionAttributeNames: { "#plan": "plan" },
-          ExpressionAttributeValues: { ":plan": plan },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+        this.planQuery(plan, { ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
       );
       records.push(...(output.Items ?? []).map(fromItem));
       startKey = output.LastEvaluatedKey;
@@ -70,18 +69,20 @@ export class DynamoDbAuditTrail implements AuditPort {
 
   private async head(plan: string): Promise<AuditRecord | undefined> {
     const output = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "#plan = :plan",
-        ExpressionAttributeNames: { "#plan": "plan" },
-        ExpressionAttributeValues: { ":plan": plan },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
+      this.planQuery(plan, { ScanIndexForward: false, Limit: 1, ConsistentRead: true }),
     );
     const item = output.Items?.[0];
     return item ? fromItem(item) : undefined;
+  }
+
+  private planQuery(plan: string, options: Omit<QueryCommandInput, "TableName" | "KeyConditionExpression">) {
+    return new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: "#plan = :plan",
+      ExpressionAttributeNames: { "#plan": "plan" },
+      ExpressionAttributeValues: { ":plan": plan },
+      ...options,
+    });
   }
 }
 

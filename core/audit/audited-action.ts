@@ -1,4 +1,5 @@
 import { KirikaeError } from "../errors.js";
+import type { AuditEntry } from "../ports/audit.js";
 import type { MutationReceipt } from "../ports/global-database.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
 
@@ -61,4 +62,13 @@ export async function auditedAction<T extends MutationReceipt>(
 function errorName(error: unknown): string {
   if (error instanceof KirikaeError && "awsErrorName" in error) return String(error.awsErrorName);
   return error instanceof Error ? error.name : "UnknownError";
+}
+
+/** A decision the workflow took (no AWS mutation): what it decided about which resource, and why. */
+export async function recordDecision(
+  context: StepContext,
+  decision: Pick<AuditEntry, "action" | "resource"> &
+    Partial<Pick<AuditEntry, "outcome" | "after" | "details">>,
+): Promise<void> {
+  await context.audit.append({ ...auditBase(context), kind: "decision", outcome: "ok", ...decision });
 }

@@ -1,8 +1,9 @@
+import { recordDecision } from "../audit/audited-action.js";
 import type { Plan } from "../plan/schema.js";
 import type { ComputePort } from "../ports/compute.js";
 import type { DnsPort } from "../ports/dns.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
-import { auditBase, type StepContext } from "../workflow/step-context.js";
+import type { StepContext } from "../workflow/step-context.js";
 import { clusterFor, memberArn } from "./plan-lookup.js";
 
 export interface PrecheckDeps {
@@ -44,9 +45,7 @@ export async function precheck(context: StepContext, deps: PrecheckDeps): Promis
   const result: PrecheckResult = failed
     ? { ok: false, checks, reason: `${failed.name}: ${failed.detail}` }
     : { ok: true, checks };
-  await context.audit.append({
-    ...auditBase(context),
-    kind: "decision",
+  await recordDecision(context, {
     action: result.ok ? "precheck.passed" : "precheck.failed",
     resource: plan.database.globalClusterIdentifier,
     outcome: result.ok ? "ok" : "failed",

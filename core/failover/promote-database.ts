@@ -1,6 +1,7 @@
-import { auditedAction } from "../audit/audited-action.js";
+import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { GlobalClusterState, GlobalDatabasePort } from "../ports/global-database.js";
-import { auditBase, rollbackDeadline, type StepContext } from "../workflow/step-context.js";
+import { settled } from "../workflow/polling.js";
+import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import { DataLossNotAllowed, RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
 import { memberArn } from "./plan-lookup.js";
 
@@ -43,16 +44,13 @@ export async function promoteDatabase(
   if (isWriter(global, targetArn) && global.failover === undefined) {
     const completedAt = previous?.completedAt ?? context.clock.now().toISOString();
     if (previous?.status === "pending") {
-      await context.audit.append({
-        ...auditBase(context),
-        kind: "decision",
+      await recordDecision(context, {
         action: "database.promoted",
         resource: targetArn,
-        outcome: "ok",
         after: { writer: targetArn },
       });
     }
-    return { ...previous, status: "done", completedAt };
+    return { ...settled(previous ?? {}), status: "done", completedAt };
   }
   const deadline = rollbackDeadline(context);
   if (context.clock.now() > deadline) throw new RollbackTriggerExceeded(deadline, { resource: globalId });
@@ -64,12 +62,9 @@ export async function promoteDatabase(
   const lagMs = request.kind === "failback" ? 0 : ((await database.replicationLagMs(targetArn)) ?? 0);
   const mode = await chooseMode(context, database, sourceArn);
   const rpoEstimateSeconds = mode === "switchover" ? 0 : lagMs / 1000;
-  await context.audit.append({
-    ...auditBase(context),
-    kind: "decision",
+  await recordDecision(context, {
     action: "database.rpo-estimate",
     resource: targetArn,
-    outcome: "ok",
     details: {
       mode,
       replicationLagMs: lagMs,

@@ -1,9 +1,14 @@
-import { auditedAction } from "../audit/audited-action.js";
+import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { DnsRecord, Plan } from "../plan/schema.js";
 import type { DnsPort, RecordChange, RecordSet } from "../ports/dns.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
-import { auditBase, rollbackDeadline, type StepContext } from "../workflow/step-context.js";
-import { RollbackTriggerExceeded, WriterNotConfirmed } from "../workflow/workflow-errors.js";
+import { settled } from "../workflow/polling.js";
+import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
+import {
+  InvalidWorkflowInput,
+  RollbackTriggerExceeded,
+  WriterNotConfirmed,
+} from "../workflow/workflow-errors.js";
 import { memberArn } from "./plan-lookup.js";
 
 export interface TrafficProgress {
@@ -92,15 +97,12 @@ async function confirmSwitch(
       return pending(progress);
   }
   const switchedAt = progress.switchedAt ?? context.clock.now().toISOString();
-  await context.audit.append({
-    ...auditBase(context),
-    kind: "decision",
+  await recordDecision(context, {
     action: "traffic.switched",
     resource: plan.dns.hostedZoneId,
-    outcome: "ok",
     after: { region: request.targetRegion, records: plan.dns.records.map((record) => record.name) },
   });
-  return { ...progress, status: "done", switchedAt };
+  return { ...settled(progress), status: "done", switchedAt };
 }
 
 function pending(progress: TrafficProgress): TrafficProgress {
@@ -124,7 +126,8 @@ export function changesFor(
 
 function desiredRecordSet(plan: Plan, record: DnsRecord, region: string, isTarget: boolean): RecordSet {
   const target = record.targets[region];
-  if (target === undefined) throw new Error(`plan ${plan.name} has no ${record.name} target in ${region}`);
+  if (target === undefined)
+    throw new InvalidWorkflowInput(`plan "${plan.name}" has no ${record.name} target in ${region}`);
   const base: RecordSet = {
     name: record.name,
     type: record.type,

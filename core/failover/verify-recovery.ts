@@ -1,6 +1,7 @@
+import { recordDecision } from "../audit/audited-action.js";
 import type { DnsPort } from "../ports/dns.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
-import { auditBase, rollbackDeadline, type StepContext } from "../workflow/step-context.js";
+import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import { RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
 import { memberArn } from "./plan-lookup.js";
 
@@ -49,12 +50,9 @@ export async function verifyRecovery(
     rto: rtoSeconds <= plan.objectives.rtoMinutes * 60,
     rpo: rpoSeconds <= plan.objectives.rpoMinutes * 60,
   };
-  await context.audit.append({
-    ...auditBase(context),
-    kind: "decision",
+  await recordDecision(context, {
     action: "recovery.verified",
     resource: plan.name,
-    outcome: "ok",
     details: { rtoSeconds, rpoSeconds, objectivesMet, objectives: plan.objectives },
   });
   return { status: "done", rtoSeconds, rpoSeconds, objectivesMet, verifiedAt: verifiedAt.toISOString() };
