@@ -25,8 +25,8 @@ export function progressPrinter(write: Write): (event: StepEvent, elapsedSeconds
   const started = new Map<string, number>();
   return (event, elapsedSeconds) => {
     const stamp = clockStamp(elapsedSeconds);
-    if (event.phase === "started" && !started.has(event.state)) {
-      started.set(event.state, elapsedSeconds);
+    if (event.phase === "started" && !started.has(`${event.execution}/${event.state}`)) {
+      started.set(`${event.execution}/${event.state}`, elapsedSeconds);
       write(`  ${stamp}  ▸ ${event.state}\n`);
       return;
     }
@@ -37,7 +37,7 @@ export function progressPrinter(write: Write): (event: StepEvent, elapsedSeconds
     if (event.phase === "succeeded") {
       const result = event.result as { status?: unknown; ok?: unknown; mode?: unknown } | null;
       if (result?.status === "pending") return;
-      const took = elapsedSeconds - (started.get(event.state) ?? elapsedSeconds);
+      const took = elapsedSeconds - (started.get(`${event.execution}/${event.state}`) ?? elapsedSeconds);
       const mark = result?.ok === false ? "✗" : "✓";
       const note = typeof result?.mode === "string" ? ` (${result.mode})` : "";
       write(`  ${stamp}  ${mark} ${event.state}${note}  ${duration(took)}\n`);

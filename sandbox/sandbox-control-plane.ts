@@ -8,14 +8,17 @@ import { RecordingNotifier } from "../adapters/recording-notifier.js";
 import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
 import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
+import { createAcceptRequestHandler } from "../functions/accept-request.js";
 import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js";
 import { createDetectAlarmHandler, type DetectorResult } from "../functions/detect-alarm.js";
 import { createPrecheckHandler } from "../functions/precheck.js";
 import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
+import { createScaleDownNodegroupsHandler } from "../functions/scale-down-nodegroups.js";
 import { createScaleNodegroupsHandler } from "../functions/scale-nodegroups.js";
 import { createSwitchTrafficHandler } from "../functions/switch-traffic.js";
 import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
+import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns, type TaskFunctionKey } from "../stepfunctions/task-functions.js";
 import { accountOf, type BuiltEstate } from "./build-estate.js";
@@ -87,6 +90,10 @@ export async function startSandboxControlPlane(
     stateMachineArns.failover,
     new LocalWorkflowRunner(failoverDefinition(functionArns), byArn, estate.clock, estate.random),
   );
+  models.sfn.register(
+    stateMachineArns.failback,
+    new LocalWorkflowRunner(failbackDefinition(functionArns), byArn, estate.clock, estate.random),
+  );
 
   const detectorClients = clientProvider(estate, roles.detector);
   const detector = createDetectAlarmHandler(() => ({
@@ -114,9 +121,11 @@ export async function startSandboxControlPlane(
 function taskHandlers(deps: TaskDeps): Record<TaskFunctionKey, LocalHandler> {
   const source = () => deps;
   return {
+    acceptRequest: createAcceptRequestHandler(source),
     precheck: createPrecheckHandler(source),
     promoteDatabase: createPromoteDatabaseHandler(source),
     scaleNodegroups: createScaleNodegroupsHandler(source),
+    scaleDownNodegroups: createScaleDownNodegroupsHandler(source),
     switchTraffic: createSwitchTrafficHandler(source),
     verifyRecovery: createVerifyRecoveryHandler(source),
     completeWorkflow: createCompleteWorkflowHandler(source),

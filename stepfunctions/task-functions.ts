@@ -3,9 +3,11 @@
  * their ARNs to the definitions; the local runner maps each Task back to the same handler by its ARN.
  */
 export const taskFunctionKeys = [
+  "acceptRequest",
   "precheck",
   "promoteDatabase",
   "scaleNodegroups",
+  "scaleDownNodegroups",
   "switchTraffic",
   "verifyRecovery",
   "completeWorkflow",
@@ -17,9 +19,11 @@ export type TaskFunctionArns = Record<TaskFunctionKey, string>;
 
 /** Handler entry points, relative to the repository root, as `file.export`. */
 export const taskFunctionHandlers: Record<TaskFunctionKey, string> = {
+  acceptRequest: "functions/accept-request.handler",
   precheck: "functions/precheck.handler",
   promoteDatabase: "functions/promote-database.handler",
   scaleNodegroups: "functions/scale-nodegroups.handler",
+  scaleDownNodegroups: "functions/scale-down-nodegroups.handler",
   switchTraffic: "functions/switch-traffic.handler",
   verifyRecovery: "functions/verify-recovery.handler",
   completeWorkflow: "functions/complete-workflow.handler",

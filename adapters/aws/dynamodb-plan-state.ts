@@ -48,9 +48,12 @@ export class DynamoDbPlanState implements PlanStatePort {
           TableName: this.tableName,
           Key: key(plan, STATE),
           UpdateExpression: "SET #lock = :lock",
-          ConditionExpression: "attribute_not_exists(#lock) OR #lock.leaseUntil < :now",
+          // The same holder may take it again: the detector locks before it starts the execution, and the
+          // execution's first step then takes the lock it already holds.
+          ConditionExpression:
+            "attribute_not_exists(#lock) OR #lock.leaseUntil < :now OR #lock.holder = :holder",
           ExpressionAttributeNames: { "#lock": "lock" },
-          ExpressionAttributeValues: { ":lock": lock, ":now": now },
+          ExpressionAttributeValues: { ":lock": lock, ":now": now, ":holder": lock.holder },
         }),
       ),
     );

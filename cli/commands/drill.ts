@@ -30,6 +30,10 @@ export function drillCommand(io: CliIo): Command {
       (text) => Number.parseInt(text, 10),
       1,
     )
+    .option(
+      "--no-failback",
+      "stop after the failover instead of failing back by hand once the region recovers",
+    )
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
       "after",
@@ -40,7 +44,14 @@ export function drillCommand(io: CliIo): Command {
         .join("\n")}\n`,
     )
     .action(
-      async (options: { plan: string; scenario: string; fault: Fault[]; seed: number; json?: boolean }) => {
+      async (options: {
+        plan: string;
+        scenario: string;
+        fault: Fault[];
+        seed: number;
+        failback: boolean;
+        json?: boolean;
+      }) => {
         const plan = await loadPlanFile(options.plan);
         const scenario = findScenario(options.scenario);
         if (!scenario) throw new Error(`unknown scenario ${options.scenario}`);
@@ -61,6 +72,7 @@ export function drillCommand(io: CliIo): Command {
           scenario,
           faults: options.fault,
           seed: options.seed,
+          failback: options.failback,
           ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
         });
         io.out(human ? renderSummary(result) : `${JSON.stringify(result, null, 2)}\n`);

@@ -5,6 +5,7 @@ import type { Plan } from "../plan/schema.js";
 import type { AuditEntry, AuditPort } from "../ports/audit.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
 import type { AlarmPort, NotifierPort, WorkflowStarterPort } from "../ports/workflows.js";
+import { LOCK_LEASE_MARGIN_MINUTES } from "../workflow/accept-request.js";
 import { retryTransient } from "../workflow/retry-transient.js";
 import type { WorkflowRequest } from "../workflow/workflow-request.js";
 import { otherRegion } from "./plan-lookup.js";
@@ -33,8 +34,6 @@ export type Decision =
   | { decision: "started"; plan: string; executionArn: string; executionName: string }
   | { decision: "ignored"; plan: string | undefined; reason: string };
 
-/** Lease beyond the rollback trigger, so a healthy run never loses its lock but a crashed one frees it. */
-const LOCK_LEASE_MARGIN_MINUTES = 15;
 /** A held signal outlives the hold by this much before another event may take it over. */
 const SIGNAL_EXPIRY_MARGIN_SECONDS = 300;
 

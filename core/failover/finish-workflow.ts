@@ -3,6 +3,7 @@ import type { ComputePort } from "../ports/compute.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
+import { executionNameOf } from "../workflow/accept-request.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
 import { clusterFor, memberArn } from "./plan-lookup.js";
 import type { VerificationProgress } from "./verify-recovery.js";
@@ -154,9 +155,8 @@ function describeCause(cause: string): string {
   }
 }
 
-/** The lock holder is the execution name, the last segment of the execution ARN. */
-export function executionName(context: StepContext): string {
-  return context.execution.id.split(":").pop() ?? context.execution.id;
+function executionName(context: StepContext): string {
+  return executionNameOf(context.execution.id);
 }
 
 function formatSeconds(seconds: number | undefined): string {

@@ -27,7 +27,7 @@ export interface HeldSignal {
 /** The plan's runtime state and its single-workflow lock (invariant 2). */
 export interface PlanStatePort {
   get(plan: string): Promise<PlanRuntimeState>;
-  /** Takes the lock if it is free or its lease ran out; false if another workflow holds it. */
+  /** Takes the lock if it is free, its lease ran out, or `lock.holder` holds it; false if another does. */
   acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean>;
   /** Releases the lock held by `holder`, recording where traffic now is. */
   releaseLock(

@@ -9,6 +9,8 @@ export interface InvariantInput {
   records: readonly AuditRecord[];
   kirikaePrincipals: readonly string[];
   downRegions: readonly string[];
+  /** When the down regions came back (the end of the incident), if they did. */
+  downUntil?: Date;
   expectedExecutions: number;
 }
 
@@ -71,6 +73,7 @@ function failedRegionOffCriticalPath(input: InvariantInput): boolean {
     .filter(
       (call) => input.downRegions.includes(call.region) && input.kirikaePrincipals.includes(call.principal),
     )
+    .filter((call) => !input.downUntil || call.at < input.downUntil)
     .every(
       (call) => !call.mutating && call.endedAt.getTime() - call.at.getTime() <= PROBE_TIMEOUT_MS + 1_000,
     );

@@ -1,11 +1,13 @@
+import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { verifyChain } from "../../core/audit/verify-chain.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { AuditRecord } from "../../core/ports/audit.js";
 import type { DetectorResult } from "../../functions/detect-alarm.js";
-import { buildEstate, trafficRegion } from "../build-estate.js";
+import { accountOf, buildEstate, trafficRegion } from "../build-estate.js";
 import type { CallRecord } from "../call-history.js";
 import type { Fault } from "../faults.js";
 import type { StepEvent } from "../local-workflow-runner.js";
+import { sandboxClients } from "../sandbox-clients.js";
 import { startSandboxControlPlane } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
 import type { SandboxExecution } from "../services/sfn-model.js";
@@ -55,7 +57,12 @@ export interface DrillOptions {
   onStep?: (event: StepEvent, elapsedSeconds: number) => void;
   /** Live narration of the incident: faults, alarms, the detector's decisions. */
   onNote?: (text: string, elapsedSeconds: number) => void;
+  /** After a successful failover: the failed region recovers and an on-call engineer fails back by hand. */
+  failback?: boolean;
 }
+
+/** How long the drill's on-call engineer waits, after the region recovers, before failing back. */
+const FAILBACK_AFTER_MS = 10 * 60_000;
 
 /**
  * Runs a scenario end to end in the sandbox: the estate built from the plan, the control plane as
@@ -115,6 +122,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     await scenario.incident(context);
     const decisions = await settle(detections);
     await models.sfn.settled();
+    // Faults clear before a failback; invariant 5 is about the regions that were down during the incident.
+    const downRegions = estate
+      .activeFaults()
+      .flatMap((fault) => (fault.kind === "region-down" ? [fault.region] : []));
+    const incidentEndedAt = estate.clock.now();
+    const failedBack =
+      options.failback === true && (await failBack(context, controlPlane.stateMachineArns.failback));
 
     const executions = models.sfn.all();
     const workflows = executions.map(describeWorkflow);
@@ -124,10 +138,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       executions,
       records,
       kirikaePrincipals: Object.values(controlPlane.roles),
-      downRegions: estate
-        .activeFaults()
-        .flatMap((fault) => (fault.kind === "region-down" ? [fault.region] : [])),
-      expectedExecutions: scenario.expect === "none" ? 0 : 1,
+      downRegions,
+      downUntil: incidentEndedAt,
+      expectedExecutions: (scenario.expect === "none" ? 0 : 1) + (failedBack ? 1 : 0),
     });
     const verified = verifyChain(records).length === 0;
     const expectationMet = meetsExpectation(scenario, workflows);
@@ -165,6 +178,39 @@ function countMutations(calls: readonly CallRecord[]): Record<string, number> {
   return counts;
 }
 
+/**
+ * The incident is over: faults clear, the old region answers again, and a person starts the failback
+ * from the console with the documented input, as their own IAM identity.
+ */
+async function failBack(context: ScenarioContext, stateMachineArn: string): Promise<boolean> {
+  const { built, plan, controlPlane } = context;
+  const [failover] = built.models.sfn.all();
+  if (failover?.status !== "SUCCEEDED") return false;
+  built.estate.removeFaults();
+  context.note(`${plan.activeRegion} answers again; faults cleared`);
+  await built.estate.clock.sleep(FAILBACK_AFTER_MS);
+  const account = accountOf(plan);
+  const operator = sandboxClients(
+    built.estate,
+    controlPlane.region,
+    `arn:aws:iam::${account}:user/oncall-engineer`,
+  );
+  context.note("oncall-engineer starts the failback from the console");
+  await operator.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn,
+      name: `${plan.name}-failback-drill`,
+      input: JSON.stringify({
+        plan: plan.name,
+        reason: "drill: the region has recovered",
+        ticket: "DRILL-1",
+      }),
+    }),
+  );
+  await built.models.sfn.settled();
+  return true;
+}
+
 /** Detector invocations run concurrently and may start more work; wait until none is left. */
 async function settle(pending: Array<Promise<unknown>>): Promise<PromiseSettledResult<unknown>[]> {
   const settled: PromiseSettledResult<unknown>[] = [];
@@ -194,7 +240,8 @@ function describeDecision(result: DetectorResult): string {
 function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
   const output = (execution.output ?? {}) as {
     verification?: { rtoSeconds?: number; rpoSeconds?: number };
-    recovery?: { promotion?: { mode?: "switchover" | "failover"; rpoEstimateSeconds?: number } };
+    recovery?: { promotion?: { mode?: "switchover" | "failover" } };
+    promotion?: { mode?: "switchover" | "failover" };
   };
   const status =
     execution.status === "SUCCEEDED"
@@ -203,14 +250,15 @@ function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
         ? "running"
         : execution.error === "PrecheckFailed"
           ? "aborted"
-          : "escalated";
-  const input = execution.input as { kind?: "failover" | "failback" };
+          : execution.error === "RequestRejected"
+            ? "rejected"
+            : "escalated";
   return {
-    kind: input.kind ?? "failover",
+    kind: execution.stateMachineArn.endsWith(":kirikae-failback") ? "failback" : "failover",
     status,
     rtoSeconds: output.verification?.rtoSeconds ?? null,
     rpoSeconds: output.verification?.rpoSeconds ?? null,
-    mode: output.recovery?.promotion?.mode ?? modeFromSteps(execution.steps),
+    mode: output.recovery?.promotion?.mode ?? output.promotion?.mode ?? modeFromSteps(execution.steps),
     reason: execution.status === "FAILED" ? failureReason(execution.steps) : null,
     steps: summariseSteps(execution.steps),
   };
@@ -253,6 +301,8 @@ function failureReason(events: readonly StepEvent[]): string | null {
 }
 
 function meetsExpectation(scenario: Scenario, workflows: DrillWorkflow[]): boolean {
+  if (workflows.some((workflow) => workflow.kind === "failback" && workflow.status !== "succeeded"))
+    return false;
   const failovers = workflows.filter((workflow) => workflow.kind === "failover");
   if (scenario.expect === "none") return failovers.length === 0;
   const [only] = failovers;

@@ -75,9 +75,16 @@ describe("kirikae drill", () => {
     expect(parsed).toMatchObject({
       ok: true,
       scenario: "region-outage",
-      final: { writerRegion: "ap-southeast-1", trafficRegion: "ap-southeast-1" },
+      final: { writerRegion: "ap-northeast-1", trafficRegion: "ap-northeast-1" },
     });
+    expect(
+      parsed.workflows.map((workflow: { kind: string; status: string }) => [workflow.kind, workflow.status]),
+    ).toEqual([
+      ["failover", "succeeded"],
+      ["failback", "succeeded"],
+    ]);
     expect(parsed.workflows[0].steps.map((step: { name: string }) => step.name)).toEqual([
+      "Accept request",
       "Pre-checks",
       "Promote database",
       "Scale up nodegroups",

@@ -1,15 +1,20 @@
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
 import { type AslState, TRANSIENT_ERRORS, taskStates } from "../../stepfunctions/asl.js";
+import { failbackDefinition } from "../../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns, taskFunctionKeys } from "../../stepfunctions/task-functions.js";
 
 const arns = localTaskFunctionArns("ap-southeast-1", "111122223333");
 const definition = failoverDefinition(arns);
+const failback = failbackDefinition(arns);
 
-describe("failover state machine definition", () => {
+describe.each([
+  ["failover", definition],
+  ["failback", failback],
+])("%s state machine definition", (_kind, machine) => {
   it("is valid Amazon States Language", () => {
-    const result = aslValidator(structuredClone(definition));
+    const result = aslValidator(structuredClone(machine));
 
     expect(result.errorsText()).toBe("");
     expect(result.isValid).toBe(true);
@@ -18,13 +23,12 @@ describe("failover state machine definition", () => {
   it("maps every Task to one of the functions infra creates", () => {
     const known = new Set(Object.values(arns));
 
-    for (const task of taskStates(definition)) expect(known, task.name).toContain(task.resource);
-    expect(new Set(taskStates(definition).map((task) => task.resource)).size).toBe(taskFunctionKeys.length);
+    for (const task of taskStates(machine)) expect(known, task.name).toContain(task.resource);
   });
 
   it("gives every Task explicit Retry settings for transient errors and a timeout", () => {
-    for (const { name } of taskStates(definition)) {
-      const state = findState(definition.States, name);
+    for (const { name } of taskStates(machine)) {
+      const state = findState(machine.States, name);
       expect(state?.Retry, name).toEqual([
         expect.objectContaining({ ErrorEquals: TRANSIENT_ERRORS, JitterStrategy: "FULL" }),
       ]);
@@ -32,6 +36,52 @@ describe("failover state machine definition", () => {
     }
   });
 
+  it("accepts the request first, and refuses bad input before anything else runs", () => {
+    expect(machine.States.Begin?.Next).toBe("Accept request");
+    expect(machine.States["Accept request"]?.Catch).toEqual([
+      expect.objectContaining({
+        ErrorEquals: ["InvalidWorkflowInput", "PlanNotFoundError"],
+        Next: "Rejected",
+      }),
+    ]);
+    expect(machine.States.Rejected?.Type).toBe("Fail");
+  });
+});
+
+describe("the two workflows together", () => {
+  it("use every function infra creates, and no other", () => {
+    const used = new Set([...taskStates(definition), ...taskStates(failback)].map((task) => task.resource));
+
+    expect([...used].sort()).toEqual(taskFunctionKeys.map((key) => arns[key]).sort());
+  });
+
+  it("fail back in the safe order: capacity first, switchover, DNS, verify, scale-down last", () => {
+    const order = [
+      "Accept request",
+      "Pre-checks",
+      "Scale up returning region",
+      "Switch over database",
+      "Switch traffic",
+      "Verify recovery",
+      "Scale down region left",
+      "Record outcome",
+    ];
+    const visited: string[] = [];
+    let state = failback.StartAt;
+    while (state && visited.length < 40) {
+      visited.push(state);
+      const current = failback.States[state];
+      const choices = current?.Choices as
+        | Array<{ Next: string; StringEquals?: string; BooleanEquals?: boolean }>
+        | undefined;
+      state = (choices?.[0]?.Next ?? current?.Next) as string;
+    }
+
+    expect(visited.filter((name) => order.includes(name))).toEqual(order);
+  });
+});
+
+describe("failover state machine definition", () => {
   it("switches traffic only after the parallel recovery (promotion and scale-up) has finished", () => {
     expect(definition.States.Recover?.Next).toBe("Switch traffic");
     const switchStep = findState(definition.States, "Switch traffic");

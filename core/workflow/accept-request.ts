@@ -1,0 +1,185 @@
+import { z } from "zod";
+import type { Clock } from "../clock.js";
+import type { PlanCatalog } from "../plan/plan-catalog.js";
+import type { Plan } from "../plan/schema.js";
+import type { AuditPort } from "../ports/audit.js";
+import type { PlanStatePort, WorkflowKind } from "../ports/plan-state.js";
+import { InvalidWorkflowInput } from "./workflow-errors.js";
+import { type ExecutionInfo, type WorkflowRequest, workflowRequestSchema } from "./workflow-request.js";
+
+/** What a person pastes into the console's "Start execution": the plan, why, and optionally a ticket. */
+export const manualInputSchema = z.strictObject({
+  plan: z.string().min(1, { message: "name the plan to act on" }),
+  reason: z.string().trim().min(1, { message: "say why (it goes into the audit trail and the report)" }),
+  ticket: z.string().min(1).optional(),
+});
+
+export interface AcceptDeps {
+  plans: PlanCatalog;
+  state: PlanStatePort;
+  audit: AuditPort;
+  clock: Clock;
+  actor: string;
+}
+
+/** Lease beyond the rollback trigger, so a healthy run never loses its lock but a crashed one frees it. */
+export const LOCK_LEASE_MARGIN_MINUTES = 15;
+
+/**
+ * The first step of every workflow: turn its input into a request, or refuse it having changed nothing.
+ *   1. parse the input: the detector's full request, or a person's {plan, reason, ticket}
+ *   2. the plan exists, and the request moves traffic away from where it is now (a failback when the
+ *      plan is already home is refused)
+ *   3. take the plan's lock for this execution (the detector may already hold it under the same name)
+ * A refusal is audited with its reason, then thrown so the execution fails at once.
+ */
+export async function acceptRequest(
+  deps: AcceptDeps,
+  kind: WorkflowKind,
+  input: unknown,
+  execution: ExecutionInfo,
+): Promise<WorkflowRequest> {
+  const now = deps.clock.now();
+  const planName =
+    typeof (input as { plan?: unknown } | null)?.plan === "string"
+      ? String((input as { plan: string }).plan)
+      : "-";
+  try {
+    const request = await toRequest(deps, kind, input, now);
+    const plan = deps.plans.get(request.plan) as Plan;
+    const holder = executionNameOf(execution.id);
+    const leaseUntil = new Date(
+      now.getTime() + (plan.timeouts.rollbackAfterMinutes + LOCK_LEASE_MARGIN_MINUTES) * 60_000,
+    );
+    const locked = await deps.state.acquireLock(
+      plan.name,
+      { holder, kind, acquiredAt: now.toISOString(), leaseUntil: leaseUntil.toISOString() },
+      now.toISOString(),
+    );
+    if (!locked) {
+      const current = (await deps.state.get(plan.name)).lock;
+      throw new InvalidWorkflowInput(
+        `another workflow (${current?.holder ?? "unknown"}) holds the lock of plan "${plan.name}"`,
+        {
+          action: "wait for it to finish (`kirikae status`), or investigate it before starting another",
+        },
+      );
+    }
+    await deps.audit.append({
+      plan: plan.name,
+      executionId: execution.id,
+      kind: "execution",
+      action: `${kind}.accepted`,
+      actor:
+        request.trigger.type === "alarm"
+          ? `alarm:${request.trigger.alarmRegion}/${request.trigger.alarmName}`
+          : deps.actor,
+      at: now.toISOString(),
+      resource: plan.name,
+      outcome: "ok",
+      details: { request, objectives: plan.objectives },
+    });
+    return request;
+  } catch (error) {
+    if (!(error instanceof InvalidWorkflowInput)) throw error;
+    await deps.audit.append({
+      plan: deps.plans.get(planName) ? planName : "-",
+      executionId: execution.id,
+      kind: "decision",
+      action: `${kind}.rejected`,
+      actor: deps.actor,
+      at: now.toISOString(),
+      outcome: "ignored",
+      error: { name: error.name, message: error.message },
+      details: { input: truncate(JSON.stringify(input) ?? "undefined") },
+    });
+    throw error;
+  }
+}
+
+async function toRequest(
+  deps: AcceptDeps,
+  kind: WorkflowKind,
+  input: unknown,
+  now: Date,
+): Promise<WorkflowRequest> {
+  const full = workflowRequestSchema.safeParse(input);
+  if (full.success) {
+    if (full.data.kind !== kind)
+      throw new InvalidWorkflowInput(
+        `this is the ${kind} workflow, but the request asks for a ${full.data.kind}`,
+      );
+    const plan = requirePlan(deps, full.data.plan);
+    await requireDirection(deps, plan, kind, full.data.sourceRegion, full.data.targetRegion);
+    return full.data;
+  }
+  const manual = manualInputSchema.safeParse(input);
+  if (!manual.success) {
+    throw new InvalidWorkflowInput(`the input is not a ${kind} request: ${z.prettifyError(manual.error)}`, {
+      action: 'start it with {"plan": "<name>", "reason": "<why>", "ticket": "<optional>"}',
+    });
+  }
+  const plan = requirePlan(deps, manual.data.plan);
+  const home = plan.activeRegion;
+  const away = plan.regions.find((region) => region !== home) ?? home;
+  const [sourceRegion, targetRegion] = kind === "failback" ? [away, home] : [home, away];
+  await requireDirection(deps, plan, kind, sourceRegion, targetRegion);
+  return {
+    plan: plan.name,
+    kind,
+    sourceRegion,
+    targetRegion,
+    trigger: {
+      type: "manual",
+      reason: manual.data.reason,
+      ...(manual.data.ticket ? { ticket: manual.data.ticket } : {}),
+      detectedAt: now.toISOString(),
+    },
+  };
+}
+
+function requirePlan(deps: AcceptDeps, name: string): Plan {
+  const plan = deps.plans.get(name);
+  if (!plan) {
+    throw new InvalidWorkflowInput(
+      `no plan named "${name}" is deployed (deployed: ${deps.plans.names().join(", ") || "none"})`,
+      {
+        action: "use the `name` of a deployed plan file",
+      },
+    );
+  }
+  return plan;
+}
+
+/** Traffic must be where the request moves it from; a failback when the plan is home has nothing to do. */
+async function requireDirection(
+  deps: AcceptDeps,
+  plan: Plan,
+  kind: WorkflowKind,
+  source: string,
+  target: string,
+) {
+  if (source === target || !plan.regions.includes(source) || !plan.regions.includes(target)) {
+    throw new InvalidWorkflowInput(
+      `regions ${source} -> ${target} are not the two regions of plan "${plan.name}" (${plan.regions.join(", ")})`,
+    );
+  }
+  const active = (await deps.state.get(plan.name)).activeRegion ?? plan.activeRegion;
+  if (active !== source) {
+    throw new InvalidWorkflowInput(
+      kind === "failback"
+        ? `plan "${plan.name}" is already home in ${active}: there is nothing to fail back`
+        : `plan "${plan.name}" is active in ${active}, not ${source}: there is nothing to fail over from there`,
+      { action: "check where the plan is active with `kirikae status`" },
+    );
+  }
+}
+
+/** The lock holder is the execution name, the last segment of the execution ARN. */
+export function executionNameOf(executionId: string): string {
+  return executionId.split(":").pop() ?? executionId;
+}
+
+function truncate(text: string, max = 2_000): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

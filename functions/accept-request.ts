@@ -1,0 +1,34 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { z } from "zod";
+import { acceptRequest } from "../core/workflow/accept-request.js";
+import { InvalidWorkflowInput } from "../core/workflow/workflow-errors.js";
+import { executionInfoSchema, type WorkflowRequest } from "../core/workflow/workflow-request.js";
+import { logger } from "./runtime/logger.js";
+import { productionTaskDeps } from "./runtime/production-deps.js";
+import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+
+/** The state the first step sees: the raw input as `request`, the execution, and the workflow's kind. */
+const acceptEventSchema = z.looseObject({
+  request: z.unknown(),
+  execution: executionInfoSchema,
+  kind: z.enum(["failover", "failback"]),
+});
+
+/**
+ * Accepts or refuses a workflow's input (console, CLI or detector). Its result replaces the raw input
+ * as `$.request`, so every later step works from a validated request.
+ */
+export const createAcceptRequestHandler = (deps: DepsSource<TaskDeps>) =>
+  middy<unknown, WorkflowRequest>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const parsed = acceptEventSchema.safeParse(event);
+      if (!parsed.success) {
+        throw new InvalidWorkflowInput(`not a kirikae workflow state: ${z.prettifyError(parsed.error)}`);
+      }
+      const { request, execution, kind } = parsed.data;
+      return acceptRequest(await deps(), kind, request, execution);
+    });
+
+export const handler = createAcceptRequestHandler(memoize(productionTaskDeps));

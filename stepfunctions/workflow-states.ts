@@ -1,0 +1,93 @@
+import { type AslState, catchAll, pollLoop, task } from "./asl.js";
+import type { TaskFunctionArns } from "./task-functions.js";
+
+/** A hard backstop well past any plan's rollback trigger; the steps themselves stop at the trigger. */
+export const EXECUTION_TIMEOUT_SECONDS = 4 * 3600;
+
+/**
+ * How every workflow begins: keep the input as the request, note the execution, and let the first step
+ * accept the request (and take the plan's lock) or refuse it with nothing changed.
+ */
+export function acceptance(
+  functions: TaskFunctionArns,
+  kind: "failover" | "failback",
+  next: string,
+): Record<string, AslState> {
+  return {
+    Begin: {
+      Type: "Pass",
+      Parameters: {
+        "request.$": "$",
+        execution: { "id.$": "$$.Execution.Id", "startedAt.$": "$$.Execution.StartTime" },
+        kind,
+      },
+      Next: "Accept request",
+    },
+    "Accept request": task(functions.acceptRequest, "$.request", "Pre-checks", {
+      Catch: [
+        {
+          ErrorEquals: ["InvalidWorkflowInput", "PlanNotFoundError"],
+          ResultPath: "$.failure",
+          Next: "Rejected",
+        },
+      ],
+    }),
+    Rejected: {
+      Type: "Fail",
+      Error: "RequestRejected",
+      Cause: "The request was refused before anything changed; the audit trail records why.",
+    },
+    "Pre-checks": task(functions.precheck, "$.precheck", "Ready?", { Catch: [catchAll("Abort")] }),
+    "Ready?": {
+      Type: "Choice",
+      Choices: [{ Variable: "$.precheck.ok", BooleanEquals: true, Next: next }],
+      Default: "Abort",
+    },
+    Abort: task(functions.abortWorkflow, "$.outcome", "Not started"),
+    "Not started": {
+      Type: "Fail",
+      Error: "PrecheckFailed",
+      Cause:
+        "The region being activated is not ready; nothing was changed. See the audit trail for the failed check.",
+    },
+  };
+}
+
+/** Traffic, verification and the outcome: the same tail for both directions. */
+export function switchAndVerify(functions: TaskFunctionArns, afterVerify: string): Record<string, AslState> {
+  return {
+    ...pollLoop({
+      name: "Switch traffic",
+      resource: functions.switchTraffic,
+      resultPath: "$.traffic",
+      doneName: "Traffic switched",
+      done: { Type: "Pass", Next: "Verify recovery" },
+      catchTo: "Escalate",
+    }),
+    ...pollLoop({
+      name: "Verify recovery",
+      resource: functions.verifyRecovery,
+      resultPath: "$.verification",
+      doneName: "Recovery verified",
+      done: { Type: "Pass", Next: afterVerify },
+      catchTo: "Escalate",
+    }),
+  };
+}
+
+/** Success and escalation: one records the outcome, the other audits, undoes what is safe, and notifies. */
+export function outcome(functions: TaskFunctionArns): Record<string, AslState> {
+  return {
+    "Record outcome": task(functions.completeWorkflow, "$.outcome", "Done", {
+      Catch: [catchAll("Escalate")],
+    }),
+    Done: { Type: "Succeed" },
+    Escalate: task(functions.abortWorkflow, "$.outcome", "Escalated"),
+    Escalated: {
+      Type: "Fail",
+      Error: "WorkflowEscalated",
+      Cause:
+        "The workflow stopped and escalated; traffic was not moved to a region whose database is not the writer.",
+    },
+  };
+}
