@@ -76,7 +76,13 @@ export function renderSummary(result: DrillResult): string {
   for (const [name, held] of Object.entries(result.invariants)) lines.push(`  ${held ? "✓" : "✗"} ${name}`);
   lines.push(
     "",
-    `Audit trail: ${result.audit.records} records, hash chain ${result.audit.verified ? "verified" : "BROKEN"}`,
+    `Audit trail: ${result.audit.records} records; ${result.audit.linked} calls linked to their CloudTrail events; ` +
+      (result.audit.verified ? "audit verify passed" : "audit verify FAILED"),
+    ...result.audit.findings.map((finding) => `  ! ${finding}`),
+    ...Object.entries(result.audit.initiators).map(
+      ([execution, initiator]) =>
+        `  ${execution.split(":").pop()} was started by ${initiator} (from CloudTrail)`,
+    ),
     "",
     result.ok
       ? `✓ drill ${result.scenario}: ended as expected (${result.expected})`

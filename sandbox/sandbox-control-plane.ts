@@ -1,10 +1,12 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
+import { CloudTrailEvidence } from "../adapters/aws/cloudtrail-evidence.js";
 import { DynamoDbAuditTrail } from "../adapters/aws/dynamodb-audit-trail.js";
 import { DynamoDbPlanState } from "../adapters/aws/dynamodb-plan-state.js";
 import { type ClientProvider, PROBE_TIMEOUT_MS, type RegionClients } from "../adapters/aws/region-clients.js";
 import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js";
 import { RecordingNotifier } from "../adapters/recording-notifier.js";
+import type { EvidenceDeps } from "../core/audit/link-evidence.js";
 import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
 import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
@@ -37,6 +39,8 @@ export interface SandboxControlPlane {
   notifier: RecordingNotifier;
   dynamo: LocalDynamoDb;
   roles: { detector: string; tasks: string };
+  /** The evidence linker's view of CloudTrail, as the scheduled linker and `kirikae audit verify` use it. */
+  evidence: EvidenceDeps;
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export async function startSandboxControlPlane(
     detector: `arn:aws:sts::${account}:assumed-role/kirikae-detector/kirikae-detect-alarm`,
     tasks: `arn:aws:sts::${account}:assumed-role/kirikae-tasks/kirikae-workflow-task`,
   };
+  const linkerRole = `arn:aws:sts::${account}:assumed-role/kirikae-evidence/kirikae-link-evidence`;
 
   const dynamo = await startLocalDynamoDb();
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
@@ -114,6 +119,12 @@ export async function startSandboxControlPlane(
     notifier,
     dynamo,
     roles,
+    evidence: {
+      audit,
+      evidence: new CloudTrailEvidence(clientProvider(estate, linkerRole), estate.clock),
+      clock: estate.clock,
+      actor: linkerRole,
+    },
     stop: () => dynamo.stop(),
   };
 }

@@ -9,7 +9,7 @@ import type { ClientProvider } from "./region-clients.js";
 export class StepFunctionsStarter implements WorkflowStarterPort {
   constructor(
     private readonly clients: ClientProvider,
-    private readonly region: string,
+    readonly region: string,
     private readonly stateMachineArns: Record<WorkflowKind, string>,
   ) {}
 

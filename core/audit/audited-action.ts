@@ -7,6 +7,8 @@ export interface ActionDescription {
   /** The AWS action, e.g. "rds:SwitchoverGlobalCluster". */
   action: string;
   resource: string;
+  /** The region whose endpoint the call goes to. */
+  region: string;
   before?: unknown;
   after?: unknown;
   details?: Record<string, unknown>;
@@ -22,12 +24,13 @@ export async function auditedAction<T extends MutationReceipt>(
   description: ActionDescription,
   call: () => Promise<T>,
 ): Promise<T> {
-  const { action, resource, before, after, details } = description;
+  const { action, resource, region, before, after, details } = description;
   await context.audit.append({
     ...auditBase(context),
     kind: "intent",
     action,
     resource,
+    region,
     outcome: "pending",
     ...(before === undefined ? {} : { before }),
     ...(details === undefined ? {} : { details }),
@@ -39,6 +42,7 @@ export async function auditedAction<T extends MutationReceipt>(
       kind: "outcome",
       action,
       resource,
+      region,
       requestId: receipt.requestId,
       outcome: "ok",
       ...(after === undefined ? {} : { after }),
@@ -51,6 +55,7 @@ export async function auditedAction<T extends MutationReceipt>(
       kind: "outcome",
       action,
       resource,
+      region,
       outcome: "failed",
       ...(requestId === undefined ? {} : { requestId }),
       error: { name: errorName(error), message: error instanceof Error ? error.message : String(error) },

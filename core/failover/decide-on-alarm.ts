@@ -144,6 +144,7 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
       ...decisionBase(deps, plan.name, signal),
       kind: "intent",
       action: "states:StartExecution",
+      region: deps.workflows.region,
       outcome: "pending",
       details: { executionName, request },
     });
@@ -155,6 +156,7 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
       kind: "outcome",
       executionId: started.executionArn,
       action: "states:StartExecution",
+      region: deps.workflows.region,
       outcome: "ok",
       requestId: started.requestId,
       details: { executionName, request, decision: "failover.started" },
@@ -166,6 +168,7 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
       ...decisionBase(deps, plan.name, signal),
       kind: "outcome",
       action: "states:StartExecution",
+      region: deps.workflows.region,
       outcome: "failed",
       ...(error instanceof KirikaeError && error.requestId ? { requestId: error.requestId } : {}),
       error: { name: error instanceof Error ? error.name : "UnknownError", message: String(error) },

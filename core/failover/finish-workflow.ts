@@ -134,6 +134,7 @@ async function compensate(
       {
         action: "eks:UpdateNodegroupConfig",
         resource: `${request.targetRegion}/${cluster.name}/${nodegroup.name}`,
+        region: request.targetRegion,
         before: { minSize: state.minSize, desiredSize: state.desiredSize },
         after: size,
         details: { compensation: true },

@@ -75,6 +75,7 @@ export async function promoteDatabase(
   const description = {
     action: mode === "switchover" ? "rds:SwitchoverGlobalCluster" : "rds:FailoverGlobalCluster",
     resource: globalId,
+    region: request.targetRegion,
     before: { writer: writerArn(global) },
     after: { writer: targetArn },
     details: { targetClusterArn: targetArn, ...(mode === "failover" ? { allowDataLoss: true } : {}) },

@@ -50,6 +50,7 @@ export async function scaleNodegroups(
       {
         action: "eks:UpdateNodegroupConfig",
         resource: `${target.region}/${cluster.name}/${nodegroup.name}`,
+        region: target.region,
         before: { minSize: state.minSize, desiredSize: state.desiredSize, maxSize: state.maxSize },
         after: { minSize: wanted, desiredSize: wanted, maxSize: state.maxSize },
       },

@@ -21,6 +21,8 @@ export interface TrafficProgress {
 }
 
 export const TRAFFIC_POLL_SECONDS = 5;
+/** Route 53 record changes are served, and recorded by CloudTrail, in us-east-1. */
+const ROUTE53_CONTROL_PLANE_REGION = "us-east-1";
 
 /**
  * Moves the plan's DNS to the target region.
@@ -56,6 +58,7 @@ export async function switchTraffic(
       {
         action: "route53:ChangeResourceRecordSets",
         resource: `${plan.dns.hostedZoneId}/${record.name}`,
+        region: ROUTE53_CONTROL_PLANE_REGION,
         before: current,
         after: changes.map((change) => change.record),
       },

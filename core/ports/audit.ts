@@ -3,13 +3,16 @@ export interface AuditEntry {
   plan: string;
   /** The Step Functions execution the record belongs to; "-" for decisions that started none. */
   executionId: string;
-  kind: "decision" | "intent" | "outcome" | "execution";
+  /** `evidence` links an earlier outcome record to the CloudTrail event of the same call. */
+  kind: "decision" | "intent" | "outcome" | "execution" | "evidence";
   /** e.g. "failover.started", "rds:SwitchoverGlobalCluster". */
   action: string;
   /** Who or what acted: an alarm, kirikae's role, or the IAM identity that started a workflow. */
   actor: string;
   at: string;
   resource?: string;
+  /** The region whose endpoint an action called (Route 53's is us-east-1): where CloudTrail records it. */
+  region?: string;
   /** The AWS request ID of the call, the key CloudTrail's event carries too. */
   requestId?: string;
   outcome?: "ok" | "failed" | "ignored" | "pending";
@@ -27,4 +30,9 @@ export interface AuditRecord extends AuditEntry {
 
 export interface AuditPort {
   append(entry: AuditEntry): Promise<AuditRecord>;
+}
+
+/** Reading the trail back: a plan's whole chain, oldest first. */
+export interface AuditReaderPort {
+  chain(plan: string): Promise<AuditRecord[]>;
 }

@@ -7,6 +7,8 @@ export interface StartedWorkflow {
 
 /** Starts the deployed state machines. */
 export interface WorkflowStarterPort {
+  /** The region of the state machines (the control plane's), where StartExecution is recorded. */
+  readonly region: string;
   start(kind: WorkflowKind, executionName: string, input: unknown): Promise<StartedWorkflow>;
 }
 

@@ -1,14 +1,15 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { verifyChain } from "../../core/audit/verify-chain.js";
+import { DELIVERY_WINDOW_MS } from "../../core/audit/link-evidence.js";
+import { verifyAudit } from "../../core/audit/verify-audit.js";
 import type { Plan } from "../../core/plan/schema.js";
-import type { AuditRecord } from "../../core/ports/audit.js";
 import type { DetectorResult } from "../../functions/detect-alarm.js";
-import { accountOf, buildEstate, trafficRegion } from "../build-estate.js";
+import { accountOf, type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
 import type { CallRecord } from "../call-history.js";
+import type { SandboxEstate } from "../estate.js";
 import type { Fault } from "../faults.js";
 import type { StepEvent } from "../local-workflow-runner.js";
 import { sandboxClients } from "../sandbox-clients.js";
-import { startSandboxControlPlane } from "../sandbox-control-plane.js";
+import { type SandboxControlPlane, startSandboxControlPlane } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
 import type { SandboxExecution } from "../services/sfn-model.js";
 import { checkInvariants } from "./invariants.js";
@@ -40,7 +41,17 @@ export interface DrillResult {
   workflows: DrillWorkflow[];
   final: { writerRegion: string; trafficRegion: string; nodegroups: Record<string, number> };
   invariants: Record<string, boolean>;
-  audit: { records: number; verified: boolean };
+  audit: {
+    records: number;
+    /** The hash chain is intact, every call is witnessed by CloudTrail, and CloudTrail shows no unaudited call. */
+    verified: boolean;
+    /** Calls linked to their CloudTrail event. */
+    linked: number;
+    /** Findings of `audit verify`, each in words. */
+    findings: string[];
+    /** Who started each hand-started workflow, as CloudTrail recorded it. */
+    initiators: Record<string, string>;
+  };
   /** Successful mutating AWS calls by operation, as the sandbox saw them: "nothing changed" is checkable. */
   mutations: Record<string, number>;
   /** What the detector decided for each alarm event it received, counted by outcome. */
@@ -59,6 +70,8 @@ export interface DrillOptions {
   onNote?: (text: string, elapsedSeconds: number) => void;
   /** After a successful failover: the failed region recovers and an on-call engineer fails back by hand. */
   failback?: boolean;
+  /** Runs against the estate and control plane after the drill, before they are torn down. */
+  afterwards?: (state: { built: BuiltEstate; controlPlane: SandboxControlPlane }) => Promise<void>;
 }
 
 /** How long the drill's on-call engineer waits, after the region recovers, before failing back. */
@@ -142,10 +155,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       downUntil: incidentEndedAt,
       expectedExecutions: (scenario.expect === "none" ? 0 : 1) + (failedBack ? 1 : 0),
     });
-    const verified = verifyChain(records).length === 0;
+    const audit = await auditOnceDelivered(controlPlane, plan, estate, startedAt);
     const expectationMet = meetsExpectation(scenario, workflows);
-    return {
-      ok: expectationMet && verified && Object.values(invariants).every(Boolean),
+    const result: DrillResult = {
+      ok: expectationMet && audit.verified && Object.values(invariants).every(Boolean),
       scenario: scenario.name,
       expected: scenario.expect,
       objectives: {
@@ -160,11 +173,13 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         nodegroups: nodegroupSizes(plan, built),
       },
       invariants,
-      audit: { records: await countAllRecords(records, controlPlane), verified },
+      audit,
       mutations: countMutations(estate.calls),
       detector: countDecisions(decisions),
       notifications: controlPlane.notifier.sent.map((notification) => notification.subject),
     };
+    await options.afterwards?.({ built, controlPlane });
+    return result;
   } finally {
     await controlPlane.stop();
   }
@@ -325,10 +340,51 @@ function nodegroupSizes(plan: Plan, built: ReturnType<typeof buildEstate>): Reco
   return sizes;
 }
 
-/** The plan's chain plus decisions about events that named no plan. */
-async function countAllRecords(
-  records: AuditRecord[],
-  controlPlane: { audit: { chain(plan: string): Promise<AuditRecord[]> } },
-) {
-  return records.length + (await controlPlane.audit.chain("-")).length;
+/**
+ * Once CloudTrail has had time to deliver, does the trail agree with it? The linker runs as it would on
+ * its schedule, then `audit verify`: chain intact, every call witnessed, no call by kirikae's roles
+ * missing from the trail.
+ */
+async function auditOnceDelivered(
+  controlPlane: SandboxControlPlane,
+  plan: Plan,
+  estate: SandboxEstate,
+  startedAt: Date,
+): Promise<DrillResult["audit"]> {
+  await estate.clock.sleep(DELIVERY_WINDOW_MS + 60_000);
+  const verification = await estate.clock.busy(() =>
+    verifyAudit(controlPlane.evidence, {
+      plans: [plan.name],
+      regions: [...new Set([...plan.regions, "us-east-1"])],
+      roleNames: Object.values(controlPlane.roles).map((arn) => arn.split("/")[1] ?? ""),
+      since: startedAt,
+      until: estate.clock.now(),
+    }),
+  );
+  const records =
+    (await controlPlane.audit.chain(plan.name)).length + (await controlPlane.audit.chain("-")).length;
+  return {
+    records,
+    verified: verification.ok,
+    linked: verification.linked,
+    findings: [
+      ...verification.brokenChain.map(
+        (problem) => `record ${problem.seq} of ${problem.plan}: ${problem.problem}`,
+      ),
+      ...verification.unwitnessed.map(
+        (record) =>
+          `no CloudTrail event for ${record.action} (request ${record.requestId}) recorded at ${record.at}`,
+      ),
+      ...verification.unreadableRegions.map(
+        (entry) => `CloudTrail in ${entry.region} did not answer; its events are checked once it does`,
+      ),
+      ...verification.unaudited.map(
+        (event) =>
+          `CloudTrail shows ${event.eventName} by ${event.userIdentityArn} (request ${event.requestId}) with no audit record`,
+      ),
+    ],
+    initiators: Object.fromEntries(
+      verification.initiators.map((entry) => [entry.executionId, entry.initiator]),
+    ),
+  };
 }
