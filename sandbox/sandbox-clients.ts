@@ -4,24 +4,19 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import type { RegionClients } from "../adapters/aws/region-clients.js";
+
+export type { RegionClients };
+
 import { attachSandbox } from "./attach-sandbox.js";
 import type { SandboxEstate } from "./estate.js";
-
-/** The real SDK clients of one region, answered by the sandbox. */
-export interface RegionClients {
-  rds: RDSClient;
-  route53: Route53Client;
-  eks: EKSClient;
-  cloudtrail: CloudTrailClient;
-  cloudwatch: CloudWatchClient;
-  sfn: SFNClient;
-}
 
 // The sandbox answers before signing, so these never leave the process; they only stop the SDK from
 // looking for credentials on the machine.
 const offlineCredentials = { accessKeyId: "SANDBOX", secretAccessKey: "SANDBOX" };
 const ROUTE53_CONTROL_PLANE_REGION = "us-east-1";
 
+/** The real SDK clients of one region, answered by the sandbox. */
 export function sandboxClients(
   estate: SandboxEstate,
   region: string,

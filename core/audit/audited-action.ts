@@ -25,37 +25,27 @@ export async function auditedAction<T extends MutationReceipt>(
   call: () => Promise<T>,
 ): Promise<T> {
   const { action, resource, region, before, after, details } = description;
-  await context.audit.append({
-    ...auditBase(context),
+  const record = (entry: Pick<AuditEntry, "kind" | "outcome"> & Partial<AuditEntry>) =>
+    context.audit.append({ ...auditBase(context), action, resource, region, ...entry });
+  await record({
     kind: "intent",
-    action,
-    resource,
-    region,
     outcome: "pending",
     ...(before === undefined ? {} : { before }),
     ...(details === undefined ? {} : { details }),
   });
   try {
     const receipt = await call();
-    await context.audit.append({
-      ...auditBase(context),
+    await record({
       kind: "outcome",
-      action,
-      resource,
-      region,
-      requestId: receipt.requestId,
       outcome: "ok",
+      requestId: receipt.requestId,
       ...(after === undefined ? {} : { after }),
     });
     return receipt;
   } catch (error) {
     const requestId = error instanceof KirikaeError ? error.requestId : undefined;
-    await context.audit.append({
-      ...auditBase(context),
+    await record({
       kind: "outcome",
-      action,
-      resource,
-      region,
       outcome: "failed",
       ...(requestId === undefined ? {} : { requestId }),
       error: { name: errorName(error), message: error instanceof Error ? error.message : String(error) },

@@ -21,7 +21,10 @@ const dnsNamePattern = /^(?=.{1,253}\.?$)([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)
 const recordTargetSchema = z.strictObject({
   value: z.string().min(1, { message: "must name where this region's traffic goes (an IP or a DNS name)" }),
   setIdentifier: z.string().min(1).max(128),
-  healthCheckId: z.string().uuid({ message: "must be a Route 53 health check ID (a UUID)" }).optional(),
+  // Route 53 assigns IDs in the 8-4-4-4-12 hex shape but does not promise RFC 9562 version bits (its
+  // own documented example, abcdef11-2222-3333-4444-555555fedcba, has none), so a strict UUID check
+  // would reject real IDs.
+  healthCheckId: z.guid({ message: "must be a Route 53 health check ID (8-4-4-4-12 hex digits)" }).optional(),
 });
 
 export const recordSchema = z.strictObject({
