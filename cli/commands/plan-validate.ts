@@ -1,37 +1,66 @@
 import { Command } from "commander";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
 import { PlanError } from "../../core/plan/plan-errors.js";
+import type { PlanIssue } from "../../core/plan/plan-rules.js";
+import type { Plan } from "../../core/plan/schema.js";
 import type { CliIo } from "../cli-io.js";
+import { formatPlanError } from "../output.js";
 
-/** `kirikae plan validate FILE`: every problem with its path and a hint, or a one-line confirmation. */
+/** What `kirikae plan validate --json` prints: the one document scripts and CI parse. */
+export interface PlanValidateReport {
+  ok: boolean;
+  file: string;
+  plan?: {
+    name: string;
+    regions: string[];
+    activeRegion: string;
+    standbyRegion: string;
+    routing: Plan["dns"]["routing"];
+    mode: Plan["triggers"]["mode"];
+  };
+  issues: PlanIssue[];
+}
+
+/**
+ * `kirikae plan validate FILE`: a one-line confirmation, or every problem with its path and hint and
+ * exit status 1. An invalid plan is the answer to the question asked, not a crash, so it is handled
+ * here; anything other than a PlanError is left to the program's own error handling.
+ */
 export function planValidateCommand(io: CliIo): Command {
   return new Command("validate")
     .description("check a plan file (JSON or TypeScript) against the schema and the cross-field rules")
-    .argument("<file>", "the plan file")
+    .argument("<file>", "the plan file: .json, or a .ts/.mts/.js/.mjs module exporting the plan")
     .option("--json", "print one JSON document and nothing else")
     .action(async (file: string, options: { json?: boolean }) => {
+      let plan: Plan;
       try {
-        const plan = await loadPlanFile(file);
-        const standby = plan.regions.find((region) => region !== plan.activeRegion);
-        io.out(
-          options.json
-            ? `${JSON.stringify({ ok: true, file, plan: { name: plan.name, regions: plan.regions, activeRegion: plan.activeRegion }, issues: [] })}\n`
-            : `✓ ${file}: plan "${plan.name}" is valid (${plan.activeRegion} active, ${standby} standby)\n`,
-        );
+        plan = await loadPlanFile(file);
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
         io.setExitCode(1);
-        if (options.json) {
-          io.out(`${JSON.stringify({ ok: false, file, message: error.message, issues: error.issues })}\n`);
-          return;
-        }
-        io.err(`✗ ${error.message}\n`);
-        for (const issue of error.issues) {
-          io.err(`  ${issue.path}: ${issue.message}\n`);
-          if (issue.hint) io.err(`    hint: ${issue.hint}\n`);
-        }
-        if (error.issues.length > 0)
-          io.err(`${error.issues.length} problem${error.issues.length === 1 ? "" : "s"} found\n`);
+        const report: PlanValidateReport = { ok: false, file, issues: error.issues };
+        if (options.json) io.out(`${JSON.stringify(report)}\n`);
+        else io.err(formatPlanError(error));
+        return;
       }
+      const summary = summarise(plan);
+      const report: PlanValidateReport = { ok: true, file, plan: summary, issues: [] };
+      io.out(
+        options.json
+          ? `${JSON.stringify(report)}\n`
+          : `✓ ${file}: plan "${summary.name}" is valid (${summary.regions.join(", ")}, active ${summary.activeRegion})\n`,
+      );
     });
+}
+
+function summarise(plan: Plan): NonNullable<PlanValidateReport["plan"]> {
+  return {
+    name: plan.name,
+    regions: plan.regions,
+    activeRegion: plan.activeRegion,
+    // The rules guarantee two distinct regions, one of them active.
+    standbyRegion: plan.regions.find((region) => region !== plan.activeRegion) ?? "",
+    routing: plan.dns.routing,
+    mode: plan.triggers.mode,
+  };
 }

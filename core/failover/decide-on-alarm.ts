@@ -34,6 +34,8 @@ export type Decision =
   | { decision: "started"; plan: string; executionArn: string; executionName: string }
   | { decision: "ignored"; plan: string | undefined; reason: string };
 
+/** How a decision that waits for a person begins, for whoever acts on it. */
+export const APPROVAL_REQUIRED = "the plan requires approval";
 /** A held signal outlives the hold by this much before another event may take it over. */
 const SIGNAL_EXPIRY_MARGIN_SECONDS = 300;
 
@@ -182,7 +184,7 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
  * on-call engineer is told how to start the failover once they agree.
  */
 async function askForApproval(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promise<Decision> {
-  const reason = "the plan requires approval: a person starts the failover after review";
+  const reason = `${APPROVAL_REQUIRED}: a person starts the failover after review`;
   await deps.audit.append({
     ...decisionBase(deps, plan.name, signal),
     action: "failover.awaiting-approval",

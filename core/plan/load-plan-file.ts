@@ -30,7 +30,8 @@ export async function loadPlanFile(path: string): Promise<Plan> {
     ]);
   }
   await checkReadable(path, absolute);
-  const document = extension === ".json" ? await readJson(path, absolute) : await importModule(path, absolute);
+  const document =
+    extension === ".json" ? await readJson(path, absolute) : await importModule(path, absolute);
   const result = validatePlan(document);
   if (!result.ok) throw invalidPlan(path, result.issues);
   return result.plan;
@@ -46,20 +47,27 @@ function invalidPlan(path: string, issues: PlanIssue[], cause?: unknown): PlanEr
 }
 
 async function checkReadable(path: string, absolute: string): Promise<void> {
+  let isFile: boolean;
   try {
-    const stats = await stat(absolute);
-    if (stats.isFile()) return;
+    isFile = (await stat(absolute)).isFile();
+  } catch (error) {
+    throw cannotRead(path, absolute, error);
+  }
+  if (!isFile) {
     throw new PlanError(`cannot read plan file ${path}`, [
       { path: "(file)", message: "this is a directory, not a file", hint: "name the plan file itself" },
     ]);
-  } catch (error) {
-    if (error instanceof PlanError) throw error;
-    throw new PlanError(
-      `cannot read plan file ${path}`,
-      [{ path: "(file)", ...unreadable(error, absolute) }],
-      { cause: error },
-    );
   }
+}
+
+function cannotRead(path: string, absolute: string, error: unknown): PlanError {
+  return new PlanError(
+    `cannot read plan file ${path}`,
+    [{ path: "(file)", ...unreadable(error, absolute) }],
+    {
+      cause: error,
+    },
+  );
 }
 
 function unreadable(error: unknown, absolute: string): { message: string; hint: string } {
@@ -84,27 +92,31 @@ async function readJson(path: string, absolute: string): Promise<unknown> {
     // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse rejects.
     text = (await readFile(absolute, "utf8")).replace(/^\uFEFF/, "");
   } catch (error) {
-    throw new PlanError(
-      `cannot read plan file ${path}`,
-      [{ path: "(file)", ...unreadable(error, absolute) }],
-      { cause: error },
-    );
+    throw cannotRead(path, absolute, error);
   }
   if (text.trim() === "") {
     throw new PlanError(`${path} is empty`, [
-      { path: "(file)", message: "the file is empty", hint: "a plan file holds one JSON object; see examples/" },
+      {
+        path: "(file)",
+        message: "the file is empty",
+        hint: "a plan file holds one JSON object; see examples/",
+      },
     ]);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const { reason, location } = describeJsonError(messageOf(error), text);
+    const syntax = locateJsonError(text);
+    const where = syntax ? lineAndColumn(text, syntax.offset) : undefined;
     throw new PlanError(
-      `${path}${location ? `:${location.line}:${location.column}` : ""} is not valid JSON`,
+      `${path} is not valid JSON`,
       [
         {
           path: "(file)",
-          message: location ? `line ${location.line}, column ${location.column}: ${reason}` : reason,
+          message:
+            syntax && where
+              ? `line ${where.line}, column ${where.column}: ${syntax.reason}`
+              : messageOf(error),
           hint: "JSON allows no comments, no trailing commas, and only double-quoted names and strings",
         },
       ],
@@ -113,21 +125,135 @@ async function readJson(path: string, absolute: string): Promise<unknown> {
   }
 }
 
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const lines = text.slice(0, offset).split("\n");
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+
+/** Unwinds the scanner below from any depth; never leaves it, so it needs no stack of its own. */
+class JsonSyntaxError {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {}
+}
+
 /**
- * V8 reports a character offset ("at position 14"), and only newer versions add "(line 3 column 3)";
- * the line and column are computed here so every Node version points a person at the same place.
+ * Where JSON.parse gave up, and why, in words a person can act on. V8 gives a position for some
+ * mistakes but not for the commonest (a trailing comma, a comment, a single-quoted string come as a
+ * snippet without one), so a document that failed to parse is scanned again here.
  */
-function describeJsonError(
-  message: string,
-  text: string,
-): { reason: string; location?: { line: number; column: number } } {
-  const reason = message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "");
-  const position = /at position (\d+)/.exec(message)?.[1];
-  const offset = position === undefined ? /end of JSON input/.test(message) ? text.length : undefined : Number(position);
-  if (offset === undefined) return { reason };
-  const before = text.slice(0, offset).split("\n");
-  const column = (before.at(-1)?.length ?? 0) + 1;
-  return { reason, location: { line: before.length, column } };
+function locateJsonError(text: string): JsonSyntaxError | undefined {
+  let at = 0;
+  const fail = (reason: string): never => {
+    throw new JsonSyntaxError(at, reason);
+  };
+  const skipSpace = (): void => {
+    while (at < text.length && " \t\n\r".includes(text.charAt(at))) at++;
+  };
+  const unexpected = (): never => {
+    const char = text[at];
+    if (char === undefined) return fail("the document ends too early; a closing } or ] is missing");
+    if (char === "/") return fail("unexpected '/': JSON allows no comments");
+    if (char === "'") return fail(`unexpected "'": JSON strings use double quotes`);
+    return fail(`unexpected ${JSON.stringify(char)}`);
+  };
+  const expected = (what: string): never =>
+    text[at] === undefined ? unexpected() : fail(`expected ${what}`);
+  const string = (): void => {
+    at++;
+    while (at < text.length) {
+      const char = text.charAt(at);
+      if (char === '"') {
+        at++;
+        return;
+      }
+      if (char < " ") fail("a line break or control character inside a string; write it as \\n");
+      if (char === "\\") {
+        const sequence = /\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
+        sequence.lastIndex = at;
+        if (!sequence.test(text)) fail("invalid escape sequence in a string");
+        at = sequence.lastIndex;
+      } else {
+        at++;
+      }
+    }
+    fail("a string is not closed");
+  };
+  const number = (): void => {
+    const pattern = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+    pattern.lastIndex = at;
+    if (!pattern.test(text)) fail("invalid number");
+    at = pattern.lastIndex;
+  };
+  const value = (): void => {
+    skipSpace();
+    const char = text[at];
+    if (char === "{") object();
+    else if (char === "[") array();
+    else if (char === '"') string();
+    else if (char !== undefined && /[-\d]/.test(char)) number();
+    else {
+      const word = ["true", "false", "null"].find((literal) => text.startsWith(literal, at));
+      if (word === undefined) unexpected();
+      else at += word.length;
+    }
+  };
+  const object = (): void => {
+    at++;
+    skipSpace();
+    if (text[at] === "}") {
+      at++;
+      return;
+    }
+    for (;;) {
+      skipSpace();
+      if (text[at] === "}") fail("a comma before '}': JSON allows no trailing commas");
+      if (text[at] !== '"') expected("a double-quoted property name");
+      string();
+      skipSpace();
+      if (text[at] !== ":") expected("':' after the property name");
+      at++;
+      value();
+      skipSpace();
+      if (text[at] === "}") {
+        at++;
+        return;
+      }
+      if (text[at] !== ",") expected("',' or '}' after the property value");
+      at++;
+    }
+  };
+  const array = (): void => {
+    at++;
+    skipSpace();
+    if (text[at] === "]") {
+      at++;
+      return;
+    }
+    for (;;) {
+      skipSpace();
+      if (text[at] === "]") fail("a comma before ']': JSON allows no trailing commas");
+      value();
+      skipSpace();
+      if (text[at] === "]") {
+        at++;
+        return;
+      }
+      if (text[at] !== ",") expected("',' or ']' after the array element");
+      at++;
+    }
+  };
+  try {
+    value();
+    skipSpace();
+    if (at < text.length) fail("more text after the end of the document");
+    return undefined;
+  } catch (error) {
+    // Anything else (a stack overflow on absurd nesting) leaves JSON.parse's own message to speak.
+    if (error instanceof JsonSyntaxError) return error;
+    return undefined;
+  }
 }
 
 async function importModule(path: string, absolute: string): Promise<unknown> {
@@ -185,7 +311,7 @@ function importHint(error: unknown): string {
     case "ERR_UNKNOWN_FILE_EXTENSION":
       return "this Node.js cannot load TypeScript by itself: run it through `npx kirikae`, or write the plan as JSON";
     case "ERR_MODULE_NOT_FOUND":
-      return "a module the plan imports was not found; import definePlan from kirikae's core/plan/define-plan.js";
+      return "check the plan's imports; the `.js` paths a TypeScript plan imports resolve under the tsx loader that `npx kirikae` starts";
     default:
       return "fix the module so it loads, then run `kirikae plan validate` again";
   }

@@ -13,7 +13,13 @@ export const alarmStateChangeEventSchema = z.looseObject({
     alarmName: z.string().min(1),
     state: z.looseObject({
       value: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]),
-      timestamp: z.string().min(1),
+      // CloudWatch writes "2019-10-02T17:04:40.985+0000"; ISO 8601 (and the workflow's input) wants "+00:00".
+      timestamp: z
+        .string()
+        .min(1)
+        .transform((value) => value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"))
+        .pipe(z.iso.datetime({ offset: true }))
+        .transform((value) => new Date(value).toISOString()),
     }),
   }),
 });

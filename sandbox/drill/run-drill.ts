@@ -1,6 +1,7 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { DELIVERY_WINDOW_MS } from "../../core/audit/link-evidence.js";
 import { verifyAudit } from "../../core/audit/verify-audit.js";
+import { APPROVAL_REQUIRED } from "../../core/failover/decide-on-alarm.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { DetectorResult } from "../../functions/detect-alarm.js";
 import { accountOf, type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
@@ -76,6 +77,8 @@ export interface DrillOptions {
 
 /** How long the drill's on-call engineer waits, after the region recovers, before failing back. */
 const FAILBACK_AFTER_MS = 10 * 60_000;
+/** How long the drill's on-call engineer takes to review a failover the plan wants approved. */
+const APPROVAL_REVIEW_MS = 2 * 60_000;
 
 /**
  * Runs a scenario end to end in the sandbox: the estate built from the plan, the control plane as
@@ -108,6 +111,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
                 ? `detector: signal held ${plan.triggers.holdSeconds} s, started ${decision.executionName}`
                 : `detector: ${describeDecision(decision)}`,
             );
+          }
+          if (decision.decision === "ignored" && decision.reason.startsWith(APPROVAL_REQUIRED)) {
+            return approveByHand(context, controlPlane.stateMachineArns.failover).then(() => decision);
           }
           return decision;
         }),
@@ -193,35 +199,42 @@ function countMutations(calls: readonly CallRecord[]): Record<string, number> {
   return counts;
 }
 
+/** The on-call engineer reviews the notified signal, agrees, and starts the failover from the console. */
+async function approveByHand(context: ScenarioContext, stateMachineArn: string): Promise<void> {
+  await context.built.estate.clock.sleep(APPROVAL_REVIEW_MS);
+  context.note("oncall-engineer approves: starts the failover from the console");
+  await startByHand(context, stateMachineArn, "failover", "drill: signal reviewed, failover approved");
+}
+
+async function startByHand(context: ScenarioContext, stateMachineArn: string, kind: string, reason: string) {
+  const { built, plan, controlPlane } = context;
+  const operator = sandboxClients(
+    built.estate,
+    controlPlane.region,
+    `arn:aws:iam::${accountOf(plan)}:user/oncall-engineer`,
+  );
+  await operator.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn,
+      name: `${plan.name}-${kind}-drill`,
+      input: JSON.stringify({ plan: plan.name, reason, ticket: "DRILL-1" }),
+    }),
+  );
+}
+
 /**
  * The incident is over: faults clear, the old region answers again, and a person starts the failback
  * from the console with the documented input, as their own IAM identity.
  */
 async function failBack(context: ScenarioContext, stateMachineArn: string): Promise<boolean> {
-  const { built, plan, controlPlane } = context;
+  const { built, plan } = context;
   const [failover] = built.models.sfn.all();
   if (failover?.status !== "SUCCEEDED") return false;
   built.estate.removeFaults();
   context.note(`${plan.activeRegion} answers again; faults cleared`);
   await built.estate.clock.sleep(FAILBACK_AFTER_MS);
-  const account = accountOf(plan);
-  const operator = sandboxClients(
-    built.estate,
-    controlPlane.region,
-    `arn:aws:iam::${account}:user/oncall-engineer`,
-  );
   context.note("oncall-engineer starts the failback from the console");
-  await operator.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn,
-      name: `${plan.name}-failback-drill`,
-      input: JSON.stringify({
-        plan: plan.name,
-        reason: "drill: the region has recovered",
-        ticket: "DRILL-1",
-      }),
-    }),
-  );
+  await startByHand(context, stateMachineArn, "failback", "drill: the region has recovered");
   await built.models.sfn.settled();
   return true;
 }

@@ -1,4 +1,14 @@
-import { ResourceNotFound } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchServiceException,
+  type ComparisonOperator,
+  InvalidFormatFault,
+  type MetricAlarm,
+  type MetricDataResult,
+  ResourceNotFound,
+  type StateValue,
+  type Statistic,
+} from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchAlarmConfiguration, CloudWatchAlarmState, EventBridgeEvent } from "aws-lambda";
 import {
   errorMetadata,
   type ModelContext,
@@ -8,25 +18,29 @@ import {
 } from "../service-model.js";
 import type { RdsModel } from "./rds-model.js";
 
-export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+export type AlarmStateValue = StateValue;
 
-/** An EventBridge "CloudWatch Alarm State Change" event, as AWS delivers it. */
-export interface AlarmStateChangeEvent {
-  version: "0";
-  id: string;
-  "detail-type": "CloudWatch Alarm State Change";
-  source: "aws.cloudwatch";
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
-    alarmName: string;
-    state: { value: AlarmStateValue; reason: string; timestamp: string };
-    previousState: { value: AlarmStateValue; reason: string; timestamp: string };
-    configuration: { description?: string; metrics: Array<Record<string, unknown>> };
-  };
+/** An alarm state inside the event: CloudWatch writes its timestamps as "2019-10-02T17:04:40.985+0000". */
+export type AlarmEventState = Omit<CloudWatchAlarmState, "value"> & { value: AlarmStateValue };
+
+export interface AlarmStateChangeDetail {
+  alarmName: string;
+  configuration: CloudWatchAlarmConfiguration;
+  previousState: AlarmEventState;
+  state: AlarmEventState;
 }
+
+/**
+ * The EventBridge "CloudWatch Alarm State Change" event of a metric alarm, as AWS delivers it; `time` is
+ * whole seconds in UTC ("2019-10-02T17:04:40Z"), the states' timestamps carry milliseconds and "+0000".
+ */
+export type AlarmStateChangeEvent = EventBridgeEvent<
+  "CloudWatch Alarm State Change",
+  AlarmStateChangeDetail
+> & {
+  version: "0";
+  source: "aws.cloudwatch";
+};
 
 export interface CloudWatchSeed {
   alarms: Array<{
@@ -35,6 +49,7 @@ export interface CloudWatchSeed {
     accountId?: string;
     namespace?: string;
     metricName?: string;
+    dimensions?: Record<string, string>;
   }>;
 }
 
@@ -44,14 +59,47 @@ interface Alarm {
   accountId: string;
   namespace: string;
   metricName: string;
+  dimensions: Record<string, string>;
+  evaluation: Evaluation;
+  configuredAt: Date;
   state: AlarmStateValue;
   reason: string;
+  reasonData?: string;
   updatedAt: Date;
 }
 
+interface Evaluation {
+  statistic: Statistic;
+  period: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparison: ComparisonOperator;
+}
+
+interface MetricQuery {
+  Id?: string;
+  Label?: string;
+  ReturnData?: boolean;
+  Expression?: string;
+  MetricStat?: {
+    Metric?: {
+      Namespace?: string;
+      MetricName?: string;
+      Dimensions?: Array<{ Name?: string; Value?: string }>;
+    };
+    Period?: number;
+    Stat?: string;
+  };
+}
+
+const STATE_VALUES: readonly string[] = ["OK", "ALARM", "INSUFFICIENT_DATA"];
+/** Published by Aurora per secondary cluster, in the secondary's region, in milliseconds. */
+const AURORA_LAG_METRICS = new Set(["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"]);
+const DEFAULT_ACCOUNT = "111122223333";
+
 /**
- * CloudWatch alarms (whose state changes become EventBridge events) and the Aurora global database lag
- * metrics the pre-checks and the RPO estimate read.
+ * CloudWatch alarms, whose state changes become EventBridge events, and the Aurora global database lag
+ * metrics that the pre-checks and the RPO estimate read (answered from the RDS model's lag).
  */
 export class CloudWatchModel implements ServiceModel {
   readonly service = "cloudwatch" as const;
@@ -65,18 +113,24 @@ export class CloudWatchModel implements ServiceModel {
     seed: CloudWatchSeed,
     private readonly rds?: RdsModel,
   ) {
+    const now = context.clock.now();
     for (const alarm of seed.alarms) {
+      // Alarms on Route 53 health checks must live in us-east-1; elsewhere a load balancer's errors.
+      const onHealthCheck = alarm.region === "us-east-1";
+      const metricName =
+        alarm.metricName ?? (onHealthCheck ? "HealthCheckStatus" : "HTTPCode_Target_5XX_Count");
       this.alarms.set(key(alarm.region, alarm.name), {
         name: alarm.name,
         region: alarm.region,
-        accountId: alarm.accountId ?? "111122223333",
-        namespace: alarm.namespace ?? (alarm.region === "us-east-1" ? "AWS/Route53" : "AWS/ApplicationELB"),
-        metricName:
-          alarm.metricName ??
-          (alarm.region === "us-east-1" ? "HealthCheckStatus" : "HTTPCode_Target_5XX_Count"),
+        accountId: alarm.accountId ?? DEFAULT_ACCOUNT,
+        namespace: alarm.namespace ?? (onHealthCheck ? "AWS/Route53" : "AWS/ApplicationELB"),
+        metricName,
+        dimensions: alarm.dimensions ?? {},
+        evaluation: evaluationFor(metricName),
+        configuredAt: now,
         state: "OK",
-        reason: "Threshold Crossed: initial state",
-        updatedAt: context.clock.now(),
+        reason: "Threshold Crossed: no datapoints breaching the threshold",
+        updatedAt: now,
       });
     }
   }
@@ -104,6 +158,7 @@ export class CloudWatchModel implements ServiceModel {
     }
   }
 
+  /** Registers an EventBridge rule target: told of every alarm state change, as it happens. */
   onAlarmStateChange(listener: (event: AlarmStateChangeEvent) => void): void {
     this.listeners.push(listener);
   }
@@ -111,126 +166,252 @@ export class CloudWatchModel implements ServiceModel {
   /** Sandbox control: the alarm changes state as its metric would make it, and EventBridge hears of it. */
   setAlarmState(region: string, name: string, state: AlarmStateValue, reason: string): void {
     const alarm = this.alarms.get(key(region, name));
-    if (!alarm) throw new Error(`no alarm ${name} in ${region}`);
-    this.transition(alarm, state, reason);
+    if (!alarm) throw new Error(`the sandbox has no alarm ${name} in ${region}`);
+    this.transition(alarm, state, reason, undefined);
+  }
+
+  /** Sandbox inspection: an alarm's current state, or undefined if there is no such alarm. */
+  alarmState(region: string, name: string): AlarmStateValue | undefined {
+    return this.alarms.get(key(region, name))?.state;
   }
 
   private describeAlarms(call: SandboxCall): Record<string, unknown> {
-    const names = Array.isArray(call.input.AlarmNames) ? (call.input.AlarmNames as string[]) : undefined;
+    const names = stringArray(call.input.AlarmNames);
+    const prefix = typeof call.input.AlarmNamePrefix === "string" ? call.input.AlarmNamePrefix : undefined;
     const stateFilter = call.input.StateValue;
-    const alarms = [...this.alarms.values()].filter(
-      (alarm) =>
-        alarm.region === call.region &&
-        (!names || names.includes(alarm.name)) &&
-        (!stateFilter || alarm.state === stateFilter),
-    );
+    const types = stringArray(call.input.AlarmTypes);
+    // Without AlarmTypes only metric alarms are listed; every alarm here is one, none has actions.
+    const wantMetricAlarms = !types || types.includes("MetricAlarm");
+    const matching = [...this.alarms.values()]
+      .filter(
+        (alarm) =>
+          wantMetricAlarms &&
+          alarm.region === call.region &&
+          (!names || names.includes(alarm.name)) &&
+          (prefix === undefined || alarm.name.startsWith(prefix)) &&
+          (stateFilter === undefined || alarm.state === stateFilter) &&
+          call.input.ActionPrefix === undefined,
+      )
+      .sort((a, b) => a.name.localeCompare(b.name));
     return {
-      MetricAlarms: alarms.map((alarm) => ({
-        AlarmName: alarm.name,
-        AlarmArn: alarmArn(alarm),
-        StateValue: alarm.state,
-        StateReason: alarm.reason,
-        StateUpdatedTimestamp: alarm.updatedAt,
-        Namespace: alarm.namespace,
-        MetricName: alarm.metricName,
-        ActionsEnabled: true,
-      })),
+      MetricAlarms: matching.map((alarm) => metricAlarmShape(alarm)),
       CompositeAlarms: [],
     };
   }
 
   private setAlarmStateCall(call: SandboxCall): Record<string, unknown> {
-    const alarm = this.alarms.get(key(call.region, String(call.input.AlarmName ?? "")));
+    const name = call.input.AlarmName;
+    const state = call.input.StateValue;
+    const reason = call.input.StateReason;
+    if (typeof name !== "string" || typeof reason !== "string") {
+      throw validationError(call, "AlarmName and StateReason are required.");
+    }
+    if (typeof state !== "string" || !STATE_VALUES.includes(state)) {
+      throw validationError(
+        call,
+        `1 validation error detected: Value '${String(state)}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]`,
+      );
+    }
+    const reasonData = call.input.StateReasonData;
+    if (reasonData !== undefined && (typeof reasonData !== "string" || !isJson(reasonData))) {
+      throw new InvalidFormatFault({
+        message: "StateReasonData is not valid JSON.",
+        $metadata: errorMetadata(call),
+      });
+    }
+    const alarm = this.alarms.get(key(call.region, name));
     if (!alarm) {
       throw new ResourceNotFound({
-        message: `Alarm ${String(call.input.AlarmName)} not found`,
+        message: `Alarm ${name} not found`,
         $metadata: errorMetadata(call, 404),
       });
     }
-    this.transition(alarm, call.input.StateValue as AlarmStateValue, String(call.input.StateReason ?? ""));
+    this.transition(alarm, state as AlarmStateValue, reason, reasonData);
     return {};
   }
 
-  /** AuroraGlobalDBRPOLag and AuroraGlobalDBReplicationLag (ms), by DBClusterIdentifier, in the secondary's region. */
+  /**
+   * Answers MetricStat queries. The Aurora lag metrics have data for a secondary cluster, asked for by
+   * its identifier in its own region, under exactly the DBClusterIdentifier dimension (CloudWatch matches
+   * dimension sets exactly); a writer publishes none. Other metrics exist but have no datapoints.
+   */
   private getMetricData(call: SandboxCall): Record<string, unknown> {
-    const queries = (call.input.MetricDataQueries ?? []) as Array<{
-      Id?: string;
-      MetricStat?: {
-        Metric?: {
-          Namespace?: string;
-          MetricName?: string;
-          Dimensions?: Array<{ Name?: string; Value?: string }>;
-        };
-      };
-    }>;
-    const now = this.context.clock.now();
+    const { StartTime: start, EndTime: end } = call.input;
+    if (!(start instanceof Date) || !(end instanceof Date)) {
+      throw validationError(call, "The parameters StartTime and EndTime are required.");
+    }
+    if (start.getTime() >= end.getTime()) {
+      throw validationError(call, "The parameter StartTime must be less than the parameter EndTime.");
+    }
+    const queries = Array.isArray(call.input.MetricDataQueries)
+      ? (call.input.MetricDataQueries as MetricQuery[])
+      : [];
+    if (queries.length === 0) throw validationError(call, "The parameter MetricDataQueries is required.");
+    for (const query of queries) {
+      if (!query.Id || !/^[a-z][a-zA-Z0-9_]*$/.test(query.Id)) {
+        throw validationError(
+          call,
+          `The value ${String(query.Id)} for parameter MetricDataQueries.member.Id is not valid: it must start with a lowercase letter and contain only letters, digits and underscores.`,
+        );
+      }
+      if (query.Expression !== undefined) {
+        throw new Error("the sandbox does not model cloudwatch:GetMetricData metric math expressions");
+      }
+    }
     return {
-      MetricDataResults: queries.map((query) => {
-        const metric = query.MetricStat?.Metric;
-        const clusterId = metric?.Dimensions?.find(
-          (dimension) => dimension.Name === "DBClusterIdentifier",
-        )?.Value;
-        const lagMetric =
-          metric?.Namespace === "AWS/RDS" &&
-          (metric.MetricName === "AuroraGlobalDBRPOLag" ||
-            metric.MetricName === "AuroraGlobalDBReplicationLag");
-        const lag = lagMetric && clusterId ? this.lagOf(call.region, clusterId) : undefined;
-        return {
-          Id: query.Id,
-          Label: metric?.MetricName,
-          Timestamps: lag === undefined ? [] : [now],
-          Values: lag === undefined ? [] : [lag],
-          StatusCode: "Complete",
-        };
-      }),
+      MetricDataResults: queries
+        .filter((query) => query.ReturnData !== false)
+        .map((query): MetricDataResult => {
+          const metric = query.MetricStat?.Metric;
+          const lag = this.lagDatapoint(call.region, query);
+          const periodMs = (query.MetricStat?.Period ?? 60) * 1000;
+          // A datapoint is stamped with the start of its period: the latest one that began in the window.
+          const latest = Math.min(this.context.clock.now().getTime(), end.getTime() - 1);
+          const stamp = Math.floor(latest / periodMs) * periodMs;
+          const inWindow = lag !== undefined && latest >= start.getTime();
+          return {
+            Id: query.Id,
+            Label: query.Label ?? metric?.MetricName ?? query.Id,
+            Timestamps: inWindow ? [new Date(stamp)] : [],
+            Values: inWindow ? [lag] : [],
+            StatusCode: "Complete",
+            Messages: [],
+          };
+        }),
       Messages: [],
     };
   }
 
-  private lagOf(region: string, clusterId: string): number | undefined {
-    if (!this.rds) return undefined;
-    const account = [...this.alarms.values()][0]?.accountId ?? "111122223333";
-    return this.rds.replicationLagMs(`arn:aws:rds:${region}:${account}:cluster:${clusterId}`);
+  private lagDatapoint(region: string, query: MetricQuery): number | undefined {
+    const metric = query.MetricStat?.Metric;
+    if (!this.rds || metric?.Namespace !== "AWS/RDS" || !AURORA_LAG_METRICS.has(metric.MetricName ?? "")) {
+      return undefined;
+    }
+    const [dimension, ...others] = metric.Dimensions ?? [];
+    if (others.length > 0 || dimension?.Name !== "DBClusterIdentifier" || !dimension.Value) return undefined;
+    const arn = this.rds.clusterArnOf(region, dimension.Value);
+    return arn === undefined ? undefined : this.rds.replicationLagMs(arn);
   }
 
-  private transition(alarm: Alarm, state: AlarmStateValue, reason: string): void {
+  private transition(
+    alarm: Alarm,
+    state: AlarmStateValue,
+    reason: string,
+    reasonData: string | undefined,
+  ): void {
+    // EventBridge hears of transitions only; setting the state an alarm is already in changes nothing.
     if (alarm.state === state) return;
-    const previous = { value: alarm.state, reason: alarm.reason, timestamp: alarm.updatedAt.toISOString() };
+    const previous = eventState(alarm.state, alarm.reason, alarm.reasonData, alarm.updatedAt);
     const now = this.context.clock.now();
     alarm.state = state;
     alarm.reason = reason;
+    if (reasonData === undefined) delete alarm.reasonData;
+    else alarm.reasonData = reasonData;
     alarm.updatedAt = now;
     this.eventCount += 1;
     const event: AlarmStateChangeEvent = {
       version: "0",
-      id: `c4c1c1c9-6542-e61b-6ef0-${String(this.eventCount).padStart(12, "0")}`,
+      id: `c4c1c1c9-6542-e61b-6ef0-${this.eventCount.toString(16).padStart(12, "0")}`,
       "detail-type": "CloudWatch Alarm State Change",
       source: "aws.cloudwatch",
       account: alarm.accountId,
-      time: now.toISOString(),
+      time: eventTime(now),
       region: alarm.region,
       resources: [alarmArn(alarm)],
       detail: {
         alarmName: alarm.name,
-        state: { value: state, reason, timestamp: now.toISOString() },
-        previousState: previous,
         configuration: {
           metrics: [
             {
-              id: "m1",
+              id: `${alarm.name}-m1`,
               metricStat: {
-                metric: { namespace: alarm.namespace, name: alarm.metricName, dimensions: {} },
-                period: 60,
-                stat: "Minimum",
+                metric: {
+                  namespace: alarm.namespace,
+                  name: alarm.metricName,
+                  dimensions: { ...alarm.dimensions },
+                },
+                period: alarm.evaluation.period,
+                stat: alarm.evaluation.statistic,
               },
               returnData: true,
             },
           ],
         },
+        previousState: previous,
+        state: eventState(state, reason, reasonData, now),
       },
     };
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function metricAlarmShape(alarm: Alarm): MetricAlarm {
+  return {
+    AlarmName: alarm.name,
+    AlarmArn: alarmArn(alarm),
+    AlarmConfigurationUpdatedTimestamp: alarm.configuredAt,
+    ActionsEnabled: true,
+    OKActions: [],
+    AlarmActions: [],
+    InsufficientDataActions: [],
+    StateValue: alarm.state,
+    StateReason: alarm.reason,
+    ...(alarm.reasonData === undefined ? {} : { StateReasonData: alarm.reasonData }),
+    StateUpdatedTimestamp: alarm.updatedAt,
+    StateTransitionedTimestamp: alarm.updatedAt,
+    MetricName: alarm.metricName,
+    Namespace: alarm.namespace,
+    Statistic: alarm.evaluation.statistic,
+    Dimensions: Object.entries(alarm.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    Period: alarm.evaluation.period,
+    EvaluationPeriods: alarm.evaluation.evaluationPeriods,
+    Threshold: alarm.evaluation.threshold,
+    ComparisonOperator: alarm.evaluation.comparison,
+    TreatMissingData: "missing",
+  };
+}
+
+/** How such alarms are usually set up; only shown by DescribeAlarms and in the event's configuration. */
+function evaluationFor(metricName: string): Evaluation {
+  return metricName === "HealthCheckStatus"
+    ? {
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparison: "LessThanThreshold",
+      }
+    : {
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 3,
+        threshold: 10,
+        comparison: "GreaterThanOrEqualToThreshold",
+      };
+}
+
+function eventState(
+  value: AlarmStateValue,
+  reason: string,
+  reasonData: string | undefined,
+  at: Date,
+): AlarmEventState {
+  return {
+    reason,
+    ...(reasonData === undefined ? {} : { reasonData }),
+    timestamp: alarmTimestamp(at),
+    value,
+  };
+}
+
+/** CloudWatch's timestamp format in alarm events: milliseconds and a "+0000" offset, not ISO's "Z". */
+function alarmTimestamp(at: Date): string {
+  return at.toISOString().replace(/Z$/, "+0000");
+}
+
+/** EventBridge's envelope time: whole seconds, UTC. */
+function eventTime(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function alarmArn(alarm: Alarm): string {
@@ -239,4 +420,27 @@ function alarmArn(alarm: Alarm): string {
 
 function key(region: string, name: string): string {
   return `${region}/${name}`;
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : undefined;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The query protocol's parameter validation error, which the CloudWatch SDK has no class of its own for. */
+function validationError(call: SandboxCall, message: string): CloudWatchServiceException {
+  return new CloudWatchServiceException({
+    name: "ValidationError",
+    $fault: "client",
+    message,
+    $metadata: errorMetadata(call),
+  });
 }

@@ -1,7 +1,15 @@
 import {
+  type DescribeClusterResponse,
+  type DescribeNodegroupResponse,
+  type DescribeUpdateResponse,
   InvalidParameterException,
+  type ListNodegroupsResponse,
+  type Nodegroup as NodegroupShape,
   ResourceInUseException,
   ResourceNotFoundException,
+  type UpdateNodegroupConfigResponse,
+  type UpdateParam,
+  type Update as UpdateShape,
 } from "@aws-sdk/client-eks";
 import {
   errorMetadata,
@@ -21,9 +29,10 @@ export interface EksSeed {
 }
 
 export interface EksTimings {
-  /** New nodes take minutes to join: a fixed part plus a part per added node. */
+  /** New nodes take minutes to join: a fixed part (launch, bootstrap) plus a part per added node. */
   scaleBaseMs: number;
   scalePerNodeMs: number;
+  /** Any update that adds no node: draining and terminating, or a change of limits only. */
   scaleDownMs: number;
 }
 
@@ -33,46 +42,65 @@ export const DEFAULT_EKS_TIMINGS: EksTimings = {
   scaleDownMs: 60_000,
 };
 
+/** What the sandbox can tell about a nodegroup beyond DescribeNodegroup: the nodes that have joined. */
+export interface NodegroupSnapshot {
+  minSize: number;
+  maxSize: number;
+  desiredSize: number;
+  status: "ACTIVE" | "UPDATING";
+  readyNodes: number;
+}
+
 interface Scaling {
   minSize: number;
   maxSize: number;
   desiredSize: number;
 }
 
-interface Update {
+interface NodegroupUpdate {
   id: string;
   token?: string;
-  params: Array<{ type: string; value: string }>;
+  params: UpdateParam[];
   createdAt: number;
   completesAt: number;
   from: Scaling;
-  to: Scaling;
 }
 
-interface Nodegroup {
+interface NodegroupState {
   name: string;
+  arn: string;
+  /** As EKS reports it: the requested configuration, from the moment an update is accepted. */
   scaling: Scaling;
   createdAt: Date;
-  updates: Update[];
+  updates: NodegroupUpdate[];
 }
 
-interface Cluster {
+interface ClusterState {
   name: string;
   region: string;
   accountId: string;
-  nodegroups: Map<string, Nodegroup>;
+  createdAt: Date;
+  nodegroups: Map<string, NodegroupState>;
 }
 
-const PAGE_SIZE = 100;
+const KUBERNETES_VERSION = "1.33";
+const MAX_PAGE_SIZE = 100;
+const MODELLED_UPDATE_FIELDS = new Set([
+  "clusterName",
+  "nodegroupName",
+  "scalingConfig",
+  "clientRequestToken",
+]);
 
 /**
- * EKS managed nodegroups: an UpdateNodegroupConfig leaves the nodegroup UPDATING until the new nodes
- * have joined (modelled time), and EKS's own validation and concurrency rules apply.
+ * EKS clusters and managed nodegroups, per region. UpdateNodegroupConfig leaves a nodegroup UPDATING until
+ * its new nodes have joined (modelled time, computed from the clock when asked), with EKS's validation,
+ * its one-update-at-a-time rule and client-token idempotency.
  */
 export class EksModel implements ServiceModel {
   readonly service = "eks" as const;
   readonly eventSource = "eks.amazonaws.com";
-  private readonly clusters = new Map<string, Cluster>();
+  private readonly clusters = new Map<string, ClusterState>();
   private readonly timings: EksTimings;
   private updateCount = 0;
 
@@ -88,11 +116,13 @@ export class EksModel implements ServiceModel {
         name: cluster.name,
         region: cluster.region,
         accountId: cluster.accountId,
+        createdAt,
         nodegroups: new Map(
           cluster.nodegroups.map((nodegroup) => [
             nodegroup.name,
             {
               name: nodegroup.name,
+              arn: `arn:aws:eks:${cluster.region}:${cluster.accountId}:nodegroup/${cluster.name}/${nodegroup.name}/${uuidFrom(`${cluster.region}/${cluster.name}/${nodegroup.name}`)}`,
               scaling: {
                 minSize: nodegroup.minSize,
                 maxSize: nodegroup.maxSize,
@@ -116,8 +146,9 @@ export class EksModel implements ServiceModel {
     if (typeof call.input.nodegroupName === "string") {
       resources.push({ ResourceType: "AWS::EKS::Nodegroup", ResourceName: call.input.nodegroupName });
     }
-    if (typeof call.input.clusterName === "string") {
-      resources.push({ ResourceType: "AWS::EKS::Cluster", ResourceName: call.input.clusterName });
+    const cluster = call.input.clusterName ?? call.input.name;
+    if (typeof cluster === "string") {
+      resources.push({ ResourceType: "AWS::EKS::Cluster", ResourceName: cluster });
     }
     return resources;
   }
@@ -129,7 +160,7 @@ export class EksModel implements ServiceModel {
       case "ListNodegroups":
         return this.listNodegroups(call);
       case "DescribeNodegroup":
-        return { nodegroup: this.nodegroupShape(call, this.requireNodegroup(call)) };
+        return this.describeNodegroup(call);
       case "UpdateNodegroupConfig":
         return this.updateNodegroupConfig(call);
       case "DescribeUpdate":
@@ -139,18 +170,17 @@ export class EksModel implements ServiceModel {
     }
   }
 
-  /** Sandbox inspection: nodes actually joined (the old size until an update completes). */
+  /** Sandbox inspection: the nodes actually joined, which lag the desired size until an update completes. */
   readyNodes(region: string, clusterName: string, nodegroupName: string): number {
-    const nodegroup = this.clusters.get(key(region, clusterName))?.nodegroups.get(nodegroupName);
+    const nodegroup = this.findNodegroup(region, clusterName, nodegroupName);
     if (!nodegroup) return 0;
-    const pending = this.pendingUpdate(nodegroup);
-    return pending ? pending.from.desiredSize : nodegroup.scaling.desiredSize;
+    return this.pendingUpdate(nodegroup)?.from.desiredSize ?? nodegroup.scaling.desiredSize;
   }
 
-  /** For "standby not ready" scenarios: a nodegroup whose max cannot take the active size. */
+  /** Sandbox control, for "standby not ready" scenarios: a nodegroup whose max cannot take the active size. */
   setNodegroupMax(region: string, clusterName: string, nodegroupName: string, maxSize: number): void {
-    const nodegroup = this.clusters.get(key(region, clusterName))?.nodegroups.get(nodegroupName);
-    if (!nodegroup) throw new Error(`no nodegroup ${nodegroupName} in ${region}/${clusterName}`);
+    const nodegroup = this.findNodegroup(region, clusterName, nodegroupName);
+    if (!nodegroup) throw new Error(`the sandbox has no nodegroup ${region}/${clusterName}/${nodegroupName}`);
     nodegroup.scaling = {
       maxSize,
       minSize: Math.min(nodegroup.scaling.minSize, maxSize),
@@ -158,175 +188,268 @@ export class EksModel implements ServiceModel {
     };
   }
 
-  nodegroup(region: string, clusterName: string, name: string): (Scaling & { status: string }) | undefined {
-    const nodegroup = this.clusters.get(key(region, clusterName))?.nodegroups.get(name);
+  nodegroup(region: string, clusterName: string, name: string): NodegroupSnapshot | undefined {
+    const nodegroup = this.findNodegroup(region, clusterName, name);
     if (!nodegroup) return undefined;
-    return { ...nodegroup.scaling, status: this.pendingUpdate(nodegroup) ? "UPDATING" : "ACTIVE" };
+    return {
+      ...nodegroup.scaling,
+      status: this.statusOf(nodegroup),
+      readyNodes: this.readyNodes(region, clusterName, name),
+    };
   }
 
   private describeCluster(call: SandboxCall): Record<string, unknown> {
     const cluster = this.requireCluster(call, String(call.input.name ?? ""));
+    const id = uuidFrom(`${cluster.region}/${cluster.name}`).replace(/-/g, "").toUpperCase();
     return {
       cluster: {
         name: cluster.name,
         arn: `arn:aws:eks:${cluster.region}:${cluster.accountId}:cluster/${cluster.name}`,
+        createdAt: new Date(cluster.createdAt),
+        version: KUBERNETES_VERSION,
+        endpoint: `https://${id}.gr7.${cluster.region}.eks.amazonaws.com`,
+        roleArn: `arn:aws:iam::${cluster.accountId}:role/${cluster.name}-cluster`,
         status: "ACTIVE",
-        version: "1.33",
-        endpoint: `https://${cluster.name}.sandbox.${cluster.region}.eks.amazonaws.com`,
-        createdAt: new Date(0),
+        platformVersion: "eks.1",
+        tags: {},
       },
-    };
+    } satisfies DescribeClusterResponse;
   }
 
   private listNodegroups(call: SandboxCall): Record<string, unknown> {
     const cluster = this.requireCluster(call, String(call.input.clusterName ?? ""));
-    const names = [...cluster.nodegroups.keys()].sort();
-    const start = typeof call.input.nextToken === "string" ? Number(call.input.nextToken) : 0;
-    const size = typeof call.input.maxResults === "number" ? call.input.maxResults : PAGE_SIZE;
-    const page = names.slice(start, start + size);
-    const next = start + size < names.length ? String(start + size) : undefined;
-    return { nodegroups: page, ...(next ? { nextToken: next } : {}) };
+    const size = call.input.maxResults === undefined ? MAX_PAGE_SIZE : Number(call.input.maxResults);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw new InvalidParameterException({
+        message: `maxResults must be between 1 and ${MAX_PAGE_SIZE}`,
+        clusterName: cluster.name,
+        $metadata: errorMetadata(call),
+      });
+    }
+    const start = call.input.nextToken === undefined ? 0 : offsetFrom(call.input.nextToken);
+    if (start === undefined) {
+      throw new InvalidParameterException({
+        message: "The nextToken provided is invalid",
+        clusterName: cluster.name,
+        $metadata: errorMetadata(call),
+      });
+    }
+    const names = [...cluster.nodegroups.keys()];
+    const end = start + size;
+    return {
+      nodegroups: names.slice(start, end),
+      ...(end < names.length ? { nextToken: tokenFor(end) } : {}),
+    } satisfies ListNodegroupsResponse;
+  }
+
+  private describeNodegroup(call: SandboxCall): Record<string, unknown> {
+    const { cluster, nodegroup } = this.requireNodegroup(call, String(call.input.clusterName ?? ""));
+    return { nodegroup: this.nodegroupShape(cluster, nodegroup) } satisfies DescribeNodegroupResponse;
   }
 
   private updateNodegroupConfig(call: SandboxCall): Record<string, unknown> {
-    const nodegroup = this.requireNodegroup(call);
+    const { cluster, nodegroup } = this.requireNodegroup(call, String(call.input.clusterName ?? ""));
+    const unmodelled = Object.keys(call.input).filter(
+      (field) => call.input[field] !== undefined && !MODELLED_UPDATE_FIELDS.has(field),
+    );
+    if (unmodelled.length > 0) {
+      throw new Error(`the sandbox does not model eks:UpdateNodegroupConfig of ${unmodelled.join(", ")}`);
+    }
     const token =
       typeof call.input.clientRequestToken === "string" ? call.input.clientRequestToken : undefined;
-    const repeated = token ? nodegroup.updates.find((update) => update.token === token) : undefined;
-    if (repeated) return { update: this.updateShape(repeated) };
+    // A retried request (same token) gets the update it already started, even while that update runs.
+    const repeated =
+      token === undefined ? undefined : nodegroup.updates.find((update) => update.token === token);
+    if (repeated) return { update: this.updateShape(repeated) } satisfies UpdateNodegroupConfigResponse;
+    const names = { clusterName: cluster.name, nodegroupName: nodegroup.name };
     if (this.pendingUpdate(nodegroup)) {
       throw new ResourceInUseException({
-        message: `Nodegroup ${nodegroup.name} is currently being updated. Wait for the update to complete and try again.`,
+        message: "Nodegroup cannot be updated as it is currently not in Active State",
+        ...names,
         $metadata: errorMetadata(call, 409),
       });
     }
-    const requested = (call.input.scalingConfig ?? {}) as Partial<Scaling>;
-    const to: Scaling = { ...nodegroup.scaling, ...definedOnly(requested) };
-    validateScaling(call, to);
+    const requested = definedSizes(call.input.scalingConfig);
+    const to: Scaling = { ...nodegroup.scaling, ...requested };
+    const problem = scalingProblem(to);
+    if (problem) {
+      throw new InvalidParameterException({ message: problem, ...names, $metadata: errorMetadata(call) });
+    }
+
     const from = { ...nodegroup.scaling };
     const now = this.context.clock.now().getTime();
     const added = Math.max(0, to.desiredSize - from.desiredSize);
     const duration =
       added > 0 ? this.timings.scaleBaseMs + added * this.timings.scalePerNodeMs : this.timings.scaleDownMs;
     this.updateCount += 1;
-    const update: Update = {
-      id: `00000000-0000-4000-8000-${String(this.updateCount).padStart(12, "0")}`,
-      ...(token ? { token } : {}),
-      params: Object.entries(definedOnly(requested)).map(([name, value]) => ({
-        type: capitalise(name),
-        value: String(value),
-      })),
+    const update: NodegroupUpdate = {
+      id: uuidFrom(`update/${this.updateCount}/${cluster.region}/${cluster.name}/${nodegroup.name}`),
+      ...(token === undefined ? {} : { token }),
+      params: (["minSize", "maxSize", "desiredSize"] as const).flatMap((field) => {
+        const value = requested[field];
+        return value === undefined ? [] : [{ type: PARAM_TYPES[field], value: String(value) }];
+      }),
       createdAt: now,
       completesAt: now + duration,
       from,
-      to,
     };
     nodegroup.updates.push(update);
-    // Like EKS, the requested configuration shows at once; the nodes follow once the update completes.
     nodegroup.scaling = to;
-    return { update: this.updateShape(update) };
+    return { update: this.updateShape(update) } satisfies UpdateNodegroupConfigResponse;
   }
 
   private describeUpdate(call: SandboxCall): Record<string, unknown> {
-    const nodegroup = this.requireNodegroup(call, String(call.input.name ?? ""));
-    const update = nodegroup.updates.find((candidate) => candidate.id === call.input.updateId);
-    if (!update) {
-      throw new ResourceNotFoundException({
-        message: `No update found for ID: ${String(call.input.updateId)}`,
+    const clusterName = String(call.input.name ?? "");
+    const updateId = String(call.input.updateId ?? "");
+    const notFound = () =>
+      new ResourceNotFoundException({
+        message: `No update found for ID: ${updateId}`,
+        clusterName,
         $metadata: errorMetadata(call, 404),
       });
+    // Cluster and add-on updates are not modelled, so an update without a nodegroup cannot exist.
+    if (typeof call.input.nodegroupName !== "string") {
+      this.requireCluster(call, clusterName);
+      throw notFound();
     }
-    return { update: this.updateShape(update) };
+    const { nodegroup } = this.requireNodegroup(call, clusterName);
+    const update = nodegroup.updates.find((candidate) => candidate.id === updateId);
+    if (!update) throw notFound();
+    return { update: this.updateShape(update) } satisfies DescribeUpdateResponse;
   }
 
-  private updateShape(update: Update): Record<string, unknown> {
+  private updateShape(update: NodegroupUpdate): UpdateShape {
     const done = this.context.clock.now().getTime() >= update.completesAt;
     return {
       id: update.id,
       status: done ? "Successful" : "InProgress",
       type: "ConfigUpdate",
-      params: update.params,
+      params: update.params.map((param) => ({ ...param })),
       createdAt: new Date(update.createdAt),
       errors: [],
     };
   }
 
-  private nodegroupShape(call: SandboxCall, nodegroup: Nodegroup): Record<string, unknown> {
-    const cluster = this.requireCluster(call, String(call.input.clusterName ?? ""));
+  private nodegroupShape(cluster: ClusterState, nodegroup: NodegroupState): NodegroupShape {
+    const now = this.context.clock.now().getTime();
     const last = nodegroup.updates.at(-1);
+    const modifiedAt = last ? Math.min(now, last.completesAt) : nodegroup.createdAt.getTime();
     return {
       nodegroupName: nodegroup.name,
-      nodegroupArn: `arn:aws:eks:${cluster.region}:${cluster.accountId}:nodegroup/${cluster.name}/${nodegroup.name}/sandbox`,
+      nodegroupArn: nodegroup.arn,
       clusterName: cluster.name,
-      status: this.pendingUpdate(nodegroup) ? "UPDATING" : "ACTIVE",
-      scalingConfig: { ...nodegroup.scaling },
+      version: KUBERNETES_VERSION,
+      releaseVersion: `${KUBERNETES_VERSION}.0-20260101`,
+      createdAt: new Date(nodegroup.createdAt),
+      modifiedAt: new Date(modifiedAt),
+      status: this.statusOf(nodegroup),
       capacityType: "ON_DEMAND",
-      createdAt: nodegroup.createdAt,
-      modifiedAt: last ? new Date(last.createdAt) : nodegroup.createdAt,
+      scalingConfig: { ...nodegroup.scaling },
+      instanceTypes: ["m5.large"],
+      amiType: "AL2023_x86_64_STANDARD",
+      nodeRole: `arn:aws:iam::${cluster.accountId}:role/${cluster.name}-nodes`,
+      labels: {},
+      diskSize: 20,
       health: { issues: [] },
+      updateConfig: { maxUnavailable: 1 },
+      tags: {},
     };
   }
 
-  private pendingUpdate(nodegroup: Nodegroup): Update | undefined {
+  private statusOf(nodegroup: NodegroupState): "ACTIVE" | "UPDATING" {
+    return this.pendingUpdate(nodegroup) ? "UPDATING" : "ACTIVE";
+  }
+
+  private pendingUpdate(nodegroup: NodegroupState): NodegroupUpdate | undefined {
     const now = this.context.clock.now().getTime();
     return nodegroup.updates.find((update) => update.completesAt > now);
   }
 
-  private requireCluster(call: SandboxCall, name: string): Cluster {
+  private findNodegroup(region: string, clusterName: string, name: string): NodegroupState | undefined {
+    return this.clusters.get(key(region, clusterName))?.nodegroups.get(name);
+  }
+
+  /** Only the clusters of the region called are visible, as with EKS's regional endpoints. */
+  private requireCluster(call: SandboxCall, name: string): ClusterState {
     const cluster = this.clusters.get(key(call.region, name));
     if (!cluster) {
       throw new ResourceNotFoundException({
         message: `No cluster found for name: ${name}.`,
+        clusterName: name,
         $metadata: errorMetadata(call, 404),
       });
     }
     return cluster;
   }
 
-  private requireNodegroup(call: SandboxCall, clusterName = String(call.input.clusterName ?? "")): Nodegroup {
+  private requireNodegroup(
+    call: SandboxCall,
+    clusterName: string,
+  ): { cluster: ClusterState; nodegroup: NodegroupState } {
     const cluster = this.requireCluster(call, clusterName);
     const name = String(call.input.nodegroupName ?? "");
     const nodegroup = cluster.nodegroups.get(name);
     if (!nodegroup) {
       throw new ResourceNotFoundException({
         message: `No node group found for name: ${name}.`,
+        clusterName: cluster.name,
+        nodegroupName: name,
         $metadata: errorMetadata(call, 404),
       });
     }
-    return nodegroup;
+    return { cluster, nodegroup };
   }
 }
 
-/** EKS's own rules for a nodegroup's scaling configuration. */
-function validateScaling(call: SandboxCall, scaling: Scaling): void {
-  const problem =
-    scaling.maxSize < 1
-      ? "Maximum capacity must be at least 1"
-      : scaling.minSize < 0 || scaling.desiredSize < 0
-        ? "Minimum and desired capacity can't be negative"
-        : scaling.minSize > scaling.maxSize
-          ? "Minimum capacity can't be greater than maximum capacity"
-          : scaling.desiredSize > scaling.maxSize
-            ? "Desired capacity can't be greater than max size"
-            : scaling.desiredSize < scaling.minSize
-              ? "Minimum capacity can't be greater than desired size"
-              : undefined;
-  if (problem) {
-    throw new InvalidParameterException({
-      message: `${problem} (${scaling.minSize}/${scaling.desiredSize}/${scaling.maxSize}).`,
-      $metadata: errorMetadata(call),
-    });
+const PARAM_TYPES = { minSize: "MinSize", maxSize: "MaxSize", desiredSize: "DesiredSize" } as const;
+
+/**
+ * EKS's rules for a nodegroup's scaling configuration once the requested sizes are merged onto the
+ * current ones, in the order EKS checks them and with its wording.
+ */
+function scalingProblem(scaling: Scaling): string | undefined {
+  if (scaling.maxSize < 1) return "maxSize must be greater than or equal to 1";
+  if (scaling.minSize < 0) return "minSize must be greater than or equal to 0";
+  if (scaling.desiredSize < 0) return "desiredSize must be greater than or equal to 0";
+  if (scaling.minSize > scaling.desiredSize) {
+    return `Minimum capacity ${scaling.minSize} can't be greater than desired size ${scaling.desiredSize}`;
   }
+  if (scaling.desiredSize > scaling.maxSize) {
+    return `desired capacity ${scaling.desiredSize} can't be greater than max size ${scaling.maxSize}`;
+  }
+  return undefined;
 }
 
-function definedOnly(scaling: Partial<Scaling>): Partial<Scaling> {
-  return Object.fromEntries(
-    Object.entries(scaling).filter(([, value]) => typeof value === "number"),
-  ) as Partial<Scaling>;
+function definedSizes(input: unknown): Partial<Scaling> {
+  const sizes: Partial<Scaling> = {};
+  if (typeof input !== "object" || input === null) return sizes;
+  for (const field of ["minSize", "maxSize", "desiredSize"] as const) {
+    const value = (input as Record<string, unknown>)[field];
+    if (typeof value === "number") sizes[field] = value;
+  }
+  return sizes;
 }
 
-function capitalise(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
+/** Page tokens are opaque to callers, as EKS's are; this one carries the offset of the next page. */
+function tokenFor(offset: number): string {
+  return Buffer.from(`nodegroups:${offset}`).toString("base64url");
+}
+
+function offsetFrom(token: unknown): number | undefined {
+  if (typeof token !== "string") return undefined;
+  const match = /^nodegroups:(\d+)$/.exec(Buffer.from(token, "base64url").toString());
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** A stable UUID-shaped identifier derived from a name, so runs of the sandbox are reproducible. */
+function uuidFrom(text: string): string {
+  let hex = "";
+  for (let round = 0; hex.length < 32; round++) {
+    let hash = 0x811c9dc5 ^ round;
+    for (const char of `${round}:${text}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+    hex += (hash >>> 0).toString(16).padStart(8, "0");
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function key(region: string, clusterName: string): string {

@@ -1,8 +1,13 @@
 import {
+  type DBCluster,
   DBClusterNotFoundFault,
+  type FailoverState,
+  type FailoverStatus,
   GlobalClusterNotFoundFault,
+  type GlobalCluster as GlobalClusterShape,
   InvalidDBClusterStateFault,
   InvalidGlobalClusterStateFault,
+  RDSServiceException,
 } from "@aws-sdk/client-rds";
 import {
   errorMetadata,
@@ -28,28 +33,13 @@ export interface RdsTimings {
 /** Aurora promotes a secondary in about a minute; a switchover also drains the old writer first. */
 export const DEFAULT_RDS_TIMINGS: RdsTimings = { switchoverMs: 75_000, failoverMs: 45_000 };
 
-interface Member {
-  arn: string;
-  region: string;
-  isWriter: boolean;
-  replicationLagMs: number;
-}
+/**
+ * How long FailoverState reads "pending" while Aurora verifies both clusters, before the promotion
+ * proper shows as "switching-over" or "failing-over". Part of the promotion's duration, not added to it.
+ */
+const VERIFICATION_MS = 5_000;
 
-interface Transition {
-  kind: "switchover" | "failover";
-  from: string;
-  to: string;
-  startedAt: number;
-  completesAt: number;
-  dataLossAllowed: boolean;
-}
-
-interface GlobalCluster {
-  identifier: string;
-  engine: string;
-  members: Member[];
-  transition?: Transition;
-}
+export type GlobalClusterStatus = "available" | "switching-over" | "failing-over";
 
 export interface FailoverRecord {
   at: Date;
@@ -58,9 +48,39 @@ export interface FailoverRecord {
   dataLossMs: number;
 }
 
+interface Member {
+  arn: string;
+  region: string;
+  isWriter: boolean;
+  replicationLagMs: number;
+  /**
+   * An old writer that an unplanned failover left behind rejoins as a secondary only once its region
+   * answers again; until then Aurora reports it "pending-resync".
+   */
+  pendingResync: boolean;
+}
+
+interface Promotion {
+  kind: "switchover" | "failover";
+  from: string;
+  to: string;
+  startedAt: number;
+  completesAt: number;
+}
+
+interface GlobalCluster {
+  identifier: string;
+  engine: string;
+  members: Member[];
+  promotion?: Promotion;
+}
+
+const RDS_MUTATING_OPERATIONS = new Set(["SwitchoverGlobalCluster", "FailoverGlobalCluster"]);
+
 /**
- * Aurora Global Database as the workflows see it. Promotions take modelled time: the global cluster is
- * "switching-over" or "failing-over" until they complete, and any read after that sees the new writer.
+ * Aurora Global Database as the workflows see it, through the regional RDS API. Promotions take modelled
+ * time, computed lazily from the virtual clock: the global cluster is "switching-over" or "failing-over"
+ * until a promotion's duration has passed, and any read after that sees the new writer.
  */
 export class RdsModel implements ServiceModel {
   readonly service = "rds" as const;
@@ -80,15 +100,18 @@ export class RdsModel implements ServiceModel {
         identifier: global.identifier,
         engine: global.engine ?? "aurora-postgresql",
         members: global.members.map((member) => ({
-          ...member,
-          replicationLagMs: member.replicationLagMs ?? 0,
+          arn: member.arn,
+          region: member.region,
+          isWriter: member.isWriter,
+          replicationLagMs: member.isWriter ? 0 : (member.replicationLagMs ?? 0),
+          pendingResync: false,
         })),
       });
     }
   }
 
   isMutating(operation: string): boolean {
-    return operation === "SwitchoverGlobalCluster" || operation === "FailoverGlobalCluster";
+    return RDS_MUTATING_OPERATIONS.has(operation);
   }
 
   resourcesOf(call: SandboxCall): TrailResource[] {
@@ -117,7 +140,7 @@ export class RdsModel implements ServiceModel {
       case "SwitchoverGlobalCluster":
         return this.promote(call, "switchover");
       case "FailoverGlobalCluster":
-        return this.promote(call, call.input.AllowDataLoss === true ? "failover" : "switchover");
+        return this.failoverGlobalCluster(call);
       default:
         throw new Error(`the sandbox does not model rds:${call.operation}`);
     }
@@ -125,62 +148,71 @@ export class RdsModel implements ServiceModel {
 
   /** Sandbox inspection: the current writer, after any completed promotion. */
   writerOf(globalId: string): { arn: string; region: string } | undefined {
-    const global = this.clusters.get(globalId);
-    if (!global) return undefined;
-    this.settle(global);
-    const writer = global.members.find((member) => member.isWriter);
+    const global = this.settled(globalId);
+    const writer = global?.members.find((member) => member.isWriter);
     return writer ? { arn: writer.arn, region: writer.region } : undefined;
   }
 
-  statusOf(globalId: string): string | undefined {
-    const global = this.clusters.get(globalId);
-    return global ? this.status(global) : undefined;
+  /** Sandbox inspection: the global cluster's Status as DescribeGlobalClusters would report it now. */
+  statusOf(globalId: string): GlobalClusterStatus | undefined {
+    const global = this.settled(globalId);
+    return global ? globalStatus(global) : undefined;
   }
 
+  /** Sandbox control: how far a secondary is behind its writer, which is what a failover would lose. */
   setReplicationLag(clusterArn: string, ms: number): void {
-    for (const global of this.clusters.values()) {
-      for (const member of global.members) if (member.arn === clusterArn) member.replicationLagMs = ms;
-    }
+    const found = this.memberByArn(clusterArn);
+    if (!found) throw new Error(`no member cluster ${clusterArn} in the sandbox's global databases`);
+    found.member.replicationLagMs = ms;
   }
 
+  /** Sandbox inspection: a secondary's lag in ms; undefined for a writer or a cluster not replicating. */
   replicationLagMs(clusterArn: string): number | undefined {
+    const found = this.memberByArn(clusterArn);
+    if (!found) return undefined;
+    this.settle(found.global);
+    const { member } = found;
+    return member.isWriter || member.pendingResync ? undefined : member.replicationLagMs;
+  }
+
+  /** Sandbox inspection: the member cluster ARN with this identifier in this region, if any. */
+  clusterArnOf(region: string, clusterIdentifier: string): string | undefined {
     for (const global of this.clusters.values()) {
-      const member = global.members.find((candidate) => candidate.arn === clusterArn);
-      if (member) {
-        this.settle(global);
-        return member.isWriter ? undefined : member.replicationLagMs;
-      }
+      const member = global.members.find(
+        (candidate) => candidate.region === region && clusterId(candidate.arn) === clusterIdentifier,
+      );
+      if (member) return member.arn;
     }
     return undefined;
   }
 
-  /** The data an unplanned failover gave up: the target's lag at the moment of the call. */
+  /** Sandbox inspection: the last unplanned failover, with the data it gave up (the target's lag then). */
   lastFailover(globalId: string): FailoverRecord | undefined {
     return this.failovers.get(globalId);
   }
 
   private describeGlobalClusters(call: SandboxCall): Record<string, unknown> {
-    const id = call.input.GlobalClusterIdentifier;
+    const id = optionalString(call, "GlobalClusterIdentifier");
     const selected =
-      typeof id === "string"
-        ? [this.requireGlobal(call, id)]
-        : [...this.clusters.values()].filter((global) => this.visibleIn(global, call.region));
+      id === undefined
+        ? [...this.clusters.values()].filter((global) => visibleIn(global, call.region))
+        : [this.requireGlobal(call, id)];
     return { GlobalClusters: selected.map((global) => this.globalShape(global)) };
   }
 
   private describeDbClusters(call: SandboxCall): Record<string, unknown> {
-    const wanted = call.input.DBClusterIdentifier;
-    const found: Record<string, unknown>[] = [];
+    const wanted = optionalString(call, "DBClusterIdentifier");
+    const found: DBCluster[] = [];
     for (const global of this.clusters.values()) {
       this.settle(global);
       for (const member of global.members) {
+        // Each region's RDS endpoint knows only its own clusters, whatever global database they are in.
         if (member.region !== call.region) continue;
-        const id = clusterId(member.arn);
-        if (typeof wanted === "string" && wanted !== id && wanted !== member.arn) continue;
-        found.push(this.clusterShape(global, member));
+        if (wanted !== undefined && wanted !== clusterId(member.arn) && wanted !== member.arn) continue;
+        found.push(clusterShape(global, member));
       }
     }
-    if (typeof wanted === "string" && found.length === 0) {
+    if (wanted !== undefined && found.length === 0) {
       throw new DBClusterNotFoundFault({
         message: `DBCluster ${wanted} not found.`,
         $metadata: errorMetadata(call, 404),
@@ -190,16 +222,27 @@ export class RdsModel implements ServiceModel {
   }
 
   /**
-   * SwitchoverGlobalCluster, and FailoverGlobalCluster without AllowDataLoss (which AWS treats as a
-   * switchover), need the current writer to answer; only a failover with AllowDataLoss works without it.
+   * FailoverGlobalCluster is a failover only with AllowDataLoss; otherwise it is a switchover, and fails
+   * like one when the primary's region is gone. AWS rejects the two flags together.
    */
-  private promote(call: SandboxCall, kind: "switchover" | "failover"): Record<string, unknown> {
-    const global = this.requireGlobal(call, String(call.input.GlobalClusterIdentifier ?? ""));
+  private failoverGlobalCluster(call: SandboxCall): Record<string, unknown> {
+    if (call.input.AllowDataLoss !== undefined && call.input.Switchover !== undefined) {
+      throw rdsError(
+        call,
+        "InvalidParameterCombination",
+        "Cannot specify both AllowDataLoss and Switchover. Specify AllowDataLoss to fail over, or Switchover (or neither) to switch over.",
+      );
+    }
+    return this.promote(call, call.input.AllowDataLoss === true ? "failover" : "switchover");
+  }
+
+  private promote(call: SandboxCall, kind: Promotion["kind"]): Record<string, unknown> {
+    const global = this.requireGlobal(call, requiredString(call, "GlobalClusterIdentifier"));
+    const targetRef = requiredString(call, "TargetDbClusterIdentifier");
     this.settle(global);
-    const targetRef = String(call.input.TargetDbClusterIdentifier ?? "");
-    if (global.transition) {
+    if (global.promotion) {
       throw new InvalidGlobalClusterStateFault({
-        message: `Global cluster ${global.identifier} is in ${this.status(global)} state and cannot be modified.`,
+        message: `Global cluster ${global.identifier} is ${globalStatus(global)} and cannot be modified until that completes.`,
         $metadata: errorMetadata(call),
       });
     }
@@ -219,26 +262,26 @@ export class RdsModel implements ServiceModel {
         $metadata: errorMetadata(call),
       });
     }
-    if (kind === "switchover" && !this.context.isRegionUp(writer.region)) {
-      throw new InvalidGlobalClusterStateFault({
-        message: `The primary cluster ${writer.arn} is unreachable, so a switchover cannot complete. Use FailoverGlobalCluster with AllowDataLoss to fail over.`,
+    if (!this.context.isRegionUp(target.region)) {
+      throw new InvalidDBClusterStateFault({
+        message: `DBCluster ${target.arn} is not available for promotion.`,
         $metadata: errorMetadata(call),
       });
     }
-    if (!this.context.isRegionUp(target.region)) {
-      throw new InvalidDBClusterStateFault({
-        message: `DBCluster ${target.arn} is not available.`,
+    // A switchover demotes the writer and drains it first; with the writer's region gone it cannot start.
+    if (kind === "switchover" && !this.context.isRegionUp(writer.region)) {
+      throw new InvalidGlobalClusterStateFault({
+        message: `The primary cluster ${writer.arn} of global cluster ${global.identifier} is unreachable, so a switchover cannot complete. Use FailoverGlobalCluster with AllowDataLoss to fail over.`,
         $metadata: errorMetadata(call),
       });
     }
     const now = this.context.clock.now().getTime();
-    global.transition = {
+    global.promotion = {
       kind,
       from: writer.arn,
       to: target.arn,
       startedAt: now,
       completesAt: now + (kind === "switchover" ? this.timings.switchoverMs : this.timings.failoverMs),
-      dataLossAllowed: kind === "failover",
     };
     if (kind === "failover") {
       this.failovers.set(global.identifier, {
@@ -251,82 +294,80 @@ export class RdsModel implements ServiceModel {
     return { GlobalCluster: this.globalShape(global) };
   }
 
-  /** Completes a promotion whose modelled duration has passed. */
+  /** Completes a promotion whose modelled duration has passed, and lets a recovered old writer rejoin. */
   private settle(global: GlobalCluster): void {
-    const transition = global.transition;
-    if (!transition || this.context.clock.now().getTime() < transition.completesAt) return;
-    // The old writer now replicates from the new one, with the lag the new writer had as a secondary.
-    const lagAsSecondary =
-      global.members.find((member) => member.arn === transition.to)?.replicationLagMs ?? 0;
-    for (const member of global.members) {
-      member.isWriter = member.arn === transition.to;
-      if (member.isWriter) member.replicationLagMs = 0;
-      else if (member.arn === transition.from) member.replicationLagMs = lagAsSecondary;
+    const promotion = global.promotion;
+    if (promotion && this.context.clock.now().getTime() >= promotion.completesAt) {
+      // The old writer replicates from the new one, about as far behind as the new writer was.
+      const lagAsSecondary =
+        global.members.find((member) => member.arn === promotion.to)?.replicationLagMs ?? 0;
+      for (const member of global.members) {
+        member.isWriter = member.arn === promotion.to;
+        if (member.isWriter) member.replicationLagMs = 0;
+        else if (member.arn === promotion.from) {
+          member.replicationLagMs = lagAsSecondary;
+          member.pendingResync = promotion.kind === "failover";
+        }
+      }
+      delete global.promotion;
     }
-    delete global.transition;
+    for (const member of global.members) {
+      if (member.pendingResync && this.context.isRegionUp(member.region)) member.pendingResync = false;
+    }
   }
 
-  private status(global: GlobalCluster): string {
-    this.settle(global);
-    if (!global.transition) return "available";
-    return global.transition.kind === "switchover" ? "switching-over" : "failing-over";
+  private settled(globalId: string): GlobalCluster | undefined {
+    const global = this.clusters.get(globalId);
+    if (global) this.settle(global);
+    return global;
   }
 
-  private globalShape(global: GlobalCluster): Record<string, unknown> {
+  private globalShape(global: GlobalCluster): GlobalClusterShape {
     this.settle(global);
     const account = global.members[0]?.arn.split(":")[4] ?? "000000000000";
+    const failoverState = this.failoverState(global);
     return {
       GlobalClusterIdentifier: global.identifier,
-      GlobalClusterArn: `arn:aws:rds::${account}:global-cluster:${global.identifier}`,
       GlobalClusterResourceId: `cluster-${global.identifier}`,
-      Status: this.status(global),
+      GlobalClusterArn: `arn:aws:rds::${account}:global-cluster:${global.identifier}`,
+      Status: globalStatus(global),
       Engine: global.engine,
+      EngineVersion: engineDefaults(global.engine).version,
       StorageEncrypted: true,
       DeletionProtection: false,
+      Endpoint: `${global.identifier}.global-sandbox.global.rds.amazonaws.com`,
       GlobalClusterMembers: global.members.map((member) => ({
         DBClusterArn: member.arn,
-        IsWriter: member.isWriter,
         Readers: member.isWriter
           ? global.members.filter((other) => other !== member).map((other) => other.arn)
           : [],
-        SynchronizationStatus: "connected",
+        IsWriter: member.isWriter,
+        SynchronizationStatus: member.pendingResync ? "pending-resync" : "connected",
       })),
-      ...(global.transition
-        ? {
-            FailoverState: {
-              Status: global.transition.kind === "switchover" ? "pending" : "failing-over",
-              FromDbClusterArn: global.transition.from,
-              ToDbClusterArn: global.transition.to,
-              IsDataLossAllowed: global.transition.dataLossAllowed,
-            },
-          }
-        : {}),
+      ...(failoverState ? { FailoverState: failoverState } : {}),
     };
   }
 
-  private clusterShape(global: GlobalCluster, member: Member): Record<string, unknown> {
-    const id = clusterId(member.arn);
-    const involved =
-      global.transition && (global.transition.to === member.arn || global.transition.from === member.arn);
+  private failoverState(global: GlobalCluster): FailoverState | undefined {
+    const promotion = global.promotion;
+    if (!promotion) return undefined;
+    const verifying = this.context.clock.now().getTime() < promotion.startedAt + VERIFICATION_MS;
     return {
-      DBClusterIdentifier: id,
-      DBClusterArn: member.arn,
-      Status: involved
-        ? global.transition?.kind === "switchover"
-          ? "switching-over"
-          : "failing-over"
-        : "available",
-      Engine: global.engine,
-      Endpoint: `${id}.cluster-sandbox.${member.region}.rds.amazonaws.com`,
-      ReaderEndpoint: `${id}.cluster-ro-sandbox.${member.region}.rds.amazonaws.com`,
-      MultiAZ: true,
-      GlobalClusterIdentifier: global.identifier,
+      // The API reference documents "switching-over" for switchovers; the SDK's enum predates it.
+      Status: verifying
+        ? "pending"
+        : promotion.kind === "switchover"
+          ? ("switching-over" as FailoverStatus)
+          : "failing-over",
+      FromDbClusterArn: promotion.from,
+      ToDbClusterArn: promotion.to,
+      IsDataLossAllowed: promotion.kind === "failover",
     };
   }
 
   private requireGlobal(call: SandboxCall, id: string): GlobalCluster {
     const global = this.clusters.get(id);
-    if (!global || !this.visibleIn(global, call.region)) {
+    if (!global || !visibleIn(global, call.region)) {
       throw new GlobalClusterNotFoundFault({
         message: `Global cluster ${id} not found.`,
         $metadata: errorMetadata(call, 404),
@@ -335,12 +376,83 @@ export class RdsModel implements ServiceModel {
     return global;
   }
 
-  /** The global cluster API answers in the regions that host one of its members. */
-  private visibleIn(global: GlobalCluster, region: string): boolean {
-    return global.members.some((member) => member.region === region);
+  private memberByArn(clusterArn: string): { global: GlobalCluster; member: Member } | undefined {
+    for (const global of this.clusters.values()) {
+      const member = global.members.find((candidate) => candidate.arn === clusterArn);
+      if (member) return { global, member };
+    }
+    return undefined;
   }
+}
+
+function globalStatus(global: GlobalCluster): GlobalClusterStatus {
+  if (!global.promotion) return "available";
+  return global.promotion.kind === "switchover" ? "switching-over" : "failing-over";
+}
+
+function clusterShape(global: GlobalCluster, member: Member): DBCluster {
+  const id = clusterId(member.arn);
+  const { port, version } = engineDefaults(global.engine);
+  const involved = global.promotion?.from === member.arn || global.promotion?.to === member.arn;
+  return {
+    DBClusterIdentifier: id,
+    DBClusterArn: member.arn,
+    // "failing-over" is the DB cluster status Aurora documents for a cluster whose writer is changing;
+    // the global cluster's own Status is what tells a switchover from a failover.
+    Status: involved ? "failing-over" : "available",
+    Engine: global.engine,
+    EngineVersion: version,
+    EngineMode: "provisioned",
+    Port: port,
+    Endpoint: `${id}.cluster-sandbox.${member.region}.rds.amazonaws.com`,
+    ReaderEndpoint: `${id}.cluster-ro-sandbox.${member.region}.rds.amazonaws.com`,
+    MultiAZ: true,
+    StorageEncrypted: true,
+    DeletionProtection: false,
+    DbClusterResourceId: `cluster-${id}`,
+    GlobalClusterIdentifier: global.identifier,
+    // A secondary cluster of a global database has reader instances only.
+    DBClusterMembers: [
+      {
+        DBInstanceIdentifier: `${id}-instance-1`,
+        IsClusterWriter: member.isWriter,
+        DBClusterParameterGroupStatus: "in-sync",
+        PromotionTier: 1,
+      },
+    ],
+  };
+}
+
+function engineDefaults(engine: string): { port: number; version: string } {
+  return engine === "aurora-mysql"
+    ? { port: 3306, version: "8.0.mysql_aurora.3.08.0" }
+    : { port: 5432, version: "16.6" };
+}
+
+/** The global cluster API answers in the regions that host one of its members. */
+function visibleIn(global: GlobalCluster, region: string): boolean {
+  return global.members.some((member) => member.region === region);
 }
 
 function clusterId(arn: string): string {
   return arn.split(":").pop() ?? arn;
+}
+
+function optionalString(call: SandboxCall, name: string): string | undefined {
+  const value = call.input[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The SDK does not check required members client-side; the service answers MissingParameter. */
+function requiredString(call: SandboxCall, name: string): string {
+  const value = optionalString(call, name);
+  if (value === undefined) {
+    throw rdsError(call, "MissingParameter", `The request must contain the parameter ${name}.`);
+  }
+  return value;
+}
+
+/** A client error the RDS SDK has no class of its own for (the query protocol's common errors). */
+function rdsError(call: SandboxCall, name: string, message: string): RDSServiceException {
+  return new RDSServiceException({ name, $fault: "client", message, $metadata: errorMetadata(call) });
 }

@@ -63,7 +63,7 @@ describe("detector Lambda", () => {
     expect(built.models.sfn.all()).toEqual([]);
   });
 
-  it("asks a person instead of failing over when the plan requires approval", async () => {
+  it("asks a person instead of failing over when the plan requires approval; the person's start is the failover", async () => {
     const approvalPlan = testPlan((input) => {
       input.triggers.mode = "approval";
     });
@@ -72,9 +72,15 @@ describe("detector Lambda", () => {
 
     const result = await runDrill({ plan: approvalPlan, scenario });
 
-    expect(result.workflows).toEqual([]);
-    expect(result.mutations).toEqual({});
-    expect(result.notifications).toEqual(["kirikae: shop failover needs approval"]);
-    expect(result.final.writerRegion).toBe("ap-northeast-1");
+    expect(result.detector).toEqual({
+      "ignored: the plan requires approval: a person starts the failover after review": 1,
+    });
+    expect(result.notifications[0]).toBe("kirikae: shop failover needs approval");
+    expect(result.workflows.map((workflow) => [workflow.kind, workflow.status])).toEqual([
+      ["failover", "succeeded"],
+    ]);
+    expect(Object.values(result.audit.initiators)).toEqual([
+      "arn:aws:iam::111122223333:user/oncall-engineer",
+    ]);
   });
 });

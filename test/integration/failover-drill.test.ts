@@ -71,8 +71,10 @@ describe("automatic failover in the sandbox, through the real detector, handlers
 
     expect(result.workflows).toHaveLength(1);
     expect(result.workflows[0]?.status).toBe("succeeded");
+    expect(result.detector).toMatchObject({ started: 1 });
     expect(result.ok).toBe(true);
-  });
+    // A hundred detector invocations append their decisions to one hash chain in real DynamoDB I/O.
+  }, 90_000);
 
   it("starts nothing for an alarm that flaps back within the hold time", async () => {
     const result = await runDrill({ plan, scenario: scenario("flapping-alarm") });

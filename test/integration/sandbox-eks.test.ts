@@ -1,89 +1,292 @@
 import {
+  DescribeClusterCommand,
   DescribeNodegroupCommand,
+  DescribeUpdateCommand,
   InvalidParameterException,
+  ListNodegroupsCommand,
   ResourceInUseException,
+  ResourceNotFoundException,
   UpdateNodegroupConfigCommand,
 } from "@aws-sdk/client-eks";
 import { describe, expect, it } from "vitest";
+import { SandboxEstate } from "../../sandbox/estate.js";
+import { sandboxClients } from "../../sandbox/sandbox-clients.js";
 import { EksModel } from "../../sandbox/services/eks-model.js";
-import { ACCOUNT, estateWith, SINGAPORE, TOKYO } from "../support/sandbox-fixtures.js";
 
-function cluster() {
-  let model: EksModel | undefined;
-  const sandbox = estateWith((estate) => {
-    model = new EksModel(
-      estate,
-      {
-        clusters: [
-          {
-            name: "shop-singapore",
-            region: SINGAPORE,
-            accountId: ACCOUNT,
-            nodegroups: [{ name: "web", minSize: 2, maxSize: 10, desiredSize: 2 }],
-          },
-          {
-            name: "shop-tokyo",
-            region: TOKYO,
-            accountId: ACCOUNT,
-            nodegroups: [{ name: "web", minSize: 6, maxSize: 10, desiredSize: 6 }],
-          },
-        ],
-      },
-      { scaleBaseMs: 120_000, scalePerNodeMs: 15_000 },
-    );
-    return [model];
-  });
-  return { ...sandbox, model: model as EksModel, eks: sandbox.clients(SINGAPORE).eks };
+const TOKYO = "ap-northeast-1";
+const SINGAPORE = "ap-southeast-1";
+const ACCOUNT = "111122223333";
+const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/kirikae-test`;
+const SCALE_BASE_MS = 120_000;
+const SCALE_PER_NODE_MS = 15_000;
+const SCALE_DOWN_MS = 60_000;
+
+function estate() {
+  const sandbox = new SandboxEstate();
+  const model = new EksModel(
+    sandbox,
+    {
+      clusters: [
+        {
+          name: "shop-singapore",
+          region: SINGAPORE,
+          accountId: ACCOUNT,
+          nodegroups: [
+            { name: "web", minSize: 2, maxSize: 10, desiredSize: 2 },
+            { name: "workers", minSize: 1, maxSize: 4, desiredSize: 1 },
+            { name: "batch", minSize: 0, maxSize: 4, desiredSize: 0 },
+            { name: "system", minSize: 2, maxSize: 3, desiredSize: 2 },
+            { name: "ingress", minSize: 1, maxSize: 3, desiredSize: 1 },
+          ],
+        },
+        {
+          name: "shop-tokyo",
+          region: TOKYO,
+          accountId: ACCOUNT,
+          nodegroups: [{ name: "web", minSize: 6, maxSize: 10, desiredSize: 6 }],
+        },
+      ],
+    },
+    { scaleBaseMs: SCALE_BASE_MS, scalePerNodeMs: SCALE_PER_NODE_MS, scaleDownMs: SCALE_DOWN_MS },
+  );
+  sandbox.register(model);
+  return {
+    estate: sandbox,
+    model,
+    eks: sandboxClients(sandbox, SINGAPORE, PRINCIPAL).eks,
+    tokyoEks: sandboxClients(sandbox, TOKYO, PRINCIPAL).eks,
+  };
 }
 
 const web = { clusterName: "shop-singapore", nodegroupName: "web" };
 
 describe("sandbox EKS, through the real EKS client", () => {
   it("rejects a desired size above the max with EKS's InvalidParameterException and changes nothing", async () => {
-    const { eks } = cluster();
+    const { estate: sandbox, model, eks } = estate();
 
     const attempt = eks.send(
       new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 12 } }),
     );
 
     await expect(attempt).rejects.toBeInstanceOf(InvalidParameterException);
-    await expect(attempt).rejects.toThrow("Desired capacity can't be greater than max size");
+    await expect(attempt).rejects.toMatchObject({
+      message: "desired capacity 12 can't be greater than max size 10",
+      clusterName: "shop-singapore",
+      nodegroupName: "web",
+      $metadata: { httpStatusCode: 400 },
+    });
     const { nodegroup } = await eks.send(new DescribeNodegroupCommand(web));
     expect(nodegroup?.scalingConfig).toEqual({ minSize: 2, maxSize: 10, desiredSize: 2 });
     expect(nodegroup?.status).toBe("ACTIVE");
+    expect(model.nodegroup(SINGAPORE, "shop-singapore", "web")).toMatchObject({
+      status: "ACTIVE",
+      readyNodes: 2,
+    });
+    expect(sandbox.calls.find((call) => call.operation === "UpdateNodegroupConfig")).toMatchObject({
+      mutating: true,
+      error: "InvalidParameterException",
+    });
   });
 
-  it("is UPDATING until the new nodes have joined, then ACTIVE at the new size", async () => {
-    const { estate, model, eks } = cluster();
+  it("validates the requested sizes merged onto the current ones, in EKS's words", async () => {
+    const { eks } = estate();
+    const update = (scalingConfig: { minSize?: number; maxSize?: number; desiredSize?: number }) =>
+      eks.send(new UpdateNodegroupConfigCommand({ ...web, scalingConfig }));
 
-    await eks.send(
+    await expect(update({ minSize: 3 })).rejects.toThrow(
+      "Minimum capacity 3 can't be greater than desired size 2",
+    );
+    await expect(update({ maxSize: 1 })).rejects.toThrow(
+      "desired capacity 2 can't be greater than max size 1",
+    );
+    await expect(update({ maxSize: 0, minSize: 0, desiredSize: 0 })).rejects.toThrow(
+      "maxSize must be greater than or equal to 1",
+    );
+    await expect(update({ minSize: -1 })).rejects.toThrow("minSize must be greater than or equal to 0");
+  });
+
+  it("is UPDATING, showing the requested sizes, until the new nodes have joined; then ACTIVE", async () => {
+    const { estate: sandbox, model, eks } = estate();
+    const joinTime = SCALE_BASE_MS + 4 * SCALE_PER_NODE_MS;
+
+    const { update } = await eks.send(
       new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { minSize: 6, desiredSize: 6 } }),
     );
     const updating = await eks.send(new DescribeNodegroupCommand(web));
     const joinedWhileUpdating = model.readyNodes(SINGAPORE, "shop-singapore", "web");
-    estate.clock.advance(120_000 + 4 * 15_000);
+    sandbox.clock.advance(joinTime - 1_000);
+    const almost = await eks.send(new DescribeNodegroupCommand(web));
+    sandbox.clock.advance(1_000);
     const active = await eks.send(new DescribeNodegroupCommand(web));
 
-    expect(updating.nodegroup?.status).toBe("UPDATING");
+    expect(update).toMatchObject({
+      status: "InProgress",
+      type: "ConfigUpdate",
+      params: [
+        { type: "MinSize", value: "6" },
+        { type: "DesiredSize", value: "6" },
+      ],
+      createdAt: expect.any(Date),
+    });
+    expect(update?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(updating.nodegroup).toMatchObject({
+      status: "UPDATING",
+      scalingConfig: { minSize: 6, maxSize: 10, desiredSize: 6 },
+    });
     expect(joinedWhileUpdating).toBe(2);
-    expect(active.nodegroup?.status).toBe("ACTIVE");
+    expect(almost.nodegroup?.status).toBe("UPDATING");
+    expect(active.nodegroup).toMatchObject({ status: "ACTIVE", health: { issues: [] } });
+    expect(active.nodegroup?.modifiedAt).toBeInstanceOf(Date);
     expect(model.readyNodes(SINGAPORE, "shop-singapore", "web")).toBe(6);
   });
 
-  it("refuses a second update while one is in progress with ResourceInUseException", async () => {
-    const { eks } = cluster();
-    await eks.send(new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 4 } }));
+  it("reports the update InProgress, then Successful, through DescribeUpdate", async () => {
+    const { estate: sandbox, eks } = estate();
+    const { update } = await eks.send(
+      new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 3 } }),
+    );
+    const describe = () =>
+      eks.send(
+        new DescribeUpdateCommand({ name: "shop-singapore", nodegroupName: "web", updateId: update?.id }),
+      );
 
+    const during = await describe();
+    sandbox.clock.advance(SCALE_BASE_MS + SCALE_PER_NODE_MS);
+    const after = await describe();
+
+    expect(during.update?.status).toBe("InProgress");
+    expect(after.update).toMatchObject({ id: update?.id, status: "Successful", errors: [] });
     await expect(
-      eks.send(new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 5 } })),
-    ).rejects.toBeInstanceOf(ResourceInUseException);
+      eks.send(new DescribeUpdateCommand({ name: "shop-singapore", nodegroupName: "web", updateId: "nope" })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it("sees only the clusters of the region it is called in", async () => {
-    const { clients } = cluster();
+  it("takes the scale-down time to remove nodes, which stay joined until then", async () => {
+    const { estate: sandbox, model, tokyoEks } = estate();
+    const tokyoWeb = { clusterName: "shop-tokyo", nodegroupName: "web" };
 
-    await expect(clients(TOKYO).eks.send(new DescribeNodegroupCommand(web))).rejects.toMatchObject({
-      name: "ResourceNotFoundException",
+    await tokyoEks.send(
+      new UpdateNodegroupConfigCommand({ ...tokyoWeb, scalingConfig: { minSize: 1, desiredSize: 1 } }),
+    );
+    sandbox.clock.advance(SCALE_DOWN_MS - 1);
+    const during = model.nodegroup(TOKYO, "shop-tokyo", "web");
+    sandbox.clock.advance(1);
+
+    expect(during).toMatchObject({ status: "UPDATING", desiredSize: 1, readyNodes: 6 });
+    expect(model.nodegroup(TOKYO, "shop-tokyo", "web")).toMatchObject({ status: "ACTIVE", readyNodes: 1 });
+  });
+
+  it("refuses a second update while one is in progress with ResourceInUseException, accepts it after", async () => {
+    const { estate: sandbox, eks } = estate();
+    await eks.send(new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 4 } }));
+
+    const second = eks.send(new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 5 } }));
+
+    await expect(second).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(second).rejects.toMatchObject({
+      message: "Nodegroup cannot be updated as it is currently not in Active State",
+      $metadata: { httpStatusCode: 409 },
     });
+    sandbox.clock.advance(SCALE_BASE_MS + 2 * SCALE_PER_NODE_MS);
+    const { update } = await eks.send(
+      new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 5 } }),
+    );
+    expect(update?.status).toBe("InProgress");
+  });
+
+  it("returns the same update for a repeated clientRequestToken instead of starting another", async () => {
+    const { estate: sandbox, eks } = estate();
+    const request = { ...web, scalingConfig: { desiredSize: 4 }, clientRequestToken: "kirikae-scale-web-1" };
+
+    const first = await eks.send(new UpdateNodegroupConfigCommand(request));
+    const retried = await eks.send(new UpdateNodegroupConfigCommand(request));
+    sandbox.clock.advance(SCALE_BASE_MS + 2 * SCALE_PER_NODE_MS);
+    const late = await eks.send(new UpdateNodegroupConfigCommand(request));
+
+    expect(retried.update?.id).toBe(first.update?.id);
+    expect(late.update).toMatchObject({ id: first.update?.id, status: "Successful" });
+    const { nodegroup } = await eks.send(new DescribeNodegroupCommand(web));
+    expect(nodegroup).toMatchObject({ status: "ACTIVE", scalingConfig: { desiredSize: 4 } });
+  });
+
+  it("pages ListNodegroups with nextToken, returning every nodegroup once", async () => {
+    const { eks } = estate();
+    const names: string[] = [];
+    const pages: number[] = [];
+
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await eks.send(
+        new ListNodegroupsCommand({
+          clusterName: "shop-singapore",
+          maxResults: 2,
+          ...(token ? { nextToken: token } : {}),
+        }),
+      );
+      pages.push(page.nodegroups?.length ?? 0);
+      names.push(...(page.nodegroups ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+
+    expect(names.sort()).toEqual(["batch", "ingress", "system", "web", "workers"]);
+    expect(pages).toEqual([2, 2, 1]);
+    await expect(
+      eks.send(new ListNodegroupsCommand({ clusterName: "shop-singapore", maxResults: 101 })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
+  it("describes the region's cluster and sees only the clusters of the region it is called in", async () => {
+    const { eks, tokyoEks } = estate();
+
+    const { cluster } = await eks.send(new DescribeClusterCommand({ name: "shop-singapore" }));
+    const elsewhere = tokyoEks.send(new DescribeNodegroupCommand(web));
+
+    expect(cluster).toMatchObject({
+      name: "shop-singapore",
+      arn: `arn:aws:eks:${SINGAPORE}:${ACCOUNT}:cluster/shop-singapore`,
+      status: "ACTIVE",
+      version: expect.stringMatching(/^1\.\d+$/),
+      endpoint: expect.stringMatching(/^https:\/\/[0-9A-F]+\.gr7\.ap-southeast-1\.eks\.amazonaws\.com$/),
+      createdAt: expect.any(Date),
+    });
+    await expect(elsewhere).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(elsewhere).rejects.toThrow("No cluster found for name: shop-singapore.");
+  });
+
+  it("times out calls to a region that is down while the other region keeps answering", async () => {
+    const { estate: sandbox, eks, tokyoEks } = estate();
+    sandbox.addFault({ kind: "region-down", region: TOKYO });
+    const started = sandbox.clock.now().getTime();
+
+    const tokyo = tokyoEks.send(new DescribeClusterCommand({ name: "shop-tokyo" }));
+    await expect(tokyo).rejects.toMatchObject({ name: "TimeoutError" });
+    const waited = sandbox.clock.now().getTime() - started;
+    const singapore = await eks.send(new DescribeClusterCommand({ name: "shop-singapore" }));
+
+    // The client's three attempts each hang until the connection times out (120 s each, modelled).
+    expect(waited).toBeGreaterThanOrEqual(3 * 120_000);
+    expect(singapore.cluster?.status).toBe("ACTIVE");
+  });
+
+  it("lets scenarios lower a nodegroup's max, after which scaling past it is refused", async () => {
+    const { model, tokyoEks } = estate();
+
+    model.setNodegroupMax(TOKYO, "shop-tokyo", "web", 5);
+
+    expect(model.nodegroup(TOKYO, "shop-tokyo", "web")).toMatchObject({
+      minSize: 5,
+      maxSize: 5,
+      desiredSize: 5,
+    });
+    await expect(
+      tokyoEks.send(
+        new UpdateNodegroupConfigCommand({
+          clusterName: "shop-tokyo",
+          nodegroupName: "web",
+          scalingConfig: { minSize: 6, desiredSize: 6 },
+        }),
+      ),
+    ).rejects.toThrow("desired capacity 6 can't be greater than max size 5");
   });
 });

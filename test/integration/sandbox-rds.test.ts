@@ -1,9 +1,12 @@
 import {
+  DBClusterNotFoundFault,
+  DeleteGlobalClusterCommand,
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   GlobalClusterNotFoundFault,
   InvalidGlobalClusterStateFault,
+  RDSServiceException,
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
@@ -39,20 +42,24 @@ function globalDatabase() {
   return { ...sandbox, rds: rds as RdsModel, singapore: sandbox.clients(SINGAPORE).rds };
 }
 
-async function writerSeenFrom(client: ReturnType<typeof globalDatabase>["singapore"]) {
+async function globalSeenFrom(client: ReturnType<typeof globalDatabase>["singapore"]) {
   const { GlobalClusters } = await client.send(
     new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: "shop-global" }),
   );
   const global = GlobalClusters?.[0];
+  const member = (arn: string) => global?.GlobalClusterMembers?.find((each) => each.DBClusterArn === arn);
   return {
     status: global?.Status,
-    writer: global?.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn,
+    writer: global?.GlobalClusterMembers?.find((each) => each.IsWriter)?.DBClusterArn,
+    failoverStatus: global?.FailoverState?.Status,
+    tokyo: member(TOKYO_CLUSTER),
+    singapore: member(SINGAPORE_CLUSTER),
   };
 }
 
 describe("sandbox RDS global database, through the real RDS client", () => {
-  it("switches over with a switching-over state, then the target is writer and the old writer a secondary", async () => {
-    const { estate, singapore } = globalDatabase();
+  it("switches over through switching-over, then the target is writer and the old writer a secondary", async () => {
+    const { estate, singapore, clients } = globalDatabase();
 
     const started = await singapore.send(
       new SwitchoverGlobalClusterCommand({
@@ -60,23 +67,78 @@ describe("sandbox RDS global database, through the real RDS client", () => {
         TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
       }),
     );
-    const during = await writerSeenFrom(singapore);
-    estate.clock.advance(60_000);
-    const after = await writerSeenFrom(singapore);
+    const verifying = await globalSeenFrom(singapore);
+    estate.clock.advance(10_000);
+    const promoting = await globalSeenFrom(singapore);
+    const { DBClusters: during } = await singapore.send(new DescribeDBClustersCommand({}));
+    estate.clock.advance(50_000);
+    const after = await globalSeenFrom(singapore);
+    const { DBClusters: tokyoAfter } = await clients(TOKYO).rds.send(
+      new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO_CLUSTER }),
+    );
 
-    expect(started.GlobalCluster?.FailoverState).toMatchObject({
+    expect(started.GlobalCluster?.FailoverState).toEqual({
+      Status: "pending",
       FromDbClusterArn: TOKYO_CLUSTER,
       ToDbClusterArn: SINGAPORE_CLUSTER,
       IsDataLossAllowed: false,
     });
-    expect(during).toEqual({ status: "switching-over", writer: TOKYO_CLUSTER });
-    expect(after).toEqual({ status: "available", writer: SINGAPORE_CLUSTER });
+    expect(verifying).toMatchObject({
+      status: "switching-over",
+      writer: TOKYO_CLUSTER,
+      failoverStatus: "pending",
+    });
+    expect(promoting).toMatchObject({ status: "switching-over", failoverStatus: "switching-over" });
+    expect(during?.[0]).toMatchObject({ DBClusterArn: SINGAPORE_CLUSTER, Status: "failing-over" });
+    expect(after).toMatchObject({
+      status: "available",
+      writer: SINGAPORE_CLUSTER,
+      failoverStatus: undefined,
+    });
+    expect(after.tokyo).toMatchObject({ IsWriter: false, SynchronizationStatus: "connected", Readers: [] });
+    expect(after.singapore).toMatchObject({ IsWriter: true, Readers: [TOKYO_CLUSTER] });
+    expect(tokyoAfter?.[0]).toMatchObject({
+      Status: "available",
+      GlobalClusterIdentifier: "shop-global",
+      DBClusterMembers: [expect.objectContaining({ IsClusterWriter: false })],
+    });
   });
 
-  it("fails over with AllowDataLoss while the primary's region is down, losing the lag", async () => {
+  it("fails over with AllowDataLoss while the primary's region is down, losing the target's lag", async () => {
     const { estate, rds, singapore } = globalDatabase();
     estate.addFault({ kind: "region-down", region: TOKYO });
 
+    const started = await singapore.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: "shop-global",
+        TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
+        AllowDataLoss: true,
+      }),
+    );
+    estate.clock.advance(10_000);
+    const during = await globalSeenFrom(singapore);
+    estate.clock.advance(30_000);
+    const after = await globalSeenFrom(singapore);
+
+    expect(started.GlobalCluster?.FailoverState?.IsDataLossAllowed).toBe(true);
+    expect(during).toMatchObject({
+      status: "failing-over",
+      writer: TOKYO_CLUSTER,
+      failoverStatus: "failing-over",
+    });
+    expect(after).toMatchObject({ status: "available", writer: SINGAPORE_CLUSTER });
+    expect(rds.writerOf("shop-global")).toEqual({ arn: SINGAPORE_CLUSTER, region: SINGAPORE });
+    expect(rds.lastFailover("shop-global")).toEqual({
+      at: expect.any(Date),
+      from: TOKYO_CLUSTER,
+      to: SINGAPORE_CLUSTER,
+      dataLossMs: 1_200,
+    });
+  });
+
+  it("keeps the old writer pending-resync after an unplanned failover until its region answers again", async () => {
+    const { estate, rds, singapore } = globalDatabase();
+    estate.addFault({ kind: "region-down", region: TOKYO });
     await singapore.send(
       new FailoverGlobalClusterCommand({
         GlobalClusterIdentifier: "shop-global",
@@ -84,16 +146,17 @@ describe("sandbox RDS global database, through the real RDS client", () => {
         AllowDataLoss: true,
       }),
     );
-    const during = await writerSeenFrom(singapore);
     estate.clock.advance(40_000);
 
-    expect(during.status).toBe("failing-over");
-    expect(await writerSeenFrom(singapore)).toEqual({ status: "available", writer: SINGAPORE_CLUSTER });
-    expect(rds.lastFailover("shop-global")).toMatchObject({
-      from: TOKYO_CLUSTER,
-      to: SINGAPORE_CLUSTER,
-      dataLossMs: 1_200,
-    });
+    const whileDown = await globalSeenFrom(singapore);
+    const lagWhileDown = rds.replicationLagMs(TOKYO_CLUSTER);
+    estate.removeFaults();
+    const recovered = await globalSeenFrom(singapore);
+
+    expect(whileDown.tokyo).toMatchObject({ IsWriter: false, SynchronizationStatus: "pending-resync" });
+    expect(lagWhileDown).toBeUndefined();
+    expect(recovered.tokyo).toMatchObject({ IsWriter: false, SynchronizationStatus: "connected" });
+    expect(rds.replicationLagMs(TOKYO_CLUSTER)).toBe(1_200);
   });
 
   it("refuses FailoverGlobalCluster without AllowDataLoss when the primary's region is down (it is a switchover)", async () => {
@@ -108,7 +171,24 @@ describe("sandbox RDS global database, through the real RDS client", () => {
     );
 
     await expect(attempt).rejects.toBeInstanceOf(InvalidGlobalClusterStateFault);
-    expect(await writerSeenFrom(singapore)).toEqual({ status: "available", writer: TOKYO_CLUSTER });
+    await expect(attempt).rejects.toThrow(/AllowDataLoss/);
+    expect(await globalSeenFrom(singapore)).toMatchObject({ status: "available", writer: TOKYO_CLUSTER });
+  });
+
+  it("refuses AllowDataLoss and Switchover together, as AWS does", async () => {
+    const { singapore } = globalDatabase();
+
+    const attempt = singapore.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: "shop-global",
+        TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
+        AllowDataLoss: true,
+        Switchover: true,
+      }),
+    );
+
+    await expect(attempt).rejects.toBeInstanceOf(RDSServiceException);
+    await expect(attempt).rejects.toMatchObject({ name: "InvalidParameterCombination" });
   });
 
   it("refuses to promote the cluster that already is the writer, or to start a second promotion", async () => {
@@ -130,20 +210,58 @@ describe("sandbox RDS global database, through the real RDS client", () => {
     );
     await expect(
       singapore.send(
-        new SwitchoverGlobalClusterCommand({
+        new FailoverGlobalClusterCommand({
           GlobalClusterIdentifier: "shop-global",
           TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
+          AllowDataLoss: true,
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidGlobalClusterStateFault);
   });
 
-  it("answers GlobalClusterNotFoundFault for an unknown global cluster", async () => {
+  it("answers DBClusterNotFoundFault for a target that is not a member", async () => {
     const { singapore } = globalDatabase();
+
+    await expect(
+      singapore.send(
+        new SwitchoverGlobalClusterCommand({
+          GlobalClusterIdentifier: "shop-global",
+          TargetDbClusterIdentifier: "arn:aws:rds:ap-southeast-1:111122223333:cluster:elsewhere",
+        }),
+      ),
+    ).rejects.toBeInstanceOf(DBClusterNotFoundFault);
+  });
+
+  it("answers GlobalClusterNotFoundFault for an unknown global cluster, or from a region with no member", async () => {
+    const { singapore, clients } = globalDatabase();
 
     await expect(
       singapore.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: "nope" })),
     ).rejects.toBeInstanceOf(GlobalClusterNotFoundFault);
+    await expect(
+      clients("eu-west-1").rds.send(
+        new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: "shop-global" }),
+      ),
+    ).rejects.toBeInstanceOf(GlobalClusterNotFoundFault);
+  });
+
+  it("shows each region only its own DB clusters", async () => {
+    const { singapore } = globalDatabase();
+
+    const { DBClusters } = await singapore.send(new DescribeDBClustersCommand({}));
+    const byIdentifier = await singapore.send(
+      new DescribeDBClustersCommand({ DBClusterIdentifier: "shop-singapore" }),
+    );
+
+    expect(DBClusters?.map((cluster) => cluster.DBClusterArn)).toEqual([SINGAPORE_CLUSTER]);
+    expect(byIdentifier.DBClusters?.[0]).toMatchObject({
+      DBClusterArn: SINGAPORE_CLUSTER,
+      Status: "available",
+      Endpoint: expect.stringContaining(".ap-southeast-1.rds.amazonaws.com"),
+    });
+    await expect(
+      singapore.send(new DescribeDBClustersCommand({ DBClusterIdentifier: TOKYO_CLUSTER })),
+    ).rejects.toBeInstanceOf(DBClusterNotFoundFault);
   });
 
   it("times out calls to a region that is down while the other region answers", async () => {
@@ -159,5 +277,13 @@ describe("sandbox RDS global database, through the real RDS client", () => {
 
     expect(tokyoTook).toBeGreaterThanOrEqual(120_000);
     expect(singapore.DBClusters?.map((cluster) => cluster.DBClusterArn)).toEqual([SINGAPORE_CLUSTER]);
+  });
+
+  it("names an operation it does not model instead of answering it", async () => {
+    const { singapore } = globalDatabase();
+
+    await expect(
+      singapore.send(new DeleteGlobalClusterCommand({ GlobalClusterIdentifier: "shop-global" })),
+    ).rejects.toThrow(/does not model rds:DeleteGlobalCluster/);
   });
 });
