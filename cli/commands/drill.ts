@@ -1,10 +1,12 @@
 import { Command, Option } from "commander";
+import type { ReportLanguage } from "../../core/audit/report-text.js";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
 import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
 import type { CliIo } from "../cli-io.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
+import { writeDrillReports } from "../drill-reports.js";
 
 export const DEFAULT_DRILL_PLAN = "examples/tokyo-singapore.plan.json";
 
@@ -34,6 +36,8 @@ export function drillCommand(io: CliIo): Command {
       "--no-failback",
       "stop after the failover instead of failing back by hand once the region recovers",
     )
+    .option("--report <dir>", "write an incident report (Markdown) per workflow into DIR")
+    .addOption(new Option("--lang <language>", "language of the reports").choices(["en", "ja"]).default("en"))
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
       "after",
@@ -50,6 +54,8 @@ export function drillCommand(io: CliIo): Command {
         fault: Fault[];
         seed: number;
         failback: boolean;
+        report?: string;
+        lang: ReportLanguage;
         json?: boolean;
       }) => {
         const plan = await loadPlanFile(options.plan);
@@ -67,6 +73,7 @@ export function drillCommand(io: CliIo): Command {
             `  objectives: RTO ${duration(plan.objectives.rtoMinutes * 60)}, RPO ${duration(plan.objectives.rpoMinutes * 60)}\n\n`,
           );
         }
+        const reports: string[] = [];
         const result = await runDrill({
           plan,
           scenario,
@@ -74,8 +81,12 @@ export function drillCommand(io: CliIo): Command {
           seed: options.seed,
           failback: options.failback,
           ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
+          ...(options.report
+            ? { afterwards: writeDrillReports(options.report, plan, options.lang, reports) }
+            : {}),
         });
         io.out(human ? renderSummary(result) : `${JSON.stringify(result, null, 2)}\n`);
+        if (human) for (const file of reports) io.out(`report written: ${file}\n`);
         io.setExitCode(result.ok ? 0 : 1);
       },
     );

@@ -1,4 +1,4 @@
-import { auditedAction } from "../audit/audited-action.js";
+import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { ComputePort } from "../ports/compute.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import { RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
@@ -60,7 +60,14 @@ export async function scaleNodegroups(
   }
   const now = context.clock.now().toISOString();
   const startedAt = previous?.startedAt ?? now;
-  if (settled)
+  if (settled) {
+    if (previous?.status === "pending") {
+      await recordDecision(context, {
+        action: target.size === "active" ? "nodegroups.scaled-up" : "nodegroups.scaled-down",
+        resource: `${target.region}/${cluster.name}`,
+        after: sizes,
+      });
+    }
     return {
       status: "done",
       region: target.region,
@@ -68,6 +75,7 @@ export async function scaleNodegroups(
       startedAt,
       completedAt: previous?.completedAt ?? now,
     };
+  }
   return {
     status: "pending",
     region: target.region,
