@@ -1,19 +1,16 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { DELIVERY_WINDOW_MS } from "../../core/audit/link-evidence.js";
-import { verifyAudit } from "../../core/audit/verify-audit.js";
 import { APPROVAL_REQUIRED } from "../../core/failover/decide-on-alarm.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { DetectorResult } from "../../functions/detect-alarm.js";
-import { accountOf, type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
+import { type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
 import type { CallRecord } from "../call-history.js";
-import type { SandboxEstate } from "../estate.js";
 import type { Fault } from "../faults.js";
 import type { StepEvent } from "../local-workflow-runner.js";
-import { sandboxClients } from "../sandbox-clients.js";
 import { type SandboxControlPlane, startSandboxControlPlane } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
-import type { SandboxExecution } from "../services/sfn-model.js";
+import { describeWorkflow } from "./describe-workflow.js";
+import { auditOnceDelivered } from "./drill-audit.js";
 import { checkInvariants } from "./invariants.js";
+import { approveByHand, failBack } from "./on-call.js";
 import type { ExpectedOutcome, Scenario, ScenarioContext } from "./scenarios.js";
 
 export interface DrillStep {
@@ -74,11 +71,6 @@ export interface DrillOptions {
   /** Runs against the estate and control plane after the drill, before they are torn down. */
   afterwards?: (state: { built: BuiltEstate; controlPlane: SandboxControlPlane }) => Promise<void>;
 }
-
-/** How long the drill's on-call engineer waits, after the region recovers, before failing back. */
-const FAILBACK_AFTER_MS = 10 * 60_000;
-/** How long the drill's on-call engineer takes to review a failover the plan wants approved. */
-const APPROVAL_REVIEW_MS = 2 * 60_000;
 
 /**
  * Runs a scenario end to end in the sandbox: the estate built from the plan, the control plane as
@@ -199,46 +191,6 @@ function countMutations(calls: readonly CallRecord[]): Record<string, number> {
   return counts;
 }
 
-/** The on-call engineer reviews the notified signal, agrees, and starts the failover from the console. */
-async function approveByHand(context: ScenarioContext, stateMachineArn: string): Promise<void> {
-  await context.built.estate.clock.sleep(APPROVAL_REVIEW_MS);
-  context.note("oncall-engineer approves: starts the failover from the console");
-  await startByHand(context, stateMachineArn, "failover", "drill: signal reviewed, failover approved");
-}
-
-async function startByHand(context: ScenarioContext, stateMachineArn: string, kind: string, reason: string) {
-  const { built, plan, controlPlane } = context;
-  const operator = sandboxClients(
-    built.estate,
-    controlPlane.region,
-    `arn:aws:iam::${accountOf(plan)}:user/oncall-engineer`,
-  );
-  await operator.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn,
-      name: `${plan.name}-${kind}-drill`,
-      input: JSON.stringify({ plan: plan.name, reason, ticket: "DRILL-1" }),
-    }),
-  );
-}
-
-/**
- * The incident is over: faults clear, the old region answers again, and a person starts the failback
- * from the console with the documented input, as their own IAM identity.
- */
-async function failBack(context: ScenarioContext, stateMachineArn: string): Promise<boolean> {
-  const { built, plan } = context;
-  const [failover] = built.models.sfn.all();
-  if (failover?.status !== "SUCCEEDED") return false;
-  built.estate.removeFaults();
-  context.note(`${plan.activeRegion} answers again; faults cleared`);
-  await built.estate.clock.sleep(FAILBACK_AFTER_MS);
-  context.note("oncall-engineer starts the failback from the console");
-  await startByHand(context, stateMachineArn, "failback", "drill: the region has recovered");
-  await built.models.sfn.settled();
-  return true;
-}
-
 /** Detector invocations run concurrently and may start more work; wait until none is left. */
 async function settle(pending: Array<Promise<unknown>>): Promise<PromiseSettledResult<unknown>[]> {
   const settled: PromiseSettledResult<unknown>[] = [];
@@ -265,69 +217,6 @@ function describeDecision(result: DetectorResult): string {
   return result.decision === "started" ? "started" : `${result.decision}: ${result.reason}`;
 }
 
-function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
-  const output = (execution.output ?? {}) as {
-    verification?: { rtoSeconds?: number; rpoSeconds?: number };
-    recovery?: { promotion?: { mode?: "switchover" | "failover" } };
-    promotion?: { mode?: "switchover" | "failover" };
-  };
-  const status =
-    execution.status === "SUCCEEDED"
-      ? "succeeded"
-      : execution.status === "RUNNING"
-        ? "running"
-        : execution.error === "PrecheckFailed"
-          ? "aborted"
-          : execution.error === "RequestRejected"
-            ? "rejected"
-            : "escalated";
-  return {
-    kind: execution.stateMachineArn.endsWith(":kirikae-failback") ? "failback" : "failover",
-    status,
-    rtoSeconds: output.verification?.rtoSeconds ?? null,
-    rpoSeconds: output.verification?.rpoSeconds ?? null,
-    mode: output.recovery?.promotion?.mode ?? output.promotion?.mode ?? modeFromSteps(execution.steps),
-    reason: execution.status === "FAILED" ? failureReason(execution.steps) : null,
-    steps: summariseSteps(execution.steps),
-  };
-}
-
-/** Poll loops call a step many times; a person wants one line per step: first start to last end. */
-export function summariseSteps(events: readonly StepEvent[]): DrillStep[] {
-  const steps = new Map<string, DrillStep>();
-  for (const event of events) {
-    const at = event.at.toISOString();
-    const step = steps.get(event.state) ?? {
-      name: event.state,
-      status: "pending",
-      startedAt: at,
-      endedAt: at,
-    };
-    step.endedAt = at;
-    if (event.phase === "failed") step.status = "failed";
-    if (event.phase === "succeeded") {
-      const status = (event.result as { status?: unknown } | null)?.status;
-      step.status = status === "pending" ? "pending" : "succeeded";
-    }
-    steps.set(event.state, step);
-  }
-  return [...steps.values()];
-}
-
-function modeFromSteps(events: readonly StepEvent[]): "switchover" | "failover" | null {
-  for (const event of events) {
-    const mode = (event.result as { mode?: unknown } | null)?.mode;
-    if (mode === "switchover" || mode === "failover") return mode;
-  }
-  return null;
-}
-
-function failureReason(events: readonly StepEvent[]): string | null {
-  const abort = [...events].reverse().find((event) => event.state === "Abort" || event.state === "Escalate");
-  const reason = (abort?.result as { reason?: unknown } | null)?.reason;
-  return typeof reason === "string" ? reason : null;
-}
-
 function meetsExpectation(scenario: Scenario, workflows: DrillWorkflow[]): boolean {
   if (workflows.some((workflow) => workflow.kind === "failback" && workflow.status !== "succeeded"))
     return false;
@@ -351,53 +240,4 @@ function nodegroupSizes(plan: Plan, built: ReturnType<typeof buildEstate>): Reco
     }
   }
   return sizes;
-}
-
-/**
- * Once CloudTrail has had time to deliver, does the trail agree with it? The linker runs as it would on
- * its schedule, then `audit verify`: chain intact, every call witnessed, no call by kirikae's roles
- * missing from the trail.
- */
-async function auditOnceDelivered(
-  controlPlane: SandboxControlPlane,
-  plan: Plan,
-  estate: SandboxEstate,
-  startedAt: Date,
-): Promise<DrillResult["audit"]> {
-  await estate.clock.sleep(DELIVERY_WINDOW_MS + 60_000);
-  const verification = await estate.clock.busy(() =>
-    verifyAudit(controlPlane.evidence, {
-      plans: [plan.name],
-      regions: [...new Set([...plan.regions, "us-east-1"])],
-      roleNames: Object.values(controlPlane.roles).map((arn) => arn.split("/")[1] ?? ""),
-      since: startedAt,
-      until: estate.clock.now(),
-    }),
-  );
-  const records =
-    (await controlPlane.audit.chain(plan.name)).length + (await controlPlane.audit.chain("-")).length;
-  return {
-    records,
-    verified: verification.ok,
-    linked: verification.linked,
-    findings: [
-      ...verification.brokenChain.map(
-        (problem) => `record ${problem.seq} of ${problem.plan}: ${problem.problem}`,
-      ),
-      ...verification.unwitnessed.map(
-        (record) =>
-          `no CloudTrail event for ${record.action} (request ${record.requestId}) recorded at ${record.at}`,
-      ),
-      ...verification.unreadableRegions.map(
-        (entry) => `CloudTrail in ${entry.region} did not answer; its events are checked once it does`,
-      ),
-      ...verification.unaudited.map(
-        (event) =>
-          `CloudTrail shows ${event.eventName} by ${event.userIdentityArn} (request ${event.requestId}) with no audit record`,
-      ),
-    ],
-    initiators: Object.fromEntries(
-      verification.initiators.map((entry) => [entry.executionId, entry.initiator]),
-    ),
-  };
 }
