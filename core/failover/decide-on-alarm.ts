@@ -141,36 +141,30 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
       detectedAt: signal.time,
     },
   };
-  try {
-    await deps.audit.append({
+  const record = (entry: Partial<AuditEntry> & Pick<AuditEntry, "kind" | "outcome">) =>
+    deps.audit.append({
       ...decisionBase(deps, plan.name, signal),
-      kind: "intent",
       action: "states:StartExecution",
       region: deps.workflows.region,
-      outcome: "pending",
-      details: { executionName, request },
+      ...entry,
     });
+  try {
+    await record({ kind: "intent", outcome: "pending", details: { executionName, request } });
     const started = await retryTransient(deps.clock, () =>
       deps.workflows.start("failover", executionName, request),
     );
-    await deps.audit.append({
-      ...decisionBase(deps, plan.name, signal),
+    await record({
       kind: "outcome",
-      executionId: started.executionArn,
-      action: "states:StartExecution",
-      region: deps.workflows.region,
       outcome: "ok",
+      executionId: started.executionArn,
       requestId: started.requestId,
       details: { executionName, request, decision: "failover.started" },
     });
     return { decision: "started", plan: plan.name, executionArn: started.executionArn, executionName };
   } catch (error) {
     await deps.state.releaseLock(plan.name, executionName, { endedAt: deps.clock.now().toISOString() });
-    await deps.audit.append({
-      ...decisionBase(deps, plan.name, signal),
+    await record({
       kind: "outcome",
-      action: "states:StartExecution",
-      region: deps.workflows.region,
       outcome: "failed",
       ...(error instanceof KirikaeError && error.requestId ? { requestId: error.requestId } : {}),
       error: { name: error instanceof Error ? error.name : "UnknownError", message: String(error) },
