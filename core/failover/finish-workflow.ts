@@ -105,8 +105,8 @@ export async function abortWorkflow(
   await deps.notifier.notify(
     `kirikae: ${plan.name} ${request.kind} ${outcome.status}: needs a person`,
     `The ${request.kind} of ${plan.name} to ${request.targetRegion} stopped: ${reason}. ` +
-      (compensated.length > 0 ? `Undone: ${compensated.join(", ")}. ` : "") +
-      "DNS was not moved by this step; check the audit trail with `kirikae report`.",
+      (compensated.length > 0 ? `Compensation: ${compensated.join("; ")}. ` : "") +
+      "DNS was not moved by this step; the execution's audit records say what was done.",
     { ...outcome },
   );
   return outcome;
@@ -127,7 +127,12 @@ async function compensate(
   const undone: string[] = [];
   for (const nodegroup of cluster.nodegroups) {
     const state = await deps.compute.nodegroup(request.targetRegion, cluster.name, nodegroup.name);
-    if (state.status !== "ACTIVE" || state.desiredSize === nodegroup.standbySize) continue;
+    // Only what this run did is undone: a scale-up to the active size. A size someone else set stays.
+    if (state.desiredSize !== nodegroup.activeSize || state.minSize !== nodegroup.activeSize) continue;
+    if (state.status !== "ACTIVE") {
+      undone.push(`${nodegroup.name} left at ${nodegroup.activeSize}: still updating, scale it down by hand`);
+      continue;
+    }
     const size = { minSize: nodegroup.standbySize, desiredSize: nodegroup.standbySize };
     await auditedAction(
       context,
