@@ -6,8 +6,15 @@ import {
   type QueryCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { chainRecord } from "../../core/audit/hash-chain.js";
-import type { AuditEntry, AuditPort, AuditRecord } from "../../core/ports/audit.js";
+import type {
+  AuditEntry,
+  AuditFilter,
+  AuditPort,
+  AuditReaderPort,
+  AuditRecord,
+} from "../../core/ports/audit.js";
 import { AuditWriteError } from "./audit-errors.js";
+import { planAuditQuery } from "./audit-query-plan.js";
 
 const SEQ_WIDTH = 12;
 /**
@@ -22,7 +29,7 @@ const MAX_BACKOFF_MS = 25;
  * on the condition that its sequence number is still free, so concurrent steps never fork the chain.
  * Only PutItem with attribute_not_exists is ever issued: nothing here can update or delete a record.
  */
-export class DynamoDbAuditTrail implements AuditPort {
+export class DynamoDbAuditTrail implements AuditPort, AuditReaderPort {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -51,6 +58,32 @@ export class DynamoDbAuditTrail implements AuditPort {
     throw new AuditWriteError(
       `the audit trail of ${entry.plan} stayed contended for ${MAX_APPEND_ATTEMPTS} attempts`,
     );
+  }
+
+  /** Answers an auditor's question from the trail's indexes, oldest first. */
+  async query(filter: AuditFilter): Promise<AuditRecord[]> {
+    const plan = planAuditQuery(filter);
+    const found: AuditRecord[] = [];
+    for (const keyValue of plan.days ?? [plan.keyValue]) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const output = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            ...(plan.indexName ? { IndexName: plan.indexName } : {}),
+            KeyConditionExpression: "#key = :key",
+            ExpressionAttributeNames: { "#key": plan.keyName },
+            ExpressionAttributeValues: { ":key": keyValue },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        found.push(...(output.Items ?? []).map(fromItem));
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return found
+      .filter((record) => matches(record, filter))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);
   }
 
   /** The whole chain of a plan, oldest first. */
@@ -84,6 +117,18 @@ export class DynamoDbAuditTrail implements AuditPort {
       ...options,
     });
   }
+}
+
+function matches(record: AuditRecord, filter: AuditFilter): boolean {
+  return (
+    (!filter.plan || record.plan === filter.plan) &&
+    (!filter.executionId || record.executionId === filter.executionId) &&
+    (!filter.actor || record.actor === filter.actor) &&
+    (!filter.action || record.action === filter.action) &&
+    (!filter.outcome || record.outcome === filter.outcome) &&
+    (!filter.from || record.at >= filter.from) &&
+    (!filter.to || record.at <= filter.to)
+  );
 }
 
 // Contention between writers is real time, not modelled time: this pause is I/O pacing, not a workflow wait.

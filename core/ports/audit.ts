@@ -32,7 +32,20 @@ export interface AuditPort {
   append(entry: AuditEntry): Promise<AuditRecord>;
 }
 
-/** Reading the trail back: a plan's whole chain, oldest first. */
+/** What an auditor asks: any combination, answered oldest first. */
+export interface AuditFilter {
+  plan?: string;
+  executionId?: string;
+  actor?: string;
+  action?: string;
+  outcome?: AuditEntry["outcome"];
+  /** ISO times, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+/** Reading the trail back: a plan's whole chain, and queries answered from the trail's indexes. */
 export interface AuditReaderPort {
   chain(plan: string): Promise<AuditRecord[]>;
+  query(filter: AuditFilter): Promise<AuditRecord[]>;
 }
