@@ -1,8 +1,16 @@
+import { type CliAws, realCliAws } from "./cli-aws.js";
+
 /** Where a command writes, and how it reports its exit status: injected, so tests run commands in-process. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   setExitCode(code: number): void;
+  /** AWS for the operational commands; absent means the real AWS with the machine's credentials. */
+  aws?: CliAws;
+}
+
+export function awsOf(io: CliIo): CliAws {
+  return io.aws ?? realCliAws();
 }
 
 export const processIo: CliIo = {

@@ -1,0 +1,30 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { awsClientProvider } from "../adapters/aws/aws-client-provider.js";
+import type { ClientProvider } from "../adapters/aws/region-clients.js";
+
+/**
+ * The AWS clients the operational commands use. The real ones read credentials the usual SDK way
+ * (environment, profile, SSO); tests pass sandbox clients instead, so the commands run unchanged.
+ */
+export interface CliAws {
+  clients: ClientProvider;
+  documents(region: string): DynamoDBDocumentClient;
+}
+
+export function realCliAws(): CliAws {
+  const documents = new Map<string, DynamoDBDocumentClient>();
+  return {
+    clients: awsClientProvider(),
+    documents: (region) => {
+      let client = documents.get(region);
+      if (!client) {
+        client = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
+          marshallOptions: { removeUndefinedValues: true },
+        });
+        documents.set(region, client);
+      }
+      return client;
+    },
+  };
+}
