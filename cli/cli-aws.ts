@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { awsClientProvider } from "../adapters/aws/aws-client-provider.js";
 import type { ClientProvider } from "../adapters/aws/region-clients.js";
@@ -10,6 +11,8 @@ import type { ClientProvider } from "../adapters/aws/region-clients.js";
 export interface CliAws {
   clients: ClientProvider;
   documents(region: string): DynamoDBDocumentClient;
+  /** Who the commands act as: the ARN STS reports, recorded as the actor (e.g. of an approval). */
+  callerIdentity(region: string): Promise<string>;
 }
 
 export function realCliAws(): CliAws {
@@ -25,6 +28,10 @@ export function realCliAws(): CliAws {
         documents.set(region, client);
       }
       return client;
+    },
+    callerIdentity: async (region) => {
+      const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+      return identity.Arn ?? "unknown";
     },
   };
 }

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../core/clock.js";
 import { type CliAws, realCliAws } from "./cli-aws.js";
 
 /** Where a command writes, and how it reports its exit status: injected, so tests run commands in-process. */
@@ -7,6 +8,12 @@ export interface CliIo {
   setExitCode(code: number): void;
   /** AWS for the operational commands; absent means the real AWS with the machine's credentials. */
   aws?: CliAws;
+  /** Time for commands that wait (`--wait`); tests pass the sandbox's virtual clock. */
+  clock?: Clock;
+}
+
+export function clockOf(io: CliIo): Clock {
+  return io.clock ?? systemClock;
 }
 
 export function awsOf(io: CliIo): CliAws {

@@ -1,12 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { incidentReport } from "../core/audit/incident-report.js";
+import { incidentReportMarkdown } from "../core/audit/incident-report.js";
+import { renderIncidentReportHtml } from "../core/audit/incident-report-html.js";
+import { incidentReportModel } from "../core/audit/incident-report-model.js";
 import type { ReportLanguage } from "../core/audit/report-text.js";
 import type { Plan } from "../core/plan/schema.js";
 import type { BuiltEstate } from "../sandbox/build-estate.js";
 import type { SandboxControlPlane } from "../sandbox/sandbox-control-plane.js";
 
-/** Writes one incident report (Markdown) per workflow the drill ran, from that execution's audit records. */
+/**
+ * Writes the incident report of each workflow the drill ran, from that execution's audit records: a
+ * Markdown file and, beside it, a self-contained HTML page with the phases drawn as a gantt chart. Both
+ * render one model, so they cannot disagree.
+ */
 export function writeDrillReports(
   directory: string,
   plan: Plan,
@@ -18,9 +24,11 @@ export function writeDrillReports(
     const chain = await controlPlane.audit.chain(plan.name);
     for (const execution of built.models.sfn.all()) {
       const records = chain.filter((record) => record.executionId === execution.executionArn);
-      const file = join(directory, `${execution.name}.${language}.md`);
-      await writeFile(file, incidentReport(plan, records, language));
-      written.push(file);
+      const report = incidentReportModel(plan, records, language);
+      const base = join(directory, `${execution.name}.${language}`);
+      await writeFile(`${base}.md`, incidentReportMarkdown(report));
+      await writeFile(`${base}.html`, renderIncidentReportHtml(report));
+      written.push(`${base}.md`, `${base}.html`);
     }
   };
 }

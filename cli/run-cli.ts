@@ -1,4 +1,5 @@
 import { type Command, CommanderError } from "commander";
+import { asUserFailure } from "./aws-failures.js";
 import type { CliIo } from "./cli-io.js";
 import { formatFailure } from "./output.js";
 import { buildProgram } from "./program.js";
@@ -24,7 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     // Commander has already printed its own message (unknown option, missing argument) or the help.
     if (error instanceof CommanderError) return error.exitCode;
-    io.err(formatFailure(error, { debug: debugRequested(program, argv) }));
+    io.err(formatFailure(asUserFailure(error), { debug: debugRequested(program, argv) }));
     return 1;
   }
 }

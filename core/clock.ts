@@ -5,12 +5,25 @@
  */
 export interface Clock {
   now(): Date;
-  sleep(ms: number): Promise<void>;
+  /** An aborted sleep resolves at once and leaves no timer behind to hold a process or a clock. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    }),
 };
 
 export function elapsedSeconds(from: Date | string, to: Date | string): number {

@@ -10,9 +10,18 @@ import { awsPorts } from "./runtime/task-ports.js";
  */
 export const createAbortWorkflowHandler = (deps: DepsSource<TaskDeps>) =>
   taskHandler("abort-workflow", deps, (context, event, resolved) => {
-    const beforeRecovery = event.recovery === undefined && event.precheck?.ok !== true;
-    const failure = event.failure
-      ? { error: event.failure.Error, cause: event.failure.Cause ?? "" }
+    // A failover that was not approved stopped before anything changed, just like a failed pre-check.
+    const beforeRecovery =
+      event.approvalFailure !== undefined || (event.recovery === undefined && event.precheck?.ok !== true);
+    const caught = event.approvalFailure ?? event.failure;
+    const unanswered = event.approvalFailure?.Error === "States.Timeout";
+    const failure = caught
+      ? {
+          error: caught.Error,
+          cause: unanswered
+            ? `no one answered the approval request within ${Math.round((event.request.approval?.timeoutSeconds ?? 0) / 60)} min`
+            : (caught.Cause ?? ""),
+        }
       : { error: "PrecheckFailed", cause: event.precheck?.reason ?? "the standby region is not ready" };
     const ports = awsPorts(resolved);
     return abortWorkflow(

@@ -3,7 +3,7 @@
  * very same tables in the local DynamoDB, so a key or index that works locally exists when deployed.
  */
 export interface TableDefinition {
-  /** Logical name; the deployed table name is `<stage>-<app>-<logicalName>`. */
+  /** Logical name; the deployed table name is `kirikae-<stage>-<logicalName>` (infra/names.ts). */
   logicalName: string;
   attributes: Array<{ name: string; type: "S" | "N" }>;
   hashKey: string;

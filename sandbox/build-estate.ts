@@ -1,9 +1,11 @@
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
 import type { Plan } from "../core/plan/schema.js";
+import { APP_NAME, forwardRuleName, functionName } from "../infra/names.js";
 import { SandboxEstate } from "./estate.js";
 import { CloudTrailModel } from "./services/cloudtrail-model.js";
 import { CloudWatchModel } from "./services/cloudwatch-model.js";
 import { EksModel, type EksSeed } from "./services/eks-model.js";
+import { EventBridgeModel, type EventBridgeSeed } from "./services/eventbridge-model.js";
 import { RdsModel, type RdsSeed, type RdsTimings } from "./services/rds-model.js";
 import { Route53Model, type Route53Seed } from "./services/route53-model.js";
 import { SfnModel } from "./services/sfn-model.js";
@@ -16,12 +18,16 @@ export interface EstateModels {
   cloudwatch: CloudWatchModel;
   cloudtrail: CloudTrailModel;
   sfn: SfnModel;
+  eventbridge: EventBridgeModel;
 }
 
 export interface BuiltEstate {
   estate: SandboxEstate;
   models: EstateModels;
 }
+
+/** The stage the sandbox control plane is deployed as (SANDBOX_STAGE), named here without importing it. */
+const DEFAULT_SANDBOX_STAGE = "sandbox";
 
 export interface BuildEstateOptions {
   clock?: VirtualClock;
@@ -30,11 +36,14 @@ export interface BuildEstateOptions {
   /** Replication lag of every secondary at the start, in ms (Aurora: typically under a second). */
   replicationLagMs?: number;
   cloudTrailDeliveryDelayMs?: number;
+  /** The control plane's stage, whose detector the seeded alarm rules target (default the sandbox's). */
+  stage?: string;
 }
 
 /**
  * The two-region estate a plan describes, as it stands before any incident: the active region's cluster
- * is writer, DNS points at it, its nodegroups run at active size and the standby's at standby size.
+ * is writer, DNS points at it, its nodegroups run at active size and the standby's at standby size,
+ * and EventBridge rules carry the plan's alarms to the detector in the standby region, as deployed.
  */
 export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions = {}): BuiltEstate {
   const estate = new SandboxEstate({
@@ -59,7 +68,8 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
       : { deliveryDelayMs: options.cloudTrailDeliveryDelayMs }),
   });
   const sfn = new SfnModel(estate.clock);
-  for (const model of [rds, route53, eks, cloudwatch, cloudtrail, sfn]) estate.register(model);
+  const eventbridge = new EventBridgeModel(eventBridgeSeed(plans, options.stage ?? DEFAULT_SANDBOX_STAGE));
+  for (const model of [rds, route53, eks, cloudwatch, cloudtrail, sfn, eventbridge]) estate.register(model);
 
   const [observed] = plans;
   if (observed) {
@@ -68,7 +78,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
       trafficRegion: () => trafficRegion(observed, route53),
     });
   }
-  return { estate, models: { rds, route53, eks, cloudwatch, cloudtrail, sfn } };
+  return { estate, models: { rds, route53, eks, cloudwatch, cloudtrail, sfn, eventbridge } };
 }
 
 /** The region whose endpoint Route 53 answers with for the plan's first record. */
@@ -148,6 +158,52 @@ function eksSeed(plans: readonly Plan[]): EksSeed {
         }),
       })),
     ),
+  };
+}
+
+/**
+ * The rules that route each plan's alarms to the detector of the control plane in the standby region
+ * (the region a failover activates): a rule there targets the detector, and in every other region that
+ * holds one of the plan's alarms (us-east-1 for alarms on Route 53 health checks) a rule forwards the
+ * alarm's state changes to the standby region's default event bus.
+ */
+function eventBridgeSeed(plans: readonly Plan[], stage: string): EventBridgeSeed {
+  return {
+    rules: plans.flatMap((plan) => {
+      const accountId = accountOf(plan);
+      const standby = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
+      const alarmsIn = (region?: string) =>
+        plan.triggers.alarms.filter((alarm) => region === undefined || alarm.region === region);
+      const pattern = (alarms: ReturnType<typeof alarmsIn>) => ({
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        detail: { alarmName: alarms.map((alarm) => alarm.name) },
+      });
+      const forwarding = [...new Set(alarmsIn().map((alarm) => alarm.region))].filter(
+        (region) => region !== standby,
+      );
+      return [
+        {
+          region: standby,
+          accountId,
+          name: `${APP_NAME}-${stage}-${plan.name}-alarms`,
+          pattern: pattern(alarmsIn()),
+          targets: [
+            {
+              id: "detector",
+              arn: `arn:aws:lambda:${standby}:${accountId}:function:${functionName(stage, "detectAlarm")}`,
+            },
+          ],
+        },
+        ...forwarding.map((region) => ({
+          region,
+          accountId,
+          name: forwardRuleName(stage, plan.name),
+          pattern: pattern(alarmsIn(region)),
+          targets: [{ id: "control-plane", arn: `arn:aws:events:${standby}:${accountId}:event-bus/default` }],
+        })),
+      ];
+    }),
   };
 }
 

@@ -15,7 +15,15 @@ export const FAULT_GRAMMAR = [
   "fail:OPERATION:TIMES[:ERROR]  the next TIMES calls of OPERATION fail with ERROR (default InternalFailure)",
 ].join("\n");
 
-const services: readonly ServiceName[] = ["rds", "route53", "eks", "cloudtrail", "cloudwatch", "sfn"];
+const services: readonly ServiceName[] = [
+  "rds",
+  "route53",
+  "eks",
+  "cloudtrail",
+  "cloudwatch",
+  "sfn",
+  "eventbridge",
+];
 
 export class FaultSpecError extends KirikaeError {
   constructor(spec: string, problem: string) {

@@ -1,6 +1,14 @@
 import type { Context } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
-import { type AslDefinition, type AslState, taskStates, waitStateNames } from "../stepfunctions/asl.js";
+import {
+  type AslDefinition,
+  type AslState,
+  type TaskStateInfo,
+  taskStates,
+  WAIT_FOR_TASK_TOKEN,
+  waitStateNames,
+} from "../stepfunctions/asl.js";
+import type { TaskTokens } from "./task-tokens.js";
 import type { VirtualClock } from "./virtual-clock.js";
 
 /** A Lambda handler as the runner calls it: the real one, built with sandbox dependencies. */
@@ -28,10 +36,13 @@ export interface LocalRunOptions {
  * the same pauses are taken on the virtual clock instead: a polling step's Wait lasts the
  * `pollAfterSeconds` the step returned (the field its Wait state reads), and a retry's pause follows the
  * state's own Retry settings. So modelled time passes exactly as in AWS, in milliseconds of real time.
+ * A Task that waits for its token (`lambda:invoke.waitForTaskToken`) invokes its handler with the
+ * Payload, then waits on the virtual clock until the token is answered through the sandbox's Step
+ * Functions or its timeout passes.
  */
 export class LocalWorkflowRunner {
   private readonly machine: StateMachine;
-  private readonly tasks: Array<{ name: string; resource: string; retry: AslState[] }>;
+  private readonly tasks: Array<TaskStateInfo & { state: AslState; retry: AslState[] }>;
   private readonly waits: string[];
 
   constructor(
@@ -39,13 +50,15 @@ export class LocalWorkflowRunner {
     private readonly handlers: ReadonlyMap<string, LocalHandler>,
     private readonly clock: VirtualClock,
     private readonly random: () => number,
+    private readonly tokens: TaskTokens,
   ) {
-    this.machine = new StateMachine(definition as never, {
+    this.machine = new StateMachine(withoutTokenTimeouts(definition) as never, {
       validationOptions: { checkArn: true, checkPaths: true },
     });
     this.tasks = taskStates(definition).map((task) => ({
       ...task,
-      retry: retrySettings(definition, task.name),
+      state: stateNamed(definition, task.name) ?? {},
+      retry: (stateNamed(definition, task.name)?.Retry as AslState[] | undefined) ?? [],
     }));
     this.waits = waitStateNames(definition);
     for (const task of this.tasks) {
@@ -57,6 +70,8 @@ export class LocalWorkflowRunner {
   async run(options: LocalRunOptions): Promise<unknown> {
     const attempts = new Map<string, number>();
     const startTime = this.clock.now().toISOString();
+    // One token per execution is enough here: kirikae's workflows pause at most once.
+    const taskToken = this.tokens.issue();
     const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const task of this.tasks) {
       const handler = this.handlers.get(task.resource) as LocalHandler;
@@ -69,10 +84,9 @@ export class LocalWorkflowRunner {
             at: this.clock.now(),
           });
           try {
-            const output = await handler(
-              withVirtualStartTime(input, startTime),
-              lambdaContext(task.resource),
-            );
+            const output = task.waitsForToken
+              ? await this.invokeAndWait(task, handler, input, startTime, taskToken)
+              : await handler(withVirtualStartTime(input, startTime), lambdaContext(task.resource));
             attempts.delete(task.name);
             options.onStep?.({
               execution: options.executionArn,
@@ -122,10 +136,82 @@ export class LocalWorkflowRunner {
           Input: options.input as never,
           StartTime: startTime,
         },
+        Task: { Token: taskToken },
       },
     });
     return execution.result;
   }
+
+  private async invokeAndWait(
+    task: TaskStateInfo & { state: AslState },
+    handler: LocalHandler,
+    input: unknown,
+    startTime: string,
+    taskToken: string,
+  ): Promise<unknown> {
+    const payload = (input as { Payload?: unknown } | null)?.Payload;
+    await handler(withVirtualStartTime(payload, startTime), lambdaContext(task.resource));
+    const timeoutMs = timeoutSecondsOf(task, payload) * 1000;
+    const stop = new AbortController();
+    const answer = await Promise.race([
+      this.tokens.wait(taskToken, stop.signal),
+      this.clock.sleep(timeoutMs, stop.signal).then(() => undefined),
+    ]);
+    stop.abort();
+    if (!answer) throw namedError("States.Timeout", `no answer to ${task.name}'s task token in time`);
+    if ("error" in answer) throw namedError(answer.error, answer.cause);
+    return answer.output;
+  }
+}
+
+/**
+ * The library would time a token wait on the wall clock (and reads TimeoutSecondsPath from the input
+ * after Parameters, where AWS reads the state's input), so the runner takes that timeout over on the
+ * virtual clock and hands the library the definition without it. Nothing else changes.
+ */
+function withoutTokenTimeouts(definition: AslDefinition): AslDefinition {
+  const strip = (states: Record<string, AslState>): Record<string, AslState> =>
+    Object.fromEntries(
+      Object.entries(states).map(([name, state]) => {
+        if (state.Type === "Parallel") {
+          const branches = state.Branches as Array<{ States: Record<string, AslState> }>;
+          return [
+            name,
+            { ...state, Branches: branches.map((branch) => ({ ...branch, States: strip(branch.States) })) },
+          ];
+        }
+        if (state.Resource !== WAIT_FOR_TASK_TOKEN) return [name, state];
+        const { TimeoutSecondsPath: _path, TimeoutSeconds: _seconds, ...rest } = state;
+        return [name, rest];
+      }),
+    );
+  return { ...definition, States: strip(definition.States) };
+}
+
+/**
+ * The Task's timeout: TimeoutSeconds, or TimeoutSecondsPath read from the Payload (the runner sees the
+ * input only after Parameters; kirikae's definitions pass the path's source through in the Payload).
+ */
+function timeoutSecondsOf(task: TaskStateInfo & { state: AslState }, payload: unknown): number {
+  if (typeof task.state.TimeoutSeconds === "number") return task.state.TimeoutSeconds;
+  const path = String(task.state.TimeoutSecondsPath ?? "");
+  let value: unknown = payload;
+  for (const key of path
+    .replace(/^\$\.?/, "")
+    .split(".")
+    .filter(Boolean)) {
+    value = (value as Record<string, unknown> | null)?.[key];
+  }
+  if (typeof value !== "number") {
+    throw new Error(`${task.name}: TimeoutSecondsPath ${path} does not resolve in its Payload`);
+  }
+  return value;
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
 }
 
 /**
@@ -168,17 +254,20 @@ function retryPauseMs(retriers: AslState[], errorName: string, attempt: number, 
   return undefined;
 }
 
-function retrySettings(definition: { States: Record<string, AslState> }, stateName: string): AslState[] {
+function stateNamed(
+  definition: { States: Record<string, AslState> },
+  stateName: string,
+): AslState | undefined {
   for (const [name, state] of Object.entries(definition.States)) {
-    if (name === stateName) return (state.Retry as AslState[] | undefined) ?? [];
+    if (name === stateName) return state;
     if (state.Type === "Parallel") {
       for (const branch of state.Branches as Array<{ States: Record<string, AslState> }>) {
-        const found = retrySettings(branch, stateName);
-        if (found.length > 0) return found;
+        const found = stateNamed(branch, stateName);
+        if (found) return found;
       }
     }
   }
-  return [];
+  return undefined;
 }
 
 let invocation = 0;

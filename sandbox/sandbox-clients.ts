@@ -1,6 +1,7 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EKSClient } from "@aws-sdk/client-eks";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -40,5 +41,6 @@ export function sandboxClients(
     cloudtrail: attachSandbox(new CloudTrailClient(base), { ...bind, service: "cloudtrail" }),
     cloudwatch: attachSandbox(new CloudWatchClient(base), { ...bind, service: "cloudwatch" }),
     sfn: attachSandbox(new SFNClient(base), { ...bind, service: "sfn" }),
+    eventbridge: attachSandbox(new EventBridgeClient(base), { ...bind, service: "eventbridge" }),
   };
 }

@@ -15,11 +15,13 @@ import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js
 import { createDetectAlarmHandler, type DetectorResult } from "../functions/detect-alarm.js";
 import { createPrecheckHandler } from "../functions/precheck.js";
 import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
+import { createRequestApprovalHandler } from "../functions/request-approval.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
 import { createScaleDownNodegroupsHandler } from "../functions/scale-down-nodegroups.js";
 import { createScaleNodegroupsHandler } from "../functions/scale-nodegroups.js";
 import { createSwitchTrafficHandler } from "../functions/switch-traffic.js";
 import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
+import { APP_NAME, functionRoleName, stateMachineArn } from "../infra/names.js";
 import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns, type TaskFunctionKey } from "../stepfunctions/task-functions.js";
@@ -28,6 +30,9 @@ import type { SandboxEstate } from "./estate.js";
 import { type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.js";
 import { type LocalHandler, LocalWorkflowRunner } from "./local-workflow-runner.js";
 import { sandboxClients } from "./sandbox-clients.js";
+
+/** The sandbox's control plane is deployed as this stage, under the names a real stage gets. */
+export const SANDBOX_STAGE = "sandbox";
 
 export interface SandboxControlPlane {
   region: string;
@@ -59,12 +64,12 @@ export async function startSandboxControlPlane(
   const region = plan.regions.find((candidate) => candidate !== plan.activeRegion) ?? plan.activeRegion;
   const account = accountOf(plan);
   const roles = {
-    detector: `arn:aws:sts::${account}:assumed-role/kirikae-detector/kirikae-detect-alarm`,
-    tasks: `arn:aws:sts::${account}:assumed-role/kirikae-tasks/kirikae-workflow-task`,
+    detector: `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "detectAlarm", region)}/kirikae-detect-alarm`,
+    tasks: `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "tasks", region)}/kirikae-workflow-task`,
   };
-  const linkerRole = `arn:aws:sts::${account}:assumed-role/kirikae-evidence/kirikae-link-evidence`;
+  const linkerRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "linkEvidence", region)}/kirikae-link-evidence`;
 
-  const dynamo = await startLocalDynamoDb();
+  const dynamo = await startLocalDynamoDb(`${APP_NAME}-${SANDBOX_STAGE}`);
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -84,8 +89,8 @@ export async function startSandboxControlPlane(
   };
   const functionArns = localTaskFunctionArns(region, account);
   const stateMachineArns = {
-    failover: `arn:aws:states:${region}:${account}:stateMachine:kirikae-failover`,
-    failback: `arn:aws:states:${region}:${account}:stateMachine:kirikae-failback`,
+    failover: stateMachineArn(region, account, SANDBOX_STAGE, "failover"),
+    failback: stateMachineArn(region, account, SANDBOX_STAGE, "failback"),
   };
   const handlers = taskHandlers(taskDeps);
   const byArn = new Map<string, LocalHandler>(
@@ -93,11 +98,23 @@ export async function startSandboxControlPlane(
   );
   models.sfn.register(
     stateMachineArns.failover,
-    new LocalWorkflowRunner(failoverDefinition(functionArns), byArn, estate.clock, estate.random),
+    new LocalWorkflowRunner(
+      failoverDefinition(functionArns),
+      byArn,
+      estate.clock,
+      estate.random,
+      models.sfn.tokens,
+    ),
   );
   models.sfn.register(
     stateMachineArns.failback,
-    new LocalWorkflowRunner(failbackDefinition(functionArns), byArn, estate.clock, estate.random),
+    new LocalWorkflowRunner(
+      failbackDefinition(functionArns),
+      byArn,
+      estate.clock,
+      estate.random,
+      models.sfn.tokens,
+    ),
   );
 
   const detectorClients = clientProvider(estate, roles.detector);
@@ -134,6 +151,7 @@ function taskHandlers(deps: TaskDeps): Record<TaskFunctionKey, LocalHandler> {
   return {
     acceptRequest: createAcceptRequestHandler(source),
     precheck: createPrecheckHandler(source),
+    requestApproval: createRequestApprovalHandler(source),
     promoteDatabase: createPromoteDatabaseHandler(source),
     scaleNodegroups: createScaleNodegroupsHandler(source),
     scaleDownNodegroups: createScaleDownNodegroupsHandler(source),

@@ -1,6 +1,6 @@
 import type { VirtualClock } from "./virtual-clock.js";
 
-export type ServiceName = "rds" | "route53" | "eks" | "cloudtrail" | "cloudwatch" | "sfn";
+export type ServiceName = "rds" | "route53" | "eks" | "cloudtrail" | "cloudwatch" | "sfn" | "eventbridge";
 
 /** One API call as the sandbox sees it, after the real SDK client built and typed the command input. */
 export interface SandboxCall {

@@ -37,20 +37,35 @@ export class VirtualClock implements Clock {
     this.fireDueTimers();
   }
 
-  sleep(ms: number): Promise<void> {
+  /**
+   * Sleeps in virtual time. An aborted sleep wakes at once and leaves no timer behind, so a wait that
+   * ended another way (a task token answered before its timeout) does not drag the clock forward later.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const inBusyScope = this.scope.getStore() === true;
     const wakeAt = this.nowMs + Math.max(0, ms);
     return new Promise<void>((resolve) => {
       if (inBusyScope) this.busyActors--;
-      this.timers.push({
+      const timer: Timer = {
         at: wakeAt,
         seq: this.seq++,
         wake: () => {
           if (inBusyScope) this.busyActors++;
           resolve();
         },
-      });
+      };
+      this.timers.push(timer);
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          const index = this.timers.indexOf(timer);
+          if (index < 0) return;
+          this.timers.splice(index, 1);
+          timer.wake();
+        },
+        { once: true },
+      );
       this.scheduleAdvance();
     });
   }

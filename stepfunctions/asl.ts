@@ -76,17 +76,60 @@ export function pollLoop(options: {
   };
 }
 
+/** The integration a Task uses to pause until its token is sent back (SendTaskSuccess / SendTaskFailure). */
+export const WAIT_FOR_TASK_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+
+/**
+ * A Task that invokes a Lambda with `taskToken` added to its input and then waits, up to the number of
+ * seconds at `timeoutSecondsPath`, for someone to answer with that token.
+ */
+export function waitForAnswer(options: {
+  functionArn: string;
+  payload: Record<string, string>;
+  timeoutSecondsPath: string;
+  resultPath: string;
+  next: string;
+  catchTo: { resultPath: string; next: string };
+}): AslState {
+  return {
+    Type: "Task",
+    Resource: WAIT_FOR_TASK_TOKEN,
+    Parameters: {
+      FunctionName: options.functionArn,
+      Payload: { ...options.payload, "taskToken.$": "$$.Task.Token" },
+    },
+    TimeoutSecondsPath: options.timeoutSecondsPath,
+    ResultPath: options.resultPath,
+    Retry: [TRANSIENT_RETRY],
+    Catch: [
+      { ErrorEquals: ["States.ALL"], ResultPath: options.catchTo.resultPath, Next: options.catchTo.next },
+    ],
+    Next: options.next,
+  };
+}
+
 export function catchAll(next: string): AslState {
   return { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: next };
 }
 
+export interface TaskStateInfo {
+  name: string;
+  /** The Lambda function the Task runs: its Resource, or for an integration its Parameters.FunctionName. */
+  resource: string;
+  /** Whether the Task pauses until its task token is answered. */
+  waitsForToken: boolean;
+}
+
 /** All Task states of a definition, including those inside Parallel branches, by state name. */
-export function taskStates(definition: {
-  States: Record<string, AslState>;
-}): Array<{ name: string; resource: string }> {
-  const found: Array<{ name: string; resource: string }> = [];
+export function taskStates(definition: { States: Record<string, AslState> }): TaskStateInfo[] {
+  const found: TaskStateInfo[] = [];
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === "Task") found.push({ name, resource: String(state.Resource) });
+    if (state.Type === "Task") {
+      const waitsForToken = state.Resource === WAIT_FOR_TASK_TOKEN;
+      const parameters = state.Parameters as { FunctionName?: unknown } | undefined;
+      const resource = waitsForToken ? String(parameters?.FunctionName) : String(state.Resource);
+      found.push({ name, resource, waitsForToken });
+    }
     if (state.Type === "Parallel") {
       for (const branch of state.Branches as Array<{ States: Record<string, AslState> }>) {
         found.push(...taskStates(branch));

@@ -1,9 +1,10 @@
-import { type AslDefinition, catchAll, pollLoop } from "./asl.js";
+import { type AslDefinition, catchAll, pollLoop, task, waitForAnswer } from "./asl.js";
 import type { TaskFunctionArns } from "./task-functions.js";
 import { acceptance, EXECUTION_TIMEOUT_SECONDS, outcome, switchAndVerify } from "./workflow-states.js";
 
 /**
- * The failover workflow. Order of effects: accept the request and take the lock; pre-checks; database
+ * The failover workflow. Order of effects: accept the request and take the lock; pre-checks; for a plan
+ * in approval mode started by its alarm, a pause until a person approves (nothing has changed yet); database
  * promotion and nodegroup scale-up in parallel, each a bounded polling loop; DNS switch only once the
  * promoted cluster is the writer (the step re-checks it); verification; record. Any failure after the
  * pre-checks goes to Escalate, which audits, undoes what is safe, and notifies.
@@ -15,7 +16,27 @@ export function failoverDefinition(functions: TaskFunctionArns): AslDefinition {
     StartAt: "Begin",
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {
-      ...acceptance(functions, "failover", "Recover"),
+      ...acceptance(functions, "failover", "Approval needed?"),
+      "Approval needed?": {
+        Type: "Choice",
+        Choices: [{ Variable: "$.request.approval.required", BooleanEquals: true, Next: "Await approval" }],
+        Default: "Recover",
+      },
+      "Await approval": waitForAnswer({
+        functionArn: functions.requestApproval,
+        payload: { "request.$": "$.request", "execution.$": "$.execution", "precheck.$": "$.precheck" },
+        timeoutSecondsPath: "$.request.approval.timeoutSeconds",
+        resultPath: "$.approval",
+        next: "Recover",
+        catchTo: { resultPath: "$.approvalFailure", next: "Not approved" },
+      }),
+      "Not approved": task(functions.abortWorkflow, "$.outcome", "Abandoned"),
+      Abandoned: {
+        Type: "Fail",
+        Error: "NotApproved",
+        Cause:
+          "The failover waited for approval and was rejected or not answered in time; nothing was changed.",
+      },
       Recover: {
         Type: "Parallel",
         Branches: [

@@ -5,6 +5,7 @@
 export const taskFunctionKeys = [
   "acceptRequest",
   "precheck",
+  "requestApproval",
   "promoteDatabase",
   "scaleNodegroups",
   "scaleDownNodegroups",
@@ -21,6 +22,7 @@ export type TaskFunctionArns = Record<TaskFunctionKey, string>;
 export const taskFunctionHandlers: Record<TaskFunctionKey, string> = {
   acceptRequest: "functions/accept-request.handler",
   precheck: "functions/precheck.handler",
+  requestApproval: "functions/request-approval.handler",
   promoteDatabase: "functions/promote-database.handler",
   scaleNodegroups: "functions/scale-nodegroups.handler",
   scaleDownNodegroups: "functions/scale-down-nodegroups.handler",

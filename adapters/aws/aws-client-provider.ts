@@ -1,6 +1,7 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EKSClient } from "@aws-sdk/client-eks";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -29,6 +30,7 @@ export function awsClientProvider(): ClientProvider {
       cloudtrail: new CloudTrailClient(config),
       cloudwatch: new CloudWatchClient(config),
       sfn: new SFNClient(config),
+      eventbridge: new EventBridgeClient(config),
     };
     cache.set(key, clients);
     return clients;

@@ -4,10 +4,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
   HeldSignal,
+  PendingApproval,
   PlanRuntimeState,
   PlanStatePort,
   WorkflowLock,
@@ -38,7 +40,28 @@ export class DynamoDbPlanState implements PlanStatePort {
       ...(typeof item.lastWorkflowEndedAt === "string"
         ? { lastWorkflowEndedAt: item.lastWorkflowEndedAt }
         : {}),
+      ...(item.pendingApproval ? { pendingApproval: item.pendingApproval as PendingApproval } : {}),
     };
+  }
+
+  /** Every plan that has runtime state: few items, so a scan is the honest way to list them. */
+  async list(): Promise<PlanRuntimeState[]> {
+    const plans: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: "sk = :state",
+          ExpressionAttributeValues: { ":state": STATE },
+          ProjectionExpression: "pk",
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) plans.push(String(item.pk).replace(/^plan#/, ""));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return Promise.all(plans.sort().map((plan) => this.get(plan)));
   }
 
   async acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean> {
@@ -70,7 +93,7 @@ export class DynamoDbPlanState implements PlanStatePort {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(plan, STATE),
-          UpdateExpression: `REMOVE #lock SET lastWorkflowEndedAt = :endedAt${result.activeRegion ? ", activeRegion = :region" : ""}`,
+          UpdateExpression: `REMOVE #lock, pendingApproval SET lastWorkflowEndedAt = :endedAt${result.activeRegion ? ", activeRegion = :region" : ""}`,
           ConditionExpression: "#lock.holder = :holder",
           ExpressionAttributeNames: { "#lock": "lock" },
           ExpressionAttributeValues: {
@@ -98,6 +121,35 @@ export class DynamoDbPlanState implements PlanStatePort {
 
   async clearSignal(plan: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key(plan, SIGNAL) }));
+  }
+
+  async awaitApproval(plan: string, approval: PendingApproval): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(plan, STATE),
+        UpdateExpression: "SET pendingApproval = :approval",
+        ExpressionAttributeValues: { ":approval": approval },
+      }),
+    );
+  }
+
+  async takeApproval(plan: string): Promise<PendingApproval | undefined> {
+    try {
+      const output = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(plan, STATE),
+          UpdateExpression: "REMOVE pendingApproval",
+          ConditionExpression: "attribute_exists(pendingApproval)",
+          ReturnValues: "ALL_OLD",
+        }),
+      );
+      return output.Attributes?.pendingApproval as PendingApproval | undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EKSClient } from "@aws-sdk/client-eks";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { SFNClient } from "@aws-sdk/client-sfn";
@@ -13,6 +14,7 @@ export interface RegionClients {
   cloudtrail: CloudTrailClient;
   cloudwatch: CloudWatchClient;
   sfn: SFNClient;
+  eventbridge: EventBridgeClient;
 }
 
 /**

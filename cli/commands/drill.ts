@@ -36,7 +36,7 @@ export function drillCommand(io: CliIo): Command {
       "--no-failback",
       "stop after the failover instead of failing back by hand once the region recovers",
     )
-    .option("--report <dir>", "write an incident report (Markdown) per workflow into DIR")
+    .option("--report <dir>", "write an incident report per workflow into DIR (Markdown and HTML)")
     .addOption(new Option("--lang <language>", "language of the reports").choices(["en", "ja"]).default("en"))
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(

@@ -1,10 +1,8 @@
 import { Command } from "commander";
-import { loadPlanFile } from "../../core/plan/load-plan-file.js";
-import { PlanError } from "../../core/plan/plan-errors.js";
 import type { PlanIssue } from "../../core/plan/plan-rules.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { CliIo } from "../cli-io.js";
-import { formatPlanError } from "../output.js";
+import { loadPlanArgument } from "../plan-argument.js";
 
 /** What `kirikae plan validate --json` prints: the one document scripts and CI parse. */
 export interface PlanValidateReport {
@@ -32,17 +30,8 @@ export function planValidateCommand(io: CliIo): Command {
     .argument("<file>", "the plan file: .json, or a .ts/.mts/.js/.mjs module exporting the plan")
     .option("--json", "print one JSON document and nothing else")
     .action(async (file: string, options: { json?: boolean }) => {
-      let plan: Plan;
-      try {
-        plan = await loadPlanFile(file);
-      } catch (error) {
-        if (!(error instanceof PlanError)) throw error;
-        io.setExitCode(1);
-        const report: PlanValidateReport = { ok: false, file, issues: error.issues };
-        if (options.json) io.out(`${JSON.stringify(report)}\n`);
-        else io.err(formatPlanError(error));
-        return;
-      }
+      const plan = await loadPlanArgument(io, file, options);
+      if (!plan) return;
       const summary = summarise(plan);
       const report: PlanValidateReport = { ok: true, file, plan: summary, issues: [] };
       io.out(

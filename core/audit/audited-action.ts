@@ -1,7 +1,7 @@
 import { KirikaeError } from "../errors.js";
 import type { AuditEntry } from "../ports/audit.js";
 import type { MutationReceipt } from "../ports/global-database.js";
-import { auditBase, type StepContext } from "../workflow/step-context.js";
+import { type AuditScope, auditBase } from "../workflow/step-context.js";
 
 export interface ActionDescription {
   /** The AWS action, e.g. "rds:SwitchoverGlobalCluster". */
@@ -20,7 +20,7 @@ export interface ActionDescription {
  * that CloudTrail's event carries too.
  */
 export async function auditedAction<T extends MutationReceipt>(
-  context: StepContext,
+  context: AuditScope,
   description: ActionDescription,
   call: () => Promise<T>,
 ): Promise<T> {
@@ -61,7 +61,7 @@ function errorName(error: unknown): string {
 
 /** A decision the workflow took (no AWS mutation): what it decided about which resource, and why. */
 export async function recordDecision(
-  context: StepContext,
+  context: AuditScope,
   decision: Pick<AuditEntry, "action" | "resource"> &
     Partial<Pick<AuditEntry, "outcome" | "after" | "details">>,
 ): Promise<void> {

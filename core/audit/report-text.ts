@@ -26,6 +26,8 @@ const phaseNames = {
 
 export type PhaseName = keyof (typeof phaseNames)["en"];
 
+export type ReportText = ReturnType<typeof reportText>;
+
 /** The report's words in English and in Japanese (the runbooks' own template headings). */
 export function reportText(language: ReportLanguage) {
   const ja = language === "ja";
@@ -50,6 +52,14 @@ export function reportText(language: ReportLanguage) {
     timeline: ja ? "タイムライン" : "Timeline",
     phases: ja ? "フェーズ" : "Phases",
     phaseNames: phaseNames[language] as Record<PhaseName, string>,
+    /** The gantt's legend: how each phase ended. */
+    phaseOutcomes: {
+      ok: ja ? "完了" : "completed",
+      failed: ja ? "未完了で停止" : "stopped unfinished",
+      running: ja ? "実行中" : "in progress",
+    },
+    timeAxis: ja ? "時刻 (UTC)" : "time (UTC)",
+    noPhases: ja ? "記録されたフェーズはありません" : "No phase was recorded.",
     cause: ja ? "原因分析" : "Cause analysis",
     directCause: ja ? "直接原因" : "Direct cause",
     rootCause: ja ? "根本原因" : "Root cause",
@@ -68,8 +78,20 @@ export function reportText(language: ReportLanguage) {
         return ja ? "Level 4 (完全障害: リージョン停止)" : "Level 4 (complete failure: region down)";
       return ja ? "Level 3 (システム障害)" : "Level 3 (system failure)";
     },
-    impactOf: (plan: Plan, source: string, target: string, rpoSeconds: number | undefined) => {
+    impactOf: (
+      plan: Plan,
+      source: string,
+      target: string,
+      rpoSeconds: number | undefined,
+      moved: boolean,
+    ) => {
       const names = plan.dns.records.map((record) => record.name).join(", ");
+      // A run that stopped before its verification did not move traffic by its own account.
+      if (!moved) {
+        return ja
+          ? `${names} のトラフィックを ${target} へ切替える処理は完了せず（${source} から移していない）`
+          : `traffic for ${names} was not moved to ${target} by this run (it stopped before recovery was verified)`;
+      }
       const loss =
         rpoSeconds && rpoSeconds > 0
           ? ja

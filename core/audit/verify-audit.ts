@@ -23,7 +23,7 @@ export interface VerifyScope {
   plans: string[];
   /** The regions whose CloudTrail to read: the plans' regions, and us-east-1 for Route 53. */
   regions: string[];
-  /** Role names of kirikae's functions; their calls must all be in the trail. */
+  /** Role names of kirikae's functions (a trailing `*` matches a prefix); their calls must all be in the trail. */
   roleNames: string[];
   since: Date;
   until: Date;
@@ -67,7 +67,7 @@ export async function verifyAudit(deps: EvidenceDeps, scope: VerifyScope): Promi
         (event) =>
           !event.readOnly &&
           !event.errorCode &&
-          scope.roleNames.includes(roleNameOf(event.userIdentityArn)) &&
+          isKirikaeRole(scope.roleNames, roleNameOf(event.userIdentityArn)) &&
           !(event.requestId && knownRequestIds.has(event.requestId)),
       ),
     );
@@ -81,6 +81,15 @@ export async function verifyAudit(deps: EvidenceDeps, scope: VerifyScope): Promi
     linked,
     initiators,
   };
+}
+
+function isKirikaeRole(patterns: readonly string[], role: string): boolean {
+  return (
+    role !== "" &&
+    patterns.some((pattern) =>
+      pattern.endsWith("*") ? role.startsWith(pattern.slice(0, -1)) : role === pattern,
+    )
+  );
 }
 
 /** arn:aws:sts::123:assumed-role/ROLE/SESSION -> ROLE */

@@ -34,8 +34,6 @@ export type Decision =
   | { decision: "started"; plan: string; executionArn: string; executionName: string }
   | { decision: "ignored"; plan: string | undefined; reason: string };
 
-/** How a decision that waits for a person begins, for whoever acts on it. */
-export const APPROVAL_REQUIRED = "the plan requires approval";
 /** A held signal outlives the hold by this much before another event may take it over. */
 const SIGNAL_EXPIRY_MARGIN_SECONDS = 300;
 
@@ -45,7 +43,8 @@ const SIGNAL_EXPIRY_MARGIN_SECONDS = 300;
  *   2. no run while one is in flight or within the cooldown after the last one
  *   3. one event holds the signal (conditional write); duplicates of a storm stop here
  *   4. the holder waits out the hold time on the clock and re-reads the alarm: a flap ends it
- *   5. a plan that requires approval stops here and asks a person
+ *   5. a plan that requires approval starts the failover too: it pauses after its pre-checks until a
+ *      person approves, so the approver sees the standby's readiness before deciding
  *   6. take the plan's lock, then start the execution under a name tied to the signal
  * Every decision, started or ignored, is audited with its reason.
  */
@@ -91,7 +90,6 @@ export async function decideOnAlarm(deps: DetectorDeps, signal: AlarmSignal): Pr
   try {
     const flap = await holdSignal(deps, plan, signal);
     if (flap) return await ignore(deps, plan, signal, flap);
-    if (plan.triggers.mode === "approval") return await askForApproval(deps, plan, signal);
     return await start(deps, plan, signal);
   } finally {
     await deps.state.clearSignal(plan.name);
@@ -171,28 +169,6 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
     });
     throw error;
   }
-}
-
-/**
- * A plan that requires approval never fails over on its own: the confirmed signal is audited and the
- * on-call engineer is told how to start the failover once they agree.
- */
-async function askForApproval(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promise<Decision> {
-  const reason = `${APPROVAL_REQUIRED}: a person starts the failover after review`;
-  await deps.audit.append({
-    ...decisionBase(deps, plan.name, signal),
-    action: "failover.awaiting-approval",
-    outcome: "pending",
-    details: { reason },
-  });
-  await deps.notifier.notify(
-    `kirikae: ${plan.name} failover needs approval`,
-    `Alarm ${signal.alarmName} (${signal.region}) has held for ${plan.triggers.holdSeconds} s. The plan requires approval, ` +
-      `so nothing was started. To fail over to ${otherRegion(plan, plan.activeRegion)}, start the failover state machine ` +
-      'with a manual trigger (see the README, "Starting a workflow by hand").',
-    { plan: plan.name, alarm: signal.alarmName, region: signal.region },
-  );
-  return { decision: "ignored", plan: plan.name, reason };
 }
 
 async function ignore(

@@ -72,11 +72,55 @@ export const eksClusterSchema = z.strictObject({
   nodegroups: z.array(nodegroupSchema).min(1, { message: "needs at least one nodegroup" }),
 });
 
-export const alarmSchema = z.strictObject({
-  name: z.string().min(1).max(255),
-  /** Alarms on Route 53 health checks live in us-east-1, whatever the plan's regions are. */
-  region: regionName,
-});
+/** Route 53 publishes health-check metrics only in us-east-1, so alarms on them can only live there. */
+const HEALTH_CHECK_METRICS_REGION = "us-east-1";
+
+/**
+ * What kirikae creates when the plan asks it to own an alarm: a Route 53 health check's status, or any
+ * CloudWatch metric against a threshold. Alarms the plan only names are left to their owners.
+ */
+export const alarmCreationSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("health-check"),
+    healthCheckId: z.guid({ message: "must be a Route 53 health check ID (8-4-4-4-12 hex digits)" }),
+    /** Consecutive failed minutes before the alarm fires; the plan's holdSeconds then applies on top. */
+    evaluationPeriods: z.number().int().min(1).max(10).default(2),
+  }),
+  z.strictObject({
+    kind: z.literal("metric"),
+    namespace: z.string().min(1).max(255),
+    metricName: z.string().min(1).max(255),
+    dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)).default({}),
+    statistic: z.enum(["Average", "Sum", "Minimum", "Maximum", "SampleCount"]),
+    comparison: z.enum([
+      "GreaterThanOrEqualToThreshold",
+      "GreaterThanThreshold",
+      "LessThanThreshold",
+      "LessThanOrEqualToThreshold",
+    ]),
+    threshold: z.number(),
+    periodSeconds: z
+      .number()
+      .int()
+      .refine((seconds) => [10, 20, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0), {
+        message: "must be 10, 20, 30 or a multiple of 60 seconds",
+      }),
+    evaluationPeriods: z.number().int().min(1).max(100).default(1),
+  }),
+]);
+
+export const alarmSchema = z
+  .strictObject({
+    name: z.string().min(1).max(255),
+    /** Alarms on Route 53 health checks live in us-east-1, whatever the plan's regions are. */
+    region: regionName,
+    /** Present when kirikae should create (and own) this alarm; absent for alarms managed elsewhere. */
+    create: alarmCreationSchema.optional(),
+  })
+  .refine((alarm) => alarm.create?.kind !== "health-check" || alarm.region === HEALTH_CHECK_METRICS_REGION, {
+    path: ["region"],
+    message: `an alarm on a Route 53 health check must live in ${HEALTH_CHECK_METRICS_REGION}, where its metric is published`,
+  });
 
 export const triggerSchema = z.strictObject({
   alarms: z
@@ -132,3 +176,5 @@ export type DnsRecord = Plan["dns"]["records"][number];
 export type EksClusterPlan = Plan["compute"]["clusters"][number];
 export type NodegroupPlan = EksClusterPlan["nodegroups"][number];
 export type CustomStep = Plan["customSteps"][number];
+export type TriggerAlarm = Plan["triggers"]["alarms"][number];
+export type AlarmCreation = NonNullable<TriggerAlarm["create"]>;

@@ -15,6 +15,19 @@ export interface PlanRuntimeState {
   activeRegion?: string;
   lock?: WorkflowLock;
   lastWorkflowEndedAt?: string;
+  /** A failover paused until a person approves or rejects it. */
+  pendingApproval?: PendingApproval;
+}
+
+/** A failover waiting for a person: the Step Functions task token that resumes or stops it. */
+export interface PendingApproval {
+  executionId: string;
+  taskToken: string;
+  requestedAt: string;
+  /** Past this the workflow stops waiting and aborts, having changed nothing. */
+  expiresAt: string;
+  /** What the approver is asked to judge: the signal and the pre-check result. */
+  summary: string;
 }
 
 export interface HeldSignal {
@@ -38,4 +51,11 @@ export interface PlanStatePort {
   /** Holds an alarm signal; false if one is already being held for the plan (a duplicate event). */
   holdSignal(plan: string, signal: HeldSignal): Promise<boolean>;
   clearSignal(plan: string): Promise<void>;
+  /** Records that the plan's running failover waits for approval. */
+  awaitApproval(plan: string, approval: PendingApproval): Promise<void>;
+  /**
+   * Takes the pending approval away, atomically: of two people answering at once exactly one gets it,
+   * the other undefined. Undefined too when nothing waits.
+   */
+  takeApproval(plan: string): Promise<PendingApproval | undefined>;
 }

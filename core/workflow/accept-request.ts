@@ -45,8 +45,9 @@ export async function acceptRequest(
       ? String((input as { plan: string }).plan)
       : "-";
   try {
-    const request = await toRequest(deps, kind, input, now);
-    const plan = deps.plans.get(request.plan) as Plan;
+    const requested = await toRequest(deps, kind, input, now);
+    const plan = deps.plans.get(requested.plan) as Plan;
+    const request: WorkflowRequest = { ...requested, approval: approvalFor(plan, requested) };
     const holder = executionNameOf(execution.id);
     const leaseUntil = new Date(
       now.getTime() + (plan.timeouts.rollbackAfterMinutes + LOCK_LEASE_MARGIN_MINUTES) * 60_000,
@@ -173,6 +174,18 @@ async function requireDirection(
       { action: "check where the plan is active with `kirikae status`" },
     );
   }
+}
+
+/**
+ * A person who starts a workflow by hand has made the decision already; an alarm-started failover of a
+ * plan in approval mode waits for one, no longer than the plan's rollback trigger.
+ */
+function approvalFor(plan: Plan, request: WorkflowRequest): NonNullable<WorkflowRequest["approval"]> {
+  return {
+    required:
+      request.kind === "failover" && request.trigger.type === "alarm" && plan.triggers.mode === "approval",
+    timeoutSeconds: plan.timeouts.rollbackAfterMinutes * 60,
+  };
 }
 
 /** The lock holder is the execution name, the last segment of the execution ARN. */

@@ -14,7 +14,13 @@ export interface StepContext {
   actor: string;
 }
 
-export function auditBase(context: StepContext): Pick<AuditEntry, "plan" | "executionId" | "actor" | "at"> {
+/** What an audit record needs to know about who acts, in which run: a step, or a person at the CLI. */
+export type AuditScope = Pick<StepContext, "clock" | "audit" | "actor"> & {
+  plan: Pick<Plan, "name">;
+  execution: Pick<ExecutionInfo, "id">;
+};
+
+export function auditBase(context: AuditScope): Pick<AuditEntry, "plan" | "executionId" | "actor" | "at"> {
   return {
     plan: context.plan.name,
     executionId: context.execution.id,

@@ -26,6 +26,11 @@ export const workflowRequestSchema = z.strictObject({
   sourceRegion: regionName,
   targetRegion: regionName,
   trigger: triggerSchema,
+  /**
+   * Set by the first step, never trusted from the input: whether a person must approve before anything
+   * changes (an alarm-started failover of a plan in approval mode), and how long the workflow waits.
+   */
+  approval: z.strictObject({ required: z.boolean(), timeoutSeconds: z.number().int().positive() }).optional(),
 });
 
 export type WorkflowRequest = z.infer<typeof workflowRequestSchema>;

@@ -11,6 +11,8 @@ const configSchema = z.object({
   KIRIKAE_PLANS_FILE: z.string().min(1),
   KIRIKAE_FAILOVER_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
   KIRIKAE_FAILBACK_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+  /** The stage the control plane is deployed as; what the readiness check needs to find the detector. */
+  KIRIKAE_STAGE: z.string().min(1).optional(),
 });
 
 export interface RuntimeConfig {
@@ -21,6 +23,7 @@ export interface RuntimeConfig {
   topicArn: string;
   plansFile: string;
   stateMachineArns: { failover?: string; failback?: string };
+  stage?: string;
 }
 
 export class ConfigError extends KirikaeError {
@@ -50,5 +53,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Run
       ...(env.KIRIKAE_FAILOVER_STATE_MACHINE_ARN ? { failover: env.KIRIKAE_FAILOVER_STATE_MACHINE_ARN } : {}),
       ...(env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN ? { failback: env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN } : {}),
     },
+    ...(env.KIRIKAE_STAGE ? { stage: env.KIRIKAE_STAGE } : {}),
   };
 }

@@ -8,6 +8,9 @@ import type { TaskDeps } from "./task-deps.js";
 /** A step's earlier result handed back by the state machine; each step owns the rest of its shape. */
 const progress = z.looseObject({ status: z.enum(["pending", "done"]) });
 
+/** A caught error as Step Functions places it. */
+const failureSchema = z.looseObject({ Error: z.string(), Cause: z.string().optional() });
+
 /** The state every Task receives: the request, the execution facts, and what earlier steps returned. */
 export const taskEventSchema = z.looseObject({
   request: workflowRequestSchema,
@@ -18,7 +21,11 @@ export const taskEventSchema = z.looseObject({
   traffic: progress.optional(),
   verification: progress.optional(),
   recovery: z.looseObject({ promotion: progress.optional(), scaling: progress.optional() }).optional(),
-  failure: z.looseObject({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  failure: failureSchema.optional(),
+  /** Why a failover waiting for approval did not get it: rejected, or no answer in time. */
+  approvalFailure: failureSchema.optional(),
+  /** Given only to the step a workflow pauses on, to resume it later (`$$.Task.Token`). */
+  taskToken: z.string().min(1).optional(),
 });
 
 export type TaskEvent = z.infer<typeof taskEventSchema>;

@@ -20,7 +20,7 @@ export function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
             ? "rejected"
             : "escalated";
   return {
-    kind: execution.stateMachineArn.endsWith(":kirikae-failback") ? "failback" : "failover",
+    kind: execution.stateMachineArn.endsWith("-failback") ? "failback" : "failover",
     status,
     rtoSeconds: output.verification?.rtoSeconds ?? null,
     rpoSeconds: output.verification?.rpoSeconds ?? null,

@@ -1,27 +1,55 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { StepFunctionsCallbacks } from "../../adapters/aws/step-functions-callbacks.js";
+import { decideApproval } from "../../core/approval/decide-approval.js";
 import { accountOf } from "../build-estate.js";
 import { sandboxClients } from "../sandbox-clients.js";
+import { clientProvider } from "../sandbox-control-plane.js";
 import type { ScenarioContext } from "./scenarios.js";
 
 /** How long the drill's on-call engineer waits, after the region recovers, before failing back. */
 const FAILBACK_AFTER_MS = 10 * 60_000;
 /** How long the drill's on-call engineer takes to review a failover the plan wants approved. */
 const APPROVAL_REVIEW_MS = 2 * 60_000;
+/** How often the on-call engineer looks for the page while waiting for it. */
+const PAGE_CHECK_MS = 30_000;
 
-/** The on-call engineer reviews the notified signal, agrees, and starts the failover from the console. */
-export async function approveByHand(context: ScenarioContext, stateMachineArn: string): Promise<void> {
-  await context.built.estate.clock.sleep(APPROVAL_REVIEW_MS);
-  context.note("oncall-engineer approves: starts the failover from the console");
-  await startByHand(context, stateMachineArn, "failover", "drill: signal reviewed, failover approved");
+function oncallEngineer(context: ScenarioContext): string {
+  return `arn:aws:iam::${accountOf(context.plan)}:user/oncall-engineer`;
+}
+
+/**
+ * The failover of a plan in approval mode pauses after its pre-checks: the on-call engineer is paged,
+ * reviews, and approves as `kirikae approve` does, under their own IAM identity.
+ */
+export async function approveWhenAsked(context: ScenarioContext): Promise<void> {
+  const { built, plan, controlPlane } = context;
+  const clock = built.estate.clock;
+  const deadline = clock.now().getTime() + plan.timeouts.rollbackAfterMinutes * 60_000;
+  while (!(await clock.busy(() => controlPlane.state.get(plan.name))).pendingApproval) {
+    if (clock.now().getTime() > deadline) return;
+    await clock.sleep(PAGE_CHECK_MS);
+  }
+  await clock.sleep(APPROVAL_REVIEW_MS);
+  context.note(`oncall-engineer approves: kirikae approve --plan ${plan.name}`);
+  const approver = oncallEngineer(context);
+  const operator = clientProvider(built.estate, approver);
+  await clock.busy(() =>
+    decideApproval(
+      {
+        state: controlPlane.state,
+        audit: controlPlane.audit,
+        clock,
+        callbacks: (executionId) => new StepFunctionsCallbacks(operator, controlPlane.region, executionId),
+        approver,
+      },
+      { plan: plan.name, approve: true, reason: "drill: signal reviewed, standby ready" },
+    ),
+  );
 }
 
 async function startByHand(context: ScenarioContext, stateMachineArn: string, kind: string, reason: string) {
   const { built, plan, controlPlane } = context;
-  const operator = sandboxClients(
-    built.estate,
-    controlPlane.region,
-    `arn:aws:iam::${accountOf(plan)}:user/oncall-engineer`,
-  );
+  const operator = sandboxClients(built.estate, controlPlane.region, oncallEngineer(context));
   await operator.sfn.send(
     new StartExecutionCommand({
       stateMachineArn,

@@ -1,4 +1,3 @@
-import { APPROVAL_REQUIRED } from "../../core/failover/decide-on-alarm.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { DetectorResult } from "../../functions/detect-alarm.js";
 import { type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
@@ -10,8 +9,8 @@ import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
 import { describeWorkflow } from "./describe-workflow.js";
 import { auditOnceDelivered } from "./drill-audit.js";
 import { checkInvariants } from "./invariants.js";
-import { approveByHand, failBack } from "./on-call.js";
-import type { ExpectedOutcome, Scenario, ScenarioContext } from "./scenarios.js";
+import { approveWhenAsked, failBack } from "./on-call.js";
+import { type ExpectedOutcome, expectedOutcome, type Scenario, type ScenarioContext } from "./scenarios.js";
 
 export interface DrillStep {
   name: string;
@@ -104,8 +103,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
                 : `detector: ${describeDecision(decision)}`,
             );
           }
-          if (decision.decision === "ignored" && decision.reason.startsWith(APPROVAL_REQUIRED)) {
-            return approveByHand(context, controlPlane.stateMachineArns.failover).then(() => decision);
+          if (decision.decision === "started" && plan.triggers.mode === "approval") {
+            return approveWhenAsked(context).then(() => decision);
           }
           return decision;
         }),
@@ -144,6 +143,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const executions = models.sfn.all();
     const workflows = executions.map(describeWorkflow);
     const records = await controlPlane.audit.chain(plan.name);
+    const expected = expectedOutcome(scenario, plan);
     const invariants = checkInvariants({
       calls: estate.calls,
       executions,
@@ -151,14 +151,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       kirikaePrincipals: Object.values(controlPlane.roles),
       downRegions,
       downUntil: incidentEndedAt,
-      expectedExecutions: (scenario.expect === "none" ? 0 : 1) + (failedBack ? 1 : 0),
+      expectedExecutions: (expected.outcome === "none" ? 0 : 1) + (failedBack ? 1 : 0),
     });
     const audit = await auditOnceDelivered(controlPlane, plan, estate, startedAt);
-    const expectationMet = meetsExpectation(scenario, workflows);
+    const expectationMet = meetsExpectation(expected, workflows);
     const result: DrillResult = {
       ok: expectationMet && audit.verified && Object.values(invariants).every(Boolean),
       scenario: scenario.name,
-      expected: scenario.expect,
+      expected: expected.outcome,
       objectives: {
         rtoSeconds: plan.objectives.rtoMinutes * 60,
         rpoSeconds: plan.objectives.rpoMinutes * 60,
@@ -217,15 +217,15 @@ function describeDecision(result: DetectorResult): string {
   return result.decision === "started" ? "started" : `${result.decision}: ${result.reason}`;
 }
 
-function meetsExpectation(scenario: Scenario, workflows: DrillWorkflow[]): boolean {
+function meetsExpectation(expected: ReturnType<typeof expectedOutcome>, workflows: DrillWorkflow[]): boolean {
   if (workflows.some((workflow) => workflow.kind === "failback" && workflow.status !== "succeeded"))
     return false;
   const failovers = workflows.filter((workflow) => workflow.kind === "failover");
-  if (scenario.expect === "none") return failovers.length === 0;
+  if (expected.outcome === "none") return failovers.length === 0;
   const [only] = failovers;
   if (failovers.length !== 1 || !only) return false;
-  if (only.status !== scenario.expect) return false;
-  return scenario.expectMode === undefined || only.mode === scenario.expectMode;
+  if (only.status !== expected.outcome) return false;
+  return expected.mode === undefined || only.mode === expected.mode;
 }
 
 function nodegroupSizes(plan: Plan, built: ReturnType<typeof buildEstate>): Record<string, number> {

@@ -29,6 +29,20 @@ export interface Scenario {
   incident(context: ScenarioContext): Promise<void>;
 }
 
+/**
+ * What a scenario should end in for this plan. An outage that leaves only a failover with data loss
+ * must end in escalation when the plan forbids data loss: refusing is the correct, safe outcome.
+ */
+export function expectedOutcome(
+  scenario: Scenario,
+  plan: Plan,
+): { outcome: ExpectedOutcome; mode?: "switchover" | "failover" } {
+  if (scenario.expectMode === "failover" && !plan.database.allowDataLoss && scenario.expect === "succeeded") {
+    return { outcome: "escalated" };
+  }
+  return { outcome: scenario.expect, ...(scenario.expectMode ? { mode: scenario.expectMode } : {}) };
+}
+
 /** How long Route 53 takes to call an endpoint unhealthy: 30 s checks, failure threshold 3. */
 export const DETECTION_DELAY_MS = 90_000;
 

@@ -2,8 +2,10 @@ import {
   CloudWatchServiceException,
   type ComparisonOperator,
   InvalidFormatFault,
+  InvalidParameterValueException,
   type MetricAlarm,
   type MetricDataResult,
+  type MetricDatum,
   ResourceNotFound,
   type StateValue,
   type Statistic,
@@ -68,6 +70,15 @@ interface Alarm {
   updatedAt: Date;
 }
 
+interface PublishedDatapoint {
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  value: number;
+  at: Date;
+}
+
 interface Evaluation {
   statistic: Statistic;
   period: number;
@@ -107,6 +118,7 @@ export class CloudWatchModel implements ServiceModel {
   private readonly alarms = new Map<string, Alarm>();
   private readonly listeners: Array<(event: AlarmStateChangeEvent) => void> = [];
   private eventCount = 0;
+  private readonly datapoints: PublishedDatapoint[] = [];
 
   constructor(
     private readonly context: ModelContext,
@@ -136,7 +148,8 @@ export class CloudWatchModel implements ServiceModel {
   }
 
   isMutating(operation: string): boolean {
-    return operation === "SetAlarmState";
+    // PutMetricData is a CloudTrail data event, which LookupEvents does not return: not modelled as one.
+    return operation === "SetAlarmState" || operation === "DeleteAlarms";
   }
 
   resourcesOf(call: SandboxCall): TrailResource[] {
@@ -153,6 +166,10 @@ export class CloudWatchModel implements ServiceModel {
         return this.setAlarmStateCall(call);
       case "GetMetricData":
         return this.getMetricData(call);
+      case "PutMetricData":
+        return this.putMetricData(call);
+      case "DeleteAlarms":
+        return this.deleteAlarms(call);
       default:
         throw new Error(`the sandbox does not model cloudwatch:${call.operation}`);
     }
@@ -173,6 +190,25 @@ export class CloudWatchModel implements ServiceModel {
   /** Sandbox inspection: an alarm's current state, or undefined if there is no such alarm. */
   alarmState(region: string, name: string): AlarmStateValue | undefined {
     return this.alarms.get(key(region, name))?.state;
+  }
+
+  /** Sandbox inspection: the values published to a custom metric with exactly these dimensions, in order. */
+  publishedValues(
+    region: string,
+    namespace: string,
+    metricName: string,
+    dimensions: Record<string, string>,
+  ): number[] {
+    const wanted = dimensionKey(dimensions);
+    return this.datapoints
+      .filter(
+        (point) =>
+          point.region === region &&
+          point.namespace === namespace &&
+          point.metricName === metricName &&
+          dimensionKey(point.dimensions) === wanted,
+      )
+      .map((point) => point.value);
   }
 
   private describeAlarms(call: SandboxCall): Record<string, unknown> {
@@ -197,6 +233,54 @@ export class CloudWatchModel implements ServiceModel {
       MetricAlarms: matching.map((alarm) => metricAlarmShape(alarm)),
       CompositeAlarms: [],
     };
+  }
+
+  /** Like CloudWatch: if any named alarm does not exist, none is deleted. */
+  private deleteAlarms(call: SandboxCall): Record<string, unknown> {
+    const names = stringArray(call.input.AlarmNames) ?? [];
+    if (names.length === 0) throw validationError(call, "The parameter AlarmNames is required.");
+    const missing = names.filter((name) => !this.alarms.has(key(call.region, name)));
+    if (missing.length > 0) {
+      throw new ResourceNotFound({
+        message: `Alarm ${missing.join(", ")} not found`,
+        $metadata: errorMetadata(call, 404),
+      });
+    }
+    for (const name of names) this.alarms.delete(key(call.region, name));
+    return {};
+  }
+
+  /** Custom metrics only: CloudWatch reserves the AWS/ namespaces for AWS's own services. */
+  private putMetricData(call: SandboxCall): Record<string, unknown> {
+    const namespace = call.input.Namespace;
+    if (typeof namespace !== "string" || namespace === "") {
+      throw validationError(call, "The parameter Namespace is required.");
+    }
+    if (namespace.startsWith("AWS/")) {
+      throw new InvalidParameterValueException({
+        message: "The value AWS/ for parameter Namespace is invalid.",
+        $metadata: errorMetadata(call),
+      });
+    }
+    const data = Array.isArray(call.input.MetricData) ? (call.input.MetricData as MetricDatum[]) : [];
+    if (data.length === 0) throw validationError(call, "The parameter MetricData is required.");
+    const points = data.map((datum): PublishedDatapoint => {
+      if (!datum.MetricName || typeof datum.Value !== "number") {
+        throw validationError(call, "Each MetricData member needs a MetricName and a Value.");
+      }
+      return {
+        region: call.region,
+        namespace,
+        metricName: datum.MetricName,
+        dimensions: Object.fromEntries(
+          (datum.Dimensions ?? []).map((dimension) => [dimension.Name ?? "", dimension.Value ?? ""]),
+        ),
+        value: datum.Value,
+        at: datum.Timestamp ?? this.context.clock.now(),
+      };
+    });
+    this.datapoints.push(...points);
+    return {};
   }
 
   private setAlarmStateCall(call: SandboxCall): Record<string, unknown> {
@@ -416,6 +500,10 @@ function eventTime(at: Date): string {
 
 function alarmArn(alarm: Alarm): string {
   return `arn:aws:cloudwatch:${alarm.region}:${alarm.accountId}:alarm:${alarm.name}`;
+}
+
+function dimensionKey(dimensions: Record<string, string>): string {
+  return JSON.stringify(Object.entries(dimensions).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function key(region: string, name: string): string {

@@ -42,6 +42,12 @@ export const DEFAULT_EKS_TIMINGS: EksTimings = {
   scaleDownMs: 60_000,
 };
 
+/** How long a nodegroup update from one desired size to another takes in this model. */
+export function nodegroupUpdateMs(timings: EksTimings, fromDesired: number, toDesired: number): number {
+  const added = Math.max(0, toDesired - fromDesired);
+  return added > 0 ? timings.scaleBaseMs + added * timings.scalePerNodeMs : timings.scaleDownMs;
+}
+
 /** What the sandbox can tell about a nodegroup beyond DescribeNodegroup: the nodes that have joined. */
 export interface NodegroupSnapshot {
   minSize: number;
@@ -278,9 +284,7 @@ export class EksModel implements ServiceModel {
 
     const from = { ...nodegroup.scaling };
     const now = this.context.clock.now().getTime();
-    const added = Math.max(0, to.desiredSize - from.desiredSize);
-    const duration =
-      added > 0 ? this.timings.scaleBaseMs + added * this.timings.scalePerNodeMs : this.timings.scaleDownMs;
+    const duration = nodegroupUpdateMs(this.timings, from.desiredSize, to.desiredSize);
     this.updateCount += 1;
     const update: NodegroupUpdate = {
       id: uuidFrom(`update/${this.updateCount}/${cluster.region}/${cluster.name}/${nodegroup.name}`),

@@ -122,7 +122,7 @@ export class Route53Model implements ServiceModel {
   }
 
   isMutating(operation: string): boolean {
-    return operation === "ChangeResourceRecordSets";
+    return operation === "ChangeResourceRecordSets" || operation === "DeleteHealthCheck";
   }
 
   resourcesOf(call: SandboxCall): TrailResource[] {
@@ -151,6 +151,8 @@ export class Route53Model implements ServiceModel {
         return this.getHealthCheckStatus(call);
       case "GetHealthCheck":
         return this.getHealthCheck(call);
+      case "DeleteHealthCheck":
+        return this.deleteHealthCheck(call);
       case "GetHostedZone":
         return this.getHostedZone(call);
       case "TestDNSAnswer":
@@ -403,6 +405,16 @@ export class Route53Model implements ServiceModel {
         HealthCheckVersion: 1,
       },
     } satisfies GetHealthCheckResponse;
+  }
+
+  /**
+   * Route 53 deletes a health check even while records refer to it; those records' health is then
+   * undefined, which this model answers as unhealthy.
+   */
+  private deleteHealthCheck(call: SandboxCall): Record<string, unknown> {
+    const check = this.requireHealthCheck(call, String(call.input.HealthCheckId ?? ""));
+    this.healthChecks.delete(check.id);
+    return {};
   }
 
   private getHostedZone(call: SandboxCall): Record<string, unknown> {

@@ -3,10 +3,13 @@ import {
   ExecutionDoesNotExist,
   InvalidExecutionInput,
   InvalidName,
+  InvalidToken,
   StateMachineDoesNotExist,
+  TaskTimedOut,
 } from "@aws-sdk/client-sfn";
 import type { LocalWorkflowRunner, StepEvent } from "../local-workflow-runner.js";
 import { errorMetadata, type SandboxCall, type ServiceModel, type TrailResource } from "../service-model.js";
+import { TaskTokens, type TokenAnswer } from "../task-tokens.js";
 import type { VirtualClock } from "../virtual-clock.js";
 
 export interface SandboxExecution {
@@ -37,6 +40,8 @@ export class SfnModel implements ServiceModel {
   private readonly machines = new Map<string, LocalWorkflowRunner>();
   private readonly executions = new Map<string, SandboxExecution>();
   private readonly stepListeners: Array<(event: StepEvent) => void> = [];
+  /** Tokens of Tasks paused until answered; the local runners wait on them. */
+  readonly tokens = new TaskTokens();
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -49,7 +54,7 @@ export class SfnModel implements ServiceModel {
   }
 
   isMutating(operation: string): boolean {
-    return operation === "StartExecution" || operation === "StopExecution";
+    return ["StartExecution", "StopExecution", "SendTaskSuccess", "SendTaskFailure"].includes(operation);
   }
 
   resourcesOf(call: SandboxCall): TrailResource[] {
@@ -67,6 +72,13 @@ export class SfnModel implements ServiceModel {
         return this.describeExecution(call);
       case "ListExecutions":
         return this.listExecutions(call);
+      case "SendTaskSuccess":
+        return this.answerTask(call, { output: JSON.parse(String(call.input.output ?? "null")) as unknown });
+      case "SendTaskFailure":
+        return this.answerTask(call, {
+          error: String(call.input.error ?? ""),
+          cause: String(call.input.cause ?? ""),
+        });
       default:
         throw new Error(`the sandbox does not model states:${call.operation}`);
     }
@@ -157,6 +169,20 @@ export class SfnModel implements ServiceModel {
       );
     this.executions.set(executionArn, execution);
     return { executionArn, startDate: execution.startDate };
+  }
+
+  private answerTask(call: SandboxCall, answer: TokenAnswer): Record<string, unknown> {
+    const result = this.tokens.answer(String(call.input.taskToken ?? ""), answer);
+    if (result === "unknown") {
+      throw new InvalidToken({ message: "Invalid Token: 'Invalid token'", $metadata: errorMetadata(call) });
+    }
+    if (result === "closed") {
+      throw new TaskTimedOut({
+        message: "Task Timed Out: 'Provided task does not exist anymore'",
+        $metadata: errorMetadata(call),
+      });
+    }
+    return {};
   }
 
   private describeExecution(call: SandboxCall): Record<string, unknown> {

@@ -27,7 +27,7 @@ async function verifyAfter(meddle: (built: BuiltEstate, controlPlane: SandboxCon
       verification = await verifyAudit(controlPlane.evidence, {
         plans: [plan.name],
         regions: [...plan.regions, "us-east-1"],
-        roleNames: ["kirikae-detector", "kirikae-tasks"],
+        roleNames: Object.values(controlPlane.roles).map((arn) => arn.split("/")[1] ?? ""),
         since: new Date(0),
         until: built.estate.clock.now(),
       });
@@ -103,7 +103,7 @@ describe("audit trail backed by CloudTrail", () => {
     expect(verification.unaudited).toEqual([
       expect.objectContaining({
         eventName: "UpdateNodegroupConfig",
-        userIdentityArn: expect.stringContaining("kirikae-tasks"),
+        userIdentityArn: expect.stringContaining("kirikae-sandbox-tasks"),
       }),
     ]);
     expect(verification.brokenChain).toEqual([]);

@@ -5,27 +5,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatFailure } from "../../cli/output.js";
-import { runCli } from "../../cli/run-cli.js";
 import { KirikaeError } from "../../core/errors.js";
+import { runKirikae } from "../support/run-kirikae.js";
 
 /** A line of a JavaScript stack trace, which a person must never see for an expected failure. */
 const STACK_LINE = /^\s+at /m;
 
-async function kirikae(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    out: (text) => {
-      stdout += text;
-    },
-    err: (text) => {
-      stderr += text;
-    },
-    // runCli reports the status through its return value; nothing may reach the real process.
-    setExitCode: () => undefined,
-  });
-  return { code, stdout, stderr };
-}
+const kirikae = (...argv: string[]) => runKirikae(argv);
 
 let folder: string;
 

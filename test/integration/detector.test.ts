@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { AuditRecord } from "../../core/ports/audit.js";
 import { buildEstate } from "../../sandbox/build-estate.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario } from "../../sandbox/drill/scenarios.js";
@@ -63,24 +64,41 @@ describe("detector Lambda", () => {
     expect(built.models.sfn.all()).toEqual([]);
   });
 
-  it("asks a person instead of failing over when the plan requires approval; the person's start is the failover", async () => {
+  it("pauses an approval-mode failover after its pre-checks until a person approves, and records who did", async () => {
     const approvalPlan = testPlan((input) => {
       input.triggers.mode = "approval";
     });
     const scenario = findScenario("region-outage");
     if (!scenario) throw new Error("scenario missing");
 
-    const result = await runDrill({ plan: approvalPlan, scenario });
-
-    expect(result.detector).toEqual({
-      "ignored: the plan requires approval: a person starts the failover after review": 1,
+    let chain: AuditRecord[] = [];
+    const result = await runDrill({
+      plan: approvalPlan,
+      scenario,
+      failback: false,
+      afterwards: async ({ controlPlane }) => {
+        chain = await controlPlane.audit.chain("shop");
+      },
     });
-    expect(result.notifications[0]).toBe("kirikae: shop failover needs approval");
-    expect(result.workflows.map((workflow) => [workflow.kind, workflow.status])).toEqual([
-      ["failover", "succeeded"],
-    ]);
-    expect(Object.values(result.audit.initiators)).toEqual([
-      "arn:aws:iam::111122223333:user/oncall-engineer",
-    ]);
+
+    expect(result.notifications).toContain("kirikae: shop failover waits for approval");
+    const [failover] = result.workflows;
+    expect(failover?.status).toBe("succeeded");
+    const steps = failover?.steps.map((step) => step.name) ?? [];
+    expect(steps.indexOf("Await approval")).toBeGreaterThan(steps.indexOf("Pre-checks"));
+    expect(steps.indexOf("Promote database")).toBeGreaterThan(steps.indexOf("Await approval"));
+    const approval = chain.find((record) => record.action === "failover.approved");
+    expect(approval?.actor).toBe("arn:aws:iam::111122223333:user/oncall-engineer");
+    // The resume call is witnessed by CloudTrail under the approver's identity.
+    const resume = chain.find(
+      (record) => record.action === "states:SendTaskSuccess" && record.kind === "outcome",
+    );
+    const evidence = chain.find(
+      (record) => record.kind === "evidence" && record.requestId === resume?.requestId,
+    );
+    expect(evidence?.details).toMatchObject({
+      userIdentity: "arn:aws:iam::111122223333:user/oncall-engineer",
+    });
+    expect(result.audit.verified).toBe(true);
   });
 });

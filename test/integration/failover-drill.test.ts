@@ -102,4 +102,18 @@ describe("automatic failover in the sandbox, through the real detector, handlers
     expect(result.notifications.some((subject) => subject.includes("escalated"))).toBe(true);
     expect(result.ok).toBe(true);
   });
+
+  it("refuses to lose data in an outage when the plan forbids it: escalates, promotes nothing, moves no DNS", async () => {
+    const strict = testPlan((input) => {
+      input.database.allowDataLoss = false;
+    });
+
+    const result = await runDrill({ plan: strict, scenario: scenario("region-outage") });
+
+    expect(result.expected).toBe("escalated");
+    expect(result.workflows[0]?.reason).toMatch(/DataLossNotAllowed/);
+    expect(result.mutations.FailoverGlobalCluster).toBeUndefined();
+    expect(result.mutations.ChangeResourceRecordSets).toBeUndefined();
+    expect(result.ok).toBe(true);
+  });
 });

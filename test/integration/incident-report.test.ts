@@ -1,26 +1,9 @@
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeDrillReports } from "../../cli/drill-reports.js";
-import { runDrill } from "../../sandbox/drill/run-drill.js";
-import { findScenario } from "../../sandbox/drill/scenarios.js";
-import { testPlan } from "../support/plan-fixtures.js";
+import { drillReports } from "../support/drill-reports.js";
 
-const plan = testPlan();
-
-async function reportsOf(language: "en" | "ja") {
-  const scenario = findScenario("region-outage");
-  if (!scenario) throw new Error("scenario missing");
-  const directory = await mkdtemp(join(tmpdir(), "kirikae-report-"));
-  const files: string[] = [];
-  await runDrill({
-    plan,
-    scenario,
-    failback: true,
-    afterwards: writeDrillReports(directory, plan, language, files),
-  });
-  return Promise.all(files.map((file) => readFile(file, "utf8")));
+async function reportsOf(language: "en" | "ja", scenarioName = "region-outage") {
+  const { reports } = await drillReports(scenarioName, language);
+  return reports.map((report) => report.markdown);
 }
 
 describe("incident report from the audit trail", () => {
@@ -45,6 +28,16 @@ describe("incident report from the audit trail", () => {
       );
     }
     expect(failover).toContain("### Root cause\n_(to be filled in by a person)_");
+    expect(failover).toContain(
+      "- **Impact**: traffic for app.example.com moved from ap-northeast-1 to ap-southeast-1",
+    );
+  });
+
+  it("does not claim traffic moved when the run stopped before recovery", async () => {
+    const [escalated] = await reportsOf("en", "stuck-promotion");
+
+    expect(escalated).toContain("- **Recovered at**: not recovered");
+    expect(escalated).toContain("traffic for app.example.com was not moved to ap-southeast-1 by this run");
   });
 
   it("names the failback's initiator from CloudTrail and writes the report in Japanese on request", async () => {

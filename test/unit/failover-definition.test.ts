@@ -32,7 +32,9 @@ describe.each([
       expect(state?.Retry, name).toEqual([
         expect.objectContaining({ ErrorEquals: TRANSIENT_ERRORS, JitterStrategy: "FULL" }),
       ]);
-      expect(state?.TimeoutSeconds, name).toBeGreaterThan(0);
+      // A Task waiting for a person is bounded by the plan's own timeout, carried in the request.
+      const timeout = state?.TimeoutSeconds ?? (state?.TimeoutSecondsPath ? 1 : undefined);
+      expect(timeout, name).toBeGreaterThan(0);
     }
   });
 
@@ -45,6 +47,25 @@ describe.each([
       }),
     ]);
     expect(machine.States.Rejected?.Type).toBe("Fail");
+  });
+});
+
+describe("approval", () => {
+  it("pauses for approval only after the pre-checks passed and before anything changes", () => {
+    expect(definition.States["Ready?"]).toMatchObject({ Choices: [{ Next: "Approval needed?" }] });
+    expect(definition.States["Approval needed?"]).toMatchObject({
+      Choices: [{ Variable: "$.request.approval.required", BooleanEquals: true, Next: "Await approval" }],
+      Default: "Recover",
+    });
+    expect(definition.States["Await approval"]).toMatchObject({
+      Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      Parameters: { Payload: { "taskToken.$": "$$.Task.Token" } },
+      TimeoutSecondsPath: "$.request.approval.timeoutSeconds",
+      Next: "Recover",
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: "Not approved" }],
+    });
+    expect(definition.States["Not approved"]?.Next).toBe("Abandoned");
+    expect(JSON.stringify(failback)).not.toContain("Await approval");
   });
 });
 

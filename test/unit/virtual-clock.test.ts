@@ -37,6 +37,19 @@ describe("virtual clock", () => {
     expect(order).toEqual(["worker finished at 0", "sleeper woke at 1000"]);
   });
 
+  it("wakes an aborted sleep at once and never moves time to its deadline", async () => {
+    const clock = new VirtualClock(start);
+    const stop = new AbortController();
+
+    const timeout = clock.sleep(30 * 60_000, stop.signal);
+    await clock.sleep(1_000);
+    stop.abort();
+    await timeout;
+    await clock.sleep(0);
+
+    expect(elapsedMs(clock)).toBe(1_000);
+  });
+
   it("releases a busy actor while it sleeps, so its own waits can pass", async () => {
     const clock = new VirtualClock(start);
 

@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { incidentReportMarkdown } from "../../core/audit/incident-report.js";
+import { renderIncidentReportHtml } from "../../core/audit/incident-report-html.js";
+import { incidentReportModel } from "../../core/audit/incident-report-model.js";
+import type { ReportLanguage } from "../../core/audit/report-text.js";
+import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import { awsOf, type CliIo } from "../cli-io.js";
+import { resolveStage, type StageOptions, withStageOptions } from "../stage-target.js";
+import { CliUsageError } from "../usage-error.js";
+
+interface ReportOptions extends StageOptions {
+  plan: string;
+  lang: ReportLanguage;
+  out?: string;
+}
+
+/** `kirikae report EXECUTION`: the incident report of one execution, from its audit records alone. */
+export function reportCommand(io: CliIo): Command {
+  return withStageOptions(
+    new Command("report")
+      .description(
+        "write the incident report of an execution (Markdown; with --out also a self-contained HTML page)",
+      )
+      .argument("<execution>", "the execution ARN (from `kirikae status`, `audit query`, or the console)")
+      .requiredOption("--plan <file>", "the plan file, for its objectives")
+      .addOption(
+        new Option("--lang <language>", "language of the report").choices(["en", "ja"]).default("en"),
+      )
+      .option("--out <dir>", "write EXECUTION.LANG.md and .html into DIR instead of printing the Markdown"),
+  ).action(async (execution: string, options: ReportOptions) => {
+    const plan = await loadPlanFile(options.plan);
+    const target = await resolveStage(options, awsOf(io));
+    const records = await target.audit.query({ executionId: execution });
+    if (records.length === 0) {
+      throw new CliUsageError(
+        `the audit trail of stage ${target.stage} in ${target.region} has no records of ${execution}`,
+        "check the execution ARN and --stage/--region (`kirikae audit query --plan NAME` lists executions)",
+      );
+    }
+    const report = incidentReportModel(plan, records, options.lang);
+    if (!options.out) {
+      io.out(incidentReportMarkdown(report));
+      return;
+    }
+    await mkdir(options.out, { recursive: true });
+    const base = join(options.out, `${execution.split(":").pop()}.${options.lang}`);
+    await writeFile(`${base}.md`, incidentReportMarkdown(report));
+    await writeFile(`${base}.html`, renderIncidentReportHtml(report));
+    io.out(`wrote ${base}.md and ${base}.html\n`);
+  });
+}

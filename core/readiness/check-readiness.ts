@@ -1,0 +1,63 @@
+import type { Clock } from "../clock.js";
+import type { Plan } from "../plan/schema.js";
+import type { ComputePort } from "../ports/compute.js";
+import type { DnsPort } from "../ports/dns.js";
+import type { GlobalDatabasePort } from "../ports/global-database.js";
+import type { AlarmPort } from "../ports/workflows.js";
+import { alarmChecks } from "./alarm-checks.js";
+import { computeChecks } from "./compute-checks.js";
+import { databaseChecks } from "./database-checks.js";
+import { dnsChecks } from "./dns-checks.js";
+import type { Finding } from "./finding.js";
+import { RegionNotInPlan } from "./readiness-errors.js";
+import { REGION_DEADLINE_MS, runChecks } from "./run-checks.js";
+
+export interface ReadinessDeps {
+  database: GlobalDatabasePort;
+  compute: ComputePort;
+  dns: DnsPort;
+  alarms: AlarmPort;
+  clock: Clock;
+}
+
+export interface ReadinessOptions {
+  /** The name of the control plane's detector function, which the plan's alarms must reach. */
+  detectorFunction: string;
+  /** Only resources in these regions; default every region the plan names resources in. */
+  regions?: readonly string[];
+  regionDeadlineMs?: number;
+}
+
+/**
+ * Is the estate what the plan says, so that a failover would work today? Read-only.
+ *   1. from the plan alone, the checks of every resource it names in the regions asked for
+ *   2. each region's checks run concurrently; a region that does not answer yields unreachable findings
+ *   3. one finding per check, region by region: database, compute, DNS, alarms
+ * Throws only when the check cannot run at all (a region the plan does not name, no access to AWS).
+ */
+export async function checkReadiness(
+  plan: Plan,
+  deps: ReadinessDeps,
+  options: ReadinessOptions,
+): Promise<Finding[]> {
+  const named = planRegions(plan);
+  const regions = options.regions ?? named;
+  for (const region of regions) {
+    if (!named.includes(region)) throw new RegionNotInPlan(region, plan.name, named);
+  }
+  const families = [
+    databaseChecks(plan, deps.database),
+    computeChecks(plan, deps.compute),
+    dnsChecks(plan, deps.dns),
+    alarmChecks(plan, deps.alarms, options.detectorFunction),
+  ];
+  const specs = named
+    .filter((region) => regions.includes(region))
+    .flatMap((region) => families.flatMap((checksIn) => checksIn(region)));
+  return runChecks(specs, deps.clock, options.regionDeadlineMs ?? REGION_DEADLINE_MS);
+}
+
+/** The plan's two regions, then any other region its alarms live in (us-east-1 for Route 53's). */
+export function planRegions(plan: Plan): string[] {
+  return [...new Set([...plan.regions, ...plan.triggers.alarms.map((alarm) => alarm.region)])];
+}

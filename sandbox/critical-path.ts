@@ -1,0 +1,139 @@
+import type { PromotionMode } from "../core/failover/promote-database.js";
+import type { EksClusterPlan, Plan } from "../core/plan/schema.js";
+import { DEFAULT_EKS_TIMINGS, type EksTimings, nodegroupUpdateMs } from "./services/eks-model.js";
+import { DEFAULT_RDS_TIMINGS, type RdsTimings } from "./services/rds-model.js";
+import { DEFAULT_ROUTE53_TIMINGS, type Route53Timings } from "./services/route53-model.js";
+
+/**
+ * The critical path of a workflow: the chain of AWS waits no control plane can avoid, in the latencies
+ * the sandbox models (so a drill's achieved RTO can be held against it). kirikae's own overhead, API
+ * latency and polling granularity, is what a drill adds on top. `bench:rto` and `plan explain` both
+ * compute it here, so the benchmark's floor and the plan's expected RTO are the same number.
+ */
+
+export interface ModelledTimings {
+  rds: RdsTimings;
+  eks: EksTimings;
+  route53: Route53Timings;
+}
+
+export const MODELLED_TIMINGS: ModelledTimings = {
+  rds: DEFAULT_RDS_TIMINGS,
+  eks: DEFAULT_EKS_TIMINGS,
+  route53: DEFAULT_ROUTE53_TIMINGS,
+};
+
+/** One wait on the path; `parallel` waits run together and the slowest of them is the segment's length. */
+export interface PathSegment {
+  name: string;
+  seconds: number;
+  parallel?: PathSegment[];
+}
+
+export interface CriticalPath {
+  segments: PathSegment[];
+  seconds: number;
+}
+
+export interface NodegroupScaling {
+  name: string;
+  fromSize: number;
+  toSize: number;
+  /** 0 when the nodegroup is already at the size: the step makes no call for it. */
+  seconds: number;
+}
+
+export function promotionSeconds(mode: PromotionMode, timings: ModelledTimings = MODELLED_TIMINGS): number {
+  return (mode === "switchover" ? timings.rds.switchoverMs : timings.rds.failoverMs) / 1000;
+}
+
+export function dnsPropagationSeconds(timings: ModelledTimings = MODELLED_TIMINGS): number {
+  return timings.route53.changePropagationMs / 1000;
+}
+
+/** Each nodegroup of a cluster moved between its plan sizes, and how long EKS takes for it. */
+export function nodegroupScalings(
+  cluster: EksClusterPlan,
+  from: "standby" | "active",
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): NodegroupScaling[] {
+  return cluster.nodegroups.map((nodegroup) => {
+    const fromSize = from === "standby" ? nodegroup.standbySize : nodegroup.activeSize;
+    const toSize = from === "standby" ? nodegroup.activeSize : nodegroup.standbySize;
+    return {
+      name: nodegroup.name,
+      fromSize,
+      toSize,
+      seconds: fromSize === toSize ? 0 : nodegroupUpdateMs(timings.eks, fromSize, toSize) / 1000,
+    };
+  });
+}
+
+/**
+ * Failover, from the alarm: the plan's hold time, then the slower of the database promotion and the
+ * standby region's scale-up (they run in parallel and DNS waits for both), then Route 53's propagation.
+ */
+export function failoverCriticalPath(
+  plan: Plan,
+  mode: PromotionMode,
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): CriticalPath {
+  const standby = plan.compute.clusters.find((cluster) => cluster.region !== plan.activeRegion);
+  return path([
+    { name: "hold", seconds: plan.triggers.holdSeconds },
+    parallel([
+      { name: "promotion", seconds: promotionSeconds(mode, timings) },
+      { name: "scale-up", seconds: slowest(standby ? nodegroupScalings(standby, "standby", timings) : []) },
+    ]),
+    { name: "DNS propagation", seconds: dnsPropagationSeconds(timings) },
+  ]);
+}
+
+/**
+ * Failback, from the request: the returning region's scale-up (nothing when its nodegroups kept their
+ * active sizes), then a switchover, then Route 53's propagation, one after the other. The region being
+ * left is scaled down after verification, so off the path.
+ */
+export function failbackCriticalPath(
+  plan: Plan,
+  returningRegionAt: "standby" | "active",
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): CriticalPath {
+  const home = plan.compute.clusters.find((cluster) => cluster.region === plan.activeRegion);
+  const scaleUp =
+    returningRegionAt === "standby" && home ? slowest(nodegroupScalings(home, "standby", timings)) : 0;
+  return path([
+    ...(scaleUp > 0 ? [{ name: "scale-up", seconds: scaleUp }] : []),
+    { name: "switchover", seconds: promotionSeconds("switchover", timings) },
+    { name: "DNS propagation", seconds: dnsPropagationSeconds(timings) },
+  ]);
+}
+
+/** "hold 60 s + max(promotion 45 s, scale-up 180 s) + DNS propagation 30 s = 270 s" */
+export function formatCriticalPath(criticalPath: CriticalPath): string {
+  const term = (segment: PathSegment): string =>
+    segment.parallel
+      ? `max(${segment.parallel.map(term).join(", ")})`
+      : `${segment.name} ${seconds(segment.seconds)}`;
+  return `${criticalPath.segments.map(term).join(" + ")} = ${seconds(criticalPath.seconds)}`;
+}
+
+function parallel(segments: PathSegment[]): PathSegment {
+  return {
+    name: segments.map((segment) => segment.name).join(" | "),
+    seconds: Math.max(0, ...segments.map((segment) => segment.seconds)),
+    parallel: segments,
+  };
+}
+
+function path(segments: PathSegment[]): CriticalPath {
+  return { segments, seconds: segments.reduce((sum, segment) => sum + segment.seconds, 0) };
+}
+
+function slowest(scalings: readonly NodegroupScaling[]): number {
+  return Math.max(0, ...scalings.map((scaling) => scaling.seconds));
+}
+
+function seconds(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} s`;
+}

@@ -1,0 +1,237 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AuditRecord } from "../../core/ports/audit.js";
+import { type BuiltEstate, buildEstate } from "../../sandbox/build-estate.js";
+import {
+  SANDBOX_STAGE,
+  type SandboxControlPlane,
+  startSandboxControlPlane,
+} from "../../sandbox/sandbox-control-plane.js";
+import { testPlan } from "../support/plan-fixtures.js";
+import { sandboxCli } from "../support/sandbox-cli.js";
+
+const ONCALL = "arn:aws:iam::111122223333:user/oncall";
+const plan = testPlan();
+let controlPlane: SandboxControlPlane | undefined;
+let folder: string | undefined;
+
+afterEach(async () => {
+  await controlPlane?.stop();
+  controlPlane = undefined;
+  if (folder) await rm(folder, { recursive: true, force: true });
+  folder = undefined;
+});
+
+async function stage(planToUse = plan) {
+  const built = buildEstate([planToUse]);
+  controlPlane = await startSandboxControlPlane(built, [planToUse]);
+  const kirikae = sandboxCli(built, controlPlane, ONCALL);
+  const at = ["--stage", SANDBOX_STAGE, "--region", controlPlane.region];
+  return { built, controlPlane, kirikae, at };
+}
+
+describe("operations against a deployed stage", () => {
+  it("fails over and back by hand, shows where the plan is, and answers audit questions", async () => {
+    const { built, kirikae, at } = await stage();
+
+    const failover = await kirikae(
+      "failover",
+      "--plan",
+      "shop",
+      "--reason",
+      "maintenance in Tokyo",
+      "--ticket",
+      "CHG-7",
+      "--wait",
+      ...at,
+    );
+    expect(failover.stderr).toBe("");
+    expect(failover.code).toBe(0);
+    expect(failover.stdout).toMatch(
+      /started failover of shop: arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-failover:shop-failover-/,
+    );
+    expect(failover.stdout).toContain("✓ failover succeeded");
+
+    const status = await kirikae("status", "--json", ...at);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      plans: [{ plan: "shop", activeRegion: "ap-southeast-1" }],
+      running: [],
+    });
+
+    const failback = await kirikae(
+      "failback",
+      "--plan",
+      "shop",
+      "--reason",
+      "maintenance over",
+      "--wait",
+      ...at,
+    );
+    expect(failback.code).toBe(0);
+    expect(built.models.sfn.all().map((execution) => execution.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+
+    const accepted = await kirikae(
+      "audit",
+      "query",
+      "--plan",
+      "shop",
+      "--action",
+      "failback.accepted",
+      "--json",
+      ...at,
+    );
+    const records = JSON.parse(accepted.stdout) as AuditRecord[];
+    expect(records).toHaveLength(1);
+    expect(records[0]?.details).toMatchObject({
+      request: { trigger: { type: "manual", reason: "maintenance over" } },
+    });
+
+    const table = await kirikae(
+      "audit",
+      "query",
+      "--execution",
+      built.models.sfn.all()[0]?.executionArn ?? "",
+      ...at,
+    );
+    expect(table.stdout).toMatch(/rds:SwitchoverGlobalCluster/);
+    expect(table.stdout).toMatch(/\d+ records\n$/);
+
+    // Once CloudTrail has delivered, the trail and CloudTrail agree, and CloudTrail names who started each run.
+    await built.estate.clock.sleep(16 * 60_000);
+    const verify = await kirikae(
+      "audit",
+      "verify",
+      "--plan",
+      "shop",
+      "--since",
+      "2026-01-01T00:00:00Z",
+      "--json",
+      ...at,
+    );
+    expect(verify.code).toBe(0);
+    const verification = JSON.parse(verify.stdout) as {
+      ok: boolean;
+      initiators: Array<{ initiator: string }>;
+    };
+    expect(verification.ok).toBe(true);
+    expect(verification.initiators.map((entry) => entry.initiator)).toEqual([ONCALL, ONCALL]);
+  });
+
+  it("writes the incident report of an execution from its audit records", async () => {
+    const { built, kirikae, at } = await stage();
+    await kirikae("failover", "--plan", "shop", "--reason", "drill", "--wait", ...at);
+    folder = await mkdtemp(join(tmpdir(), "kirikae-report-"));
+    const planFile = join(folder, "shop.plan.json");
+    await writeFile(planFile, JSON.stringify(plan));
+    const execution = built.models.sfn.all()[0]?.executionArn ?? "";
+
+    const report = await kirikae("report", execution, "--plan", planFile, "--lang", "ja", ...at);
+
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain("```mermaid");
+    expect(report.stdout).toMatch(/RTO/);
+    const unknown = await kirikae("report", `${execution}-nope`, "--plan", planFile, ...at);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/has no records of/);
+  });
+
+  it("says what to do when the stage is not deployed there or there are no credentials", async () => {
+    const { built, kirikae, controlPlane: deployed } = await stage();
+
+    const wrongStage = await kirikae("status", "--stage", "nope", "--region", deployed.region);
+    expect(wrongStage.code).toBe(1);
+    expect(wrongStage.stderr).toMatch(/the stage's resources are not there/);
+    expect(wrongStage.stderr).toMatch(/check --stage and --region/);
+    expect(wrongStage.stderr).not.toMatch(/^\s+at /m);
+
+    const signedOut = sandboxCli(built, deployed, ONCALL, {
+      callerIdentity: async () => {
+        throw Object.assign(new Error("Could not load credentials from any providers"), {
+          name: "CredentialsProviderError",
+        });
+      },
+    });
+    const noCredentials = await signedOut(
+      "approve",
+      "--plan",
+      "shop",
+      "--reason",
+      "x",
+      "--region",
+      deployed.region,
+    );
+    expect(noCredentials.code).toBe(1);
+    expect(noCredentials.stderr).toMatch(/no AWS credentials found\n.*what to do: sign in/s);
+  });
+});
+
+describe("approval of an alarm-started failover", () => {
+  const approvalPlan = testPlan((input) => {
+    input.triggers.mode = "approval";
+  });
+
+  async function alarmStartsFailover(built: BuiltEstate, deployed: SandboxControlPlane) {
+    const [alarm] = approvalPlan.triggers.alarms;
+    if (!alarm) throw new Error("plan has no alarm");
+    const detections: Array<Promise<unknown>> = [];
+    built.models.cloudwatch.onAlarmStateChange((event) => detections.push(deployed.deliver(event)));
+    built.models.cloudwatch.setAlarmState(alarm.region, alarm.name, "ALARM", "test");
+    await Promise.all(detections);
+    const clock = built.estate.clock;
+    while (!(await clock.busy(() => deployed.state.get("shop"))).pendingApproval) await clock.sleep(10_000);
+  }
+
+  it("stops the failover when a person rejects it: nothing changes, and who rejected it is audited", async () => {
+    const { built, controlPlane: deployed, kirikae, at } = await stage(approvalPlan);
+    await alarmStartsFailover(built, deployed);
+
+    const waiting = await kirikae("status", ...at);
+    expect(waiting.stdout).toMatch(/approval until .* \(kirikae approve --plan shop\)/);
+    const rejected = await kirikae("approve", "--plan", "shop", "--reject", "--reason", "false alarm", ...at);
+    await built.models.sfn.settled();
+
+    expect(rejected.code).toBe(0);
+    expect(built.models.sfn.all().map((execution) => [execution.status, execution.error])).toEqual([
+      ["FAILED", "NotApproved"],
+    ]);
+    const mutations = built.estate.calls.filter((call) => call.mutating && call.service !== "sfn");
+    expect(mutations).toEqual([]);
+    const chain = await deployed.audit.chain("shop");
+    expect(chain.find((record) => record.action === "failover.rejected")).toMatchObject({
+      actor: ONCALL,
+      details: { reason: "false alarm" },
+    });
+    expect(chain.find((record) => record.action === "failover.aborted")?.error?.name).toBe(
+      "ApprovalRejected",
+    );
+    expect((await deployed.state.get("shop")).lock).toBeUndefined();
+
+    const again = await kirikae("approve", "--plan", "shop", "--reason", "changed my mind", ...at);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no shop workflow is waiting for approval/);
+  });
+
+  it("abandons the failover, changing nothing, when no one answers before the plan's rollback trigger", async () => {
+    const { built, controlPlane: deployed } = await stage(approvalPlan);
+    await alarmStartsFailover(built, deployed);
+    const pausedAt = built.estate.clock.now().getTime();
+
+    await built.models.sfn.settled();
+
+    const [execution] = built.models.sfn.all();
+    expect([execution?.status, execution?.error]).toEqual(["FAILED", "NotApproved"]);
+    const waitedMinutes = ((execution?.stopDate?.getTime() ?? 0) - pausedAt) / 60_000;
+    expect(waitedMinutes).toBeCloseTo(approvalPlan.timeouts.rollbackAfterMinutes, 0);
+    expect(built.estate.calls.filter((call) => call.mutating && call.service !== "sfn")).toEqual([]);
+    const aborted = (await deployed.audit.chain("shop")).find(
+      (record) => record.action === "failover.aborted",
+    );
+    expect(aborted?.error).toEqual({
+      name: "States.Timeout",
+      message: `no one answered the approval request within ${approvalPlan.timeouts.rollbackAfterMinutes} min`,
+    });
+    expect((await deployed.state.get("shop")).pendingApproval).toBeUndefined();
+  });
+});

@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import type { PlanExplanation } from "../../cli/plan-explanation.js";
+import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import { runDrill } from "../../sandbox/drill/run-drill.js";
+import { findScenario } from "../../sandbox/drill/scenarios.js";
+import { runKirikae } from "../support/run-kirikae.js";
+
+const TOKYO = "examples/tokyo-singapore.plan.json";
+const WEIGHTED = "examples/weighted.plan.ts";
+const BROKEN = "examples/broken.plan.json";
+
+const kirikae = (...argv: string[]) => runKirikae(argv);
+
+/** The numbered steps of one workflow's section of the human output: "3a. Promote ...". */
+function steps(stdout: string, heading: string): string[] {
+  const section = stdout.split("\n\n").find((block) => block.startsWith(heading)) ?? "";
+  return [...section.matchAll(/^ {2}(\d+[a-z]?\.) +(.+)$/gm)].map((match) => `${match[1]} ${match[2]}`);
+}
+
+async function explained(file: string): Promise<PlanExplanation> {
+  const result = await kirikae("plan", "explain", file, "--json");
+  expect(result).toMatchObject({ code: 0, stderr: "" });
+  return JSON.parse(result.stdout) as PlanExplanation;
+}
+
+describe("kirikae plan explain", () => {
+  it("lists the Tokyo failover and failback in order, each step from the plan's own resources", async () => {
+    const result = await kirikae("plan", "explain", TOKYO);
+
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(steps(result.stdout, "Failover:")).toEqual([
+      "1. Accept the request and take the plan's lock",
+      "2. Pre-checks in ap-southeast-1",
+      "3a. Promote shop-singapore to writer (in parallel)",
+      "3b. Scale up the nodegroups (in parallel)",
+      "4. Switch traffic to ap-southeast-1 (failover routing)",
+      "5. Verify recovery",
+      "6. Record the outcome",
+    ]);
+    expect(steps(result.stdout, "Failback")).toEqual([
+      "1. Accept the request and take the plan's lock",
+      "2. Pre-checks in ap-northeast-1",
+      "3. Scale up the returning region first",
+      "4. Switch the database over",
+      "5. Switch traffic to ap-northeast-1 (failover routing)",
+      "6. Verify recovery",
+      "7. Scale down the region left, last",
+      "8. Record the outcome",
+    ]);
+    for (const line of [
+      "      - database.lag: its replication lag (AuroraGlobalDBRPOLag) is within the RPO of 5 min",
+      "      - compute.nodegroup.web: nodegroup web exists and its max size in EKS is at least its active size 6",
+      "      - switchover (SwitchoverGlobalCluster, no data loss) when shop-tokyo still answers (probed once, 3 s timeout): modelled 75 s",
+      "      - failover (FailoverGlobalCluster with AllowDataLoss=true, loses at most the recorded lag) when shop-tokyo does not answer: modelled 45 s",
+      "      - web: 2 → 6 nodes, modelled 180 s",
+      "      - worker: 1 → 3 nodes, modelled 150 s",
+      "      - app.example.com CNAME: singapore (shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com) becomes PRIMARY, tokyo SECONDARY",
+      "      - web: 6 → 2 nodes, modelled 60 s",
+      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): hold 60 s + max(promotion 45 s, scale-up 180 s) + DNS propagation 30 s = 270 s",
+      "      expected RTO 4 min 30 s against an objective of 15 min 0 s: within it, 10 min 30 s to spare",
+      "  Critical path, when shop-tokyo kept its active sizes: switchover 75 s + DNS propagation 30 s = 105 s",
+    ]) {
+      expect(result.stdout.split("\n")).toContain(line);
+    }
+  });
+
+  it("explains the weighted plan: approval before anything changes, weights moved, no failover with data loss", async () => {
+    const result = await kirikae("plan", "explain", WEIGHTED);
+
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(steps(result.stdout, "Failover:").slice(2, 5)).toEqual([
+      "3. Wait for approval (triggers.mode is approval)",
+      "4a. Promote payments-ireland to writer (in parallel)",
+      "4b. Scale up the nodegroups (in parallel)",
+    ]);
+    const lines = result.stdout.split("\n");
+    expect(lines).toContain(
+      "      - api.payments.example.com A: ireland (198.51.100.20) gets weight 100, oregon weight 0",
+    );
+    expect(lines).toContain(
+      "      - when payments-oregon does not answer: no failover, since database.allowDataLoss is false; the run stops and escalates, DNS untouched",
+    );
+    expect(lines.filter((line) => line.startsWith("  Critical path, when the old primary"))).toEqual([
+      "  Critical path, when the old primary still answers (switchover), plus the time a person takes to approve: hold 120 s + max(promotion 75 s, scale-up 180 s) + DNS propagation 30 s = 330 s",
+    ]);
+    expect(result.stdout).toMatch(
+      /- custom step warm-caches .* is declared but this version's workflows do not run/,
+    );
+  });
+
+  it("prints one JSON document whose steps, sizes and estimates scripts can read", async () => {
+    const explanation = await explained(TOKYO);
+
+    expect(explanation.plan).toMatchObject({
+      name: "shop",
+      activeRegion: "ap-northeast-1",
+      standbyRegion: "ap-southeast-1",
+    });
+    expect(explanation.failover.steps.map((step) => [step.number, step.id])).toEqual([
+      ["1", "accept"],
+      ["2", "precheck"],
+      ["3a", "promote-database"],
+      ["3b", "scale-up"],
+      ["4", "switch-traffic"],
+      ["5", "verify"],
+      ["6", "outcome"],
+    ]);
+    const scaleUp = explanation.failover.steps.find((step) => step.id === "scale-up");
+    expect(scaleUp?.nodegroups).toEqual([
+      {
+        name: "web",
+        fromSize: 2,
+        toSize: 6,
+        seconds: 180,
+        region: "ap-southeast-1",
+        cluster: "shop-singapore",
+      },
+      {
+        name: "api",
+        fromSize: 2,
+        toSize: 4,
+        seconds: 150,
+        region: "ap-southeast-1",
+        cluster: "shop-singapore",
+      },
+      {
+        name: "worker",
+        fromSize: 1,
+        toSize: 3,
+        seconds: 150,
+        region: "ap-southeast-1",
+        cluster: "shop-singapore",
+      },
+    ]);
+    expect(explanation.failover.criticalPaths.map((path) => [path.seconds, path.withinObjective])).toEqual([
+      [270, true],
+      [270, true],
+    ]);
+    expect(explanation.failback.criticalPaths.map((path) => path.seconds)).toEqual([105, 285]);
+  });
+
+  it("expects the RTO a drill of the same plan achieves, give or take kirikae's own overhead", async () => {
+    const explanation = await explained(TOKYO);
+    const scenario = findScenario("region-outage");
+    if (!scenario) throw new Error("scenario missing");
+
+    const drill = await runDrill({ plan: await loadPlanFile(TOKYO), scenario });
+
+    const expected = explanation.failover.criticalPaths[0]?.seconds ?? Number.NaN;
+    const achieved = drill.workflows[0]?.rtoSeconds ?? Number.NaN;
+    expect(achieved).toBeGreaterThanOrEqual(expected);
+    expect(achieved / expected).toBeLessThanOrEqual(1.05);
+  });
+
+  it("lists every problem of an invalid plan exactly as plan validate does, and exits 1", async () => {
+    const validate = await kirikae("plan", "validate", BROKEN);
+
+    const result = await kirikae("plan", "explain", BROKEN);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(validate.stderr);
+    expect(result.stderr).toContain("10 problems found");
+  });
+
+  it("reports an invalid plan as a JSON document of its issues with --json, and exits 1", async () => {
+    const result = await kirikae("plan", "explain", BROKEN, "--json");
+
+    expect(result).toMatchObject({ code: 1, stderr: "" });
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ ok: false, file: BROKEN });
+    expect(report.issues).toHaveLength(10);
+  });
+
+  it("says the file argument is missing, through the injected writers", async () => {
+    const result = await kirikae("plan", "explain");
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error: missing required argument 'file'");
+  });
+});
