@@ -1,42 +1,39 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 /**
- * Deploys kirikae's control plane with SST. Stage rules live here; each concern lives in infra/.
- * Type-checked by SST itself (`sst install` generates .sst/platform), not by the project's tsc.
+ * Deploys kirikae's control plane with SST: stage rules here, the resources in infra/ (plain Pulumi AWS
+ * resources, tested offline under Pulumi's mocks). Type-checked by SST itself (`sst install` generates
+ * .sst/platform), not by the project's tsc. See docs/deploy.md.
  */
 export default $config({
   app(input) {
     return {
       name: "kirikae",
       home: "aws",
-      // The audit trail must survive a teardown of production.
+      // The audit trail and the plans' state must survive a teardown of production.
       removal: input?.stage === "production" ? "retain" : "remove",
       protect: input?.stage === "production",
+      // The provider version infra/ is written and tested against (package.json pins @pulumi/aws).
+      providers: { aws: { version: "7.48.0" } },
     };
   },
   async run() {
-    const { tableDefinitions } = await import("./infra/table-definitions");
-    const tables = Object.fromEntries(
-      tableDefinitions.map((definition) => [
-        definition.logicalName,
-        new aws.dynamodb.Table(
-          `Kirikae${definition.logicalName[0]?.toUpperCase()}${definition.logicalName.slice(1)}Table`,
-          {
-            billingMode: "PAY_PER_REQUEST",
-            hashKey: definition.hashKey,
-            ...(definition.rangeKey ? { rangeKey: definition.rangeKey } : {}),
-            attributes: definition.attributes,
-            globalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
-              name: index.name,
-              hashKey: index.hashKey,
-              rangeKey: index.rangeKey,
-              projectionType: "ALL",
-            })),
-            pointInTimeRecovery: { enabled: true },
-          },
-        ),
-      ]),
-    );
-    return Object.fromEntries(Object.entries(tables).map(([name, table]) => [`${name}Table`, table.name]));
+    const { loadDeployConfig } = await import("./infra/deploy-config.js");
+    const { esbuildBundler } = await import("./infra/esbuild-bundler.js");
+    const { controlPlane } = await import("./infra/control-plane.js");
+    const root = $cli.paths.root;
+    const config = await loadDeployConfig(process.env, { root, loadTypeScript: true });
+    // The default provider's region (AWS_REGION or the profile's) holds the state table's own copy.
+    const { region: homeRegion } = await aws.getRegion({});
+    const deployed = controlPlane({
+      stage: $app.stage,
+      plans: config.plans,
+      homeRegion,
+      bundler: esbuildBundler(root),
+      notifyEmails: config.notifyEmails,
+      stateConsistency: config.stateConsistency,
+      ...(process.env.AWS_PROFILE ? { profile: process.env.AWS_PROFILE } : {}),
+    });
+    return { regions: deployed.regions, onCallFailbackPolicy: deployed.onCallFailbackPolicy };
   },
 });

@@ -1,0 +1,98 @@
+import * as aws from "@pulumi/aws";
+import type { Plan, TriggerAlarm } from "../core/plan/schema.js";
+import { pascalCase, readinessAlarmName, readinessMetric } from "./names.js";
+import type { RegionProviders } from "./providers.js";
+
+/** The readiness check runs every 30 minutes; an hour without a datapoint means it stopped. */
+const READINESS_PERIOD_SECONDS = 3600;
+
+/**
+ * The trigger alarms a plan asks kirikae to own (`triggers.alarms[].create`), each in its own region. They
+ * have no actions: their state changes reach the detector through EventBridge, like any other alarm's.
+ */
+export function triggerAlarms(stage: string, plans: readonly Plan[], providers: RegionProviders): void {
+  const seen = new Set<string>();
+  for (const plan of plans) {
+    for (const alarm of plan.triggers.alarms) {
+      if (!alarm.create) continue;
+      const key = `${alarm.region}/${alarm.name}`;
+      if (seen.has(key)) {
+        throw new Error(
+          `alarm ${alarm.name} in ${alarm.region} is created by two plans; let one plan own it`,
+        );
+      }
+      seen.add(key);
+      new aws.cloudwatch.MetricAlarm(
+        `${pascalCase(alarm.region)}${pascalCase(alarm.name)}Alarm`,
+        {
+          name: alarm.name,
+          alarmDescription: `kirikae ${stage}: says plan ${plan.name}'s active region is down; triggers its failover`,
+          ...metricOf(alarm.create),
+        },
+        { provider: providers(alarm.region) },
+      );
+    }
+  }
+}
+
+function metricOf(create: NonNullable<TriggerAlarm["create"]>): aws.cloudwatch.MetricAlarmArgs {
+  if (create.kind === "health-check") {
+    // HealthCheckStatus is 1 while healthy, 0 while not; Minimum catches a single failing minute.
+    return {
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: create.healthCheckId },
+      statistic: "Minimum",
+      period: 60,
+      evaluationPeriods: create.evaluationPeriods,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      // No data is no verdict: a gap in Route 53's metrics must not start a failover.
+      treatMissingData: "missing",
+    };
+  }
+  return {
+    namespace: create.namespace,
+    metricName: create.metricName,
+    dimensions: create.dimensions,
+    statistic: create.statistic,
+    period: create.periodSeconds,
+    evaluationPeriods: create.evaluationPeriods,
+    threshold: create.threshold,
+    comparisonOperator: create.comparison,
+    treatMissingData: "missing",
+  };
+}
+
+/**
+ * Per plan and control-plane region: an alarm on the readiness gaps the check publishes, notifying the
+ * topic. Missing data counts as breaching, so a readiness check that stopped running is itself a gap.
+ */
+export function readinessAlarm(args: {
+  stage: string;
+  region: string;
+  plan: Plan;
+  topicArn: aws.sns.Topic["arn"];
+  provider: aws.Provider;
+}): aws.cloudwatch.MetricAlarm {
+  const { stage, region, plan, topicArn, provider } = args;
+  return new aws.cloudwatch.MetricAlarm(
+    `${pascalCase(region)}${pascalCase(plan.name)}ReadinessAlarm`,
+    {
+      name: readinessAlarmName(stage, plan.name),
+      alarmDescription: `kirikae ${stage}: plan ${plan.name} has readiness gaps, or its readiness check stopped`,
+      namespace: readinessMetric.namespace,
+      metricName: readinessMetric.name,
+      dimensions: { [readinessMetric.dimension]: plan.name },
+      statistic: "Maximum",
+      period: READINESS_PERIOD_SECONDS,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "breaching",
+      alarmActions: [topicArn],
+      okActions: [topicArn],
+    },
+    { provider },
+  );
+}

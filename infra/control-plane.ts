@@ -1,0 +1,122 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "../core/plan/schema.js";
+import { readinessAlarm, triggerAlarms } from "./alarms.js";
+import { cachedBundler, type HandlerBundler } from "./bundling.js";
+import { allFunctions } from "./function-catalog.js";
+import { regionFunctions } from "./functions.js";
+import { assertStageName, pascalCase, type WorkflowKind } from "./names.js";
+import { notificationTopic } from "./notifications.js";
+import { regionProviders } from "./providers.js";
+import { onCallFailbackPolicy } from "./service-grants.js";
+import { auditTableResource, type StateConsistency, stateTableResource } from "./tables.js";
+import { topologyOf } from "./topology.js";
+import { alarmRouting, regionSchedules } from "./triggers.js";
+import { regionWorkflows } from "./workflows.js";
+
+export interface ControlPlaneArgs {
+  stage: string;
+  plans: readonly Plan[];
+  /** The region of the stage's default provider: where the state table's own (non-replica) copy lives. */
+  homeRegion: string;
+  bundler: HandlerBundler;
+  notifyEmails?: readonly string[];
+  stateConsistency?: StateConsistency;
+  /** A named AWS profile for the regional providers, when credentials come from one. */
+  profile?: string;
+}
+
+export interface RegionOutputs {
+  stateMachines: Record<WorkflowKind, pulumi.Output<string>>;
+  topicArn: pulumi.Output<string>;
+  functions: Record<string, pulumi.Output<string>>;
+}
+
+export interface ControlPlaneOutputs {
+  regions: Record<string, RegionOutputs>;
+  /** The IAM policy to attach to the on-call role (JSON), for failback from the console. */
+  onCallFailbackPolicy: pulumi.Output<string>;
+}
+
+/**
+ * A stage's whole control plane: one per region of its plans (functions, state machines, audit table,
+ * topic, schedules, readiness alarms), the shared state table, and the alarm routing to each plan's
+ * recovery region. sst.config.ts calls this from run(); the offline tests call it under Pulumi's mocks.
+ */
+export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
+  assertStageName(args.stage);
+  const { stage, plans } = args;
+  const topology = topologyOf(plans);
+  const providers = regionProviders(stage, args.profile);
+  const bundle = cachedBundler(args.bundler);
+  const account = aws.getCallerIdentityOutput({}, { provider: providers(args.homeRegion) }).accountId;
+  const specs = allFunctions();
+  const taskSpecs = specs.filter((spec) => spec.trigger.kind === "workflow-task");
+  const controlSpecs = specs.filter((spec) => spec.trigger.kind !== "workflow-task");
+
+  const stateTable = stateTableResource({
+    stage,
+    homeRegion: args.homeRegion,
+    regions: topology.regions,
+    consistency: args.stateConsistency ?? { mode: "eventual" },
+    providers,
+  });
+
+  const regions: Record<string, RegionOutputs> = {};
+  const detectors = new Map<string, aws.lambda.Function>();
+  for (const region of topology.regions) {
+    const provider = providers(region);
+    const regionPlans = topology.plansIn(region);
+    const auditTable = auditTableResource({ stage, region, logicalPrefix: pascalCase(region), providers });
+    const topic = notificationTopic({ stage, region, emails: args.notifyEmails ?? [], provider });
+    const common = {
+      stage,
+      region,
+      account,
+      plans: regionPlans,
+      bundle,
+      provider,
+      environment: {
+        KIRIKAE_STAGE: stage,
+        // Each region reads its own replica of the state table; the name is the same everywhere.
+        KIRIKAE_STATE_TABLE: stateTable.name,
+        KIRIKAE_AUDIT_TABLE: auditTable.name,
+        KIRIKAE_TOPIC_ARN: topic.arn,
+      },
+      dependsOn: [stateTable, auditTable, topic],
+    };
+    const tasks = regionFunctions({ ...common, specs: taskSpecs });
+    const machines = regionWorkflows({ stage, region, account, taskFunctions: tasks, provider });
+    const controls = regionFunctions({
+      ...common,
+      specs: controlSpecs,
+      environmentFor: { detectAlarm: { KIRIKAE_FAILOVER_STATE_MACHINE_ARN: machines.failover.arn } },
+    });
+    const detector = controls.get("detectAlarm");
+    if (detector) detectors.set(region, detector);
+    regionSchedules({ stage, region, specs: controlSpecs, functions: controls, provider });
+    for (const plan of regionPlans) readinessAlarm({ stage, region, plan, topicArn: topic.arn, provider });
+    regions[region] = {
+      stateMachines: { failover: machines.failover.arn, failback: machines.failback.arn },
+      topicArn: topic.arn,
+      functions: Object.fromEntries([...tasks, ...controls].map(([key, fn]) => [key, fn.name])),
+    };
+  }
+
+  alarmRouting({
+    stage,
+    account,
+    routes: topology.routes,
+    detectors,
+    providers,
+    homeRegion: args.homeRegion,
+  });
+  triggerAlarms(stage, plans, providers);
+
+  return {
+    regions,
+    onCallFailbackPolicy: account.apply((resolved) =>
+      JSON.stringify(onCallFailbackPolicy(stage, resolved, plans), null, 2),
+    ),
+  };
+}

@@ -1,0 +1,85 @@
+import type { Plan } from "../core/plan/schema.js";
+import { TASK_TIMEOUT_SECONDS } from "../stepfunctions/asl.js";
+import { taskFunctionHandlers, taskFunctionKeys } from "../stepfunctions/task-functions.js";
+
+/** What invokes a function; infra wires exactly this and nothing else. */
+export type FunctionTrigger =
+  | { kind: "workflow-task" }
+  | { kind: "alarm-events" }
+  | { kind: "schedule"; everyMinutes: number }
+  | { kind: "on-demand"; by: string };
+
+export interface FunctionSpec {
+  key: string;
+  /** Entry point relative to the repository root, as `file.export`. */
+  handler: string;
+  trigger: FunctionTrigger;
+  description: string;
+}
+
+/** The functions outside the state machines: the detector, the audit functions and the readiness check. */
+export const controlFunctions = [
+  {
+    key: "detectAlarm",
+    handler: "functions/detect-alarm.handler",
+    trigger: { kind: "alarm-events" },
+    description: "Decides on alarm state changes and starts at most one failover per plan",
+  },
+  {
+    key: "queryAudit",
+    handler: "functions/query-audit.handler",
+    trigger: { kind: "on-demand", by: "the console's Test tab or the CLI" },
+    description: "Answers audit questions from the trail's indexes",
+  },
+  {
+    key: "linkEvidence",
+    handler: "functions/link-evidence.handler",
+    trigger: { kind: "schedule", everyMinutes: 15 },
+    description: "Links recorded AWS calls to their CloudTrail events",
+  },
+  {
+    key: "checkReadiness",
+    handler: "functions/check-readiness.handler",
+    trigger: { kind: "schedule", everyMinutes: 30 },
+    description: "Checks that each plan could fail over now and publishes its gaps",
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type ControlFunctionKey = (typeof controlFunctions)[number]["key"];
+
+/** Every function a control plane runs: one per workflow task (read from the definitions' list), then the rest. */
+export function allFunctions(): FunctionSpec[] {
+  const tasks: FunctionSpec[] = taskFunctionKeys.map((key) => ({
+    key,
+    handler: taskFunctionHandlers[key],
+    trigger: { kind: "workflow-task" },
+    description: `Workflow step ${key}`,
+  }));
+  return [...tasks, ...controlFunctions];
+}
+
+/** Lambda's own ceiling. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+/** Room for the detector's reads and writes around its hold. */
+const DETECTOR_MARGIN_SECONDS = 60;
+
+/**
+ * How long each function may run. A task gives up before its Task state's own timeout, so the state
+ * machine sees the function's error rather than a bare States.Timeout; the detector waits out the longest
+ * hold of its plans inside one invocation, so its timeout follows the plans.
+ */
+export function timeoutSeconds(spec: FunctionSpec, plans: readonly Plan[]): number {
+  switch (spec.trigger.kind) {
+    case "workflow-task":
+      return TASK_TIMEOUT_SECONDS - 10;
+    case "alarm-events": {
+      const longestHold = Math.max(0, ...plans.map((plan) => plan.triggers.holdSeconds));
+      return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, longestHold + DETECTOR_MARGIN_SECONDS);
+    }
+    case "schedule":
+      // CloudTrail's LookupEvents is paced at 2 calls per second; finish well before the next run.
+      return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, (spec.trigger.everyMinutes * 60) / 2);
+    case "on-demand":
+      return 60;
+  }
+}

@@ -1,0 +1,255 @@
+import type { Plan } from "../core/plan/schema.js";
+import { type Capability, functionAccess } from "./access.js";
+import {
+  functionLogGroupName,
+  partitionOf,
+  pascalCase,
+  readinessMetric,
+  stateMachineArn,
+  tableArn,
+  topicArn,
+  type WorkflowKind,
+} from "./names.js";
+import { auditTable, stateTable } from "./table-definitions.js";
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  /** Resource policies only. */
+  Principal?: "*" | Record<string, string[]>;
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** One function's place: the stage, the region it runs in, the account, and the plans that region serves. */
+export interface GrantScope {
+  stage: string;
+  region: string;
+  account: string;
+  plans: readonly Plan[];
+}
+
+/** Route 53 is global; its API (and CloudTrail's record of it) is in us-east-1. */
+const ROUTE53_REGION = "us-east-1";
+
+export function accessOf(functionKey: string): readonly Capability[] {
+  const access = functionAccess[functionKey];
+  if (access === undefined) {
+    throw new Error(
+      `function ${functionKey} has no access declared in infra/access.ts: list the capabilities its code uses before deploying it`,
+    );
+  }
+  return access;
+}
+
+/** The execution role's policy of one function: its log stream, then exactly its capabilities. */
+export function functionPolicy(functionKey: string, scope: GrantScope): PolicyDocument {
+  const logGroup = `arn:${partitionOf(scope.region)}:logs:${scope.region}:${scope.account}:log-group:${functionLogGroupName(scope.stage, functionKey)}`;
+  const statements: PolicyStatement[] = [
+    // The log group is created by infra, so the function needs no logs:CreateLogGroup.
+    allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroup}:*`]),
+    ...accessOf(functionKey).flatMap((capability) => grant(capability, scope)),
+  ];
+  return {
+    Version: "2012-10-17",
+    Statement: statements.filter((statement) => statement.Resource.length > 0),
+  };
+}
+
+function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
+  const { stage, region, account, plans } = scope;
+  const p = partitionOf(region);
+  const state = tableArn(region, account, stage, stateTable.logicalName);
+  const audit = tableArn(region, account, stage, auditTable.logicalName);
+  const planRegions = unique(plans.flatMap((plan) => plan.regions));
+  const alarms = plans.flatMap((plan) => plan.triggers.alarms);
+  const clusters = plans.flatMap((plan) => plan.compute.clusters);
+  const nodegroupArns = clusters.flatMap((cluster) =>
+    cluster.nodegroups.map(
+      // EKS appends a generated ID to a nodegroup's ARN.
+      (nodegroup) =>
+        `arn:${p}:eks:${cluster.region}:${account}:nodegroup/${cluster.name}/${nodegroup.name}/*`,
+    ),
+  );
+  const globalClusterArns = unique(
+    plans.map((plan) => `arn:${p}:rds::${account}:global-cluster:${plan.database.globalClusterIdentifier}`),
+  );
+  const memberArns = unique(plans.flatMap((plan) => Object.values(plan.database.members)));
+  switch (capability) {
+    case "state.read":
+      return [allow("ReadPlanState", ["dynamodb:GetItem"], [state])];
+    case "state.update":
+      return [allow("UpdatePlanState", ["dynamodb:UpdateItem"], [state])];
+    case "state.signal":
+      return [allow("HoldAlarmSignal", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [state])];
+    case "audit.append":
+      return [allow("AppendAuditRecords", ["dynamodb:Query", "dynamodb:PutItem"], [audit])];
+    case "audit.query":
+      return [
+        allow(
+          "QueryAuditTrail",
+          ["dynamodb:Query"],
+          [audit, ...auditTable.globalSecondaryIndexes.map((index) => `${audit}/index/${index.name}`)],
+        ),
+      ];
+    case "notify":
+      return [allow("Notify", ["sns:Publish"], [topicArn(region, account, stage)])];
+    case "alarms.describe":
+      return [
+        allow(
+          "DescribeTriggerAlarms",
+          ["cloudwatch:DescribeAlarms"],
+          unique(alarms.map((alarm) => `arn:${p}:cloudwatch:${alarm.region}:${account}:alarm:${alarm.name}`)),
+        ),
+      ];
+    case "alarms.routes": {
+      const busRegions = unique([...alarms.map((alarm) => alarm.region), ...planRegions]);
+      return [
+        // ListRules and TestEventPattern have no resource-level permissions; the regions bound them.
+        allow("FindAlarmRules", ["events:ListRules", "events:TestEventPattern"], ["*"], {
+          StringEquals: { "aws:RequestedRegion": busRegions },
+        }),
+        // Whichever rules match an alarm's event are followed, including ones kirikae did not create.
+        allow(
+          "ReadAlarmRuleTargets",
+          ["events:ListTargetsByRule"],
+          busRegions.map((busRegion) => `arn:${p}:events:${busRegion}:${account}:rule/*`),
+        ),
+      ];
+    }
+    case "workflows.start-failover":
+      return [allow("StartFailover", ["states:StartExecution"], [machineArn(scope, "failover")])];
+    case "database.describe":
+      return [allow("DescribeGlobalDatabase", ["rds:DescribeGlobalClusters"], globalClusterArns)];
+    case "database.probe":
+      return [allow("ProbeMemberClusters", ["rds:DescribeDBClusters"], memberArns)];
+    case "database.lag":
+      return [
+        // GetMetricData has no resource-level permissions; only the plans' regions may be asked.
+        allow("ReadReplicationLag", ["cloudwatch:GetMetricData"], ["*"], {
+          StringEquals: { "aws:RequestedRegion": planRegions },
+        }),
+      ];
+    case "database.promote":
+      // Both actions authorise on the global cluster and on the member cluster being promoted.
+      return [
+        allow(
+          "PromoteGlobalDatabase",
+          ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
+          [...globalClusterArns, ...memberArns],
+        ),
+      ];
+    case "compute.clusters":
+      return [
+        allow(
+          "DescribeEksClusters",
+          ["eks:DescribeCluster", "eks:ListNodegroups"],
+          unique(
+            clusters.map((cluster) => `arn:${p}:eks:${cluster.region}:${account}:cluster/${cluster.name}`),
+          ),
+        ),
+      ];
+    case "compute.nodegroups":
+      return [allow("DescribeNodegroups", ["eks:DescribeNodegroup"], nodegroupArns)];
+    case "compute.scale":
+      return [allow("ScaleNodegroups", ["eks:UpdateNodegroupConfig"], nodegroupArns)];
+    case "dns.records":
+      return [allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(plans, p))];
+    case "dns.change":
+      return [
+        ...plans.map((plan) =>
+          allow(
+            `ChangeRecordsOf${pascalCase(plan.name)}`,
+            ["route53:ChangeResourceRecordSets"],
+            [`arn:${p}:route53:::hostedzone/${plan.dns.hostedZoneId}`],
+            {
+              // Only the plan's own records, only as the switch writes them (UPSERT).
+              "ForAllValues:StringEquals": {
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames": unique(
+                  plan.dns.records.map((record) => record.name.toLowerCase().replace(/\.$/, "")),
+                ),
+                "route53:ChangeResourceRecordSetsRecordTypes": unique(
+                  plan.dns.records.map((record) => record.type),
+                ),
+                "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+              },
+            },
+          ),
+        ),
+        // Change IDs are Route 53's to choose, so only their ARN prefix can be named.
+        allow("WatchRecordChanges", ["route53:GetChange"], [`arn:${p}:route53:::change/*`]),
+      ];
+    case "dns.answer":
+      return [
+        // TestDNSAnswer has no resource-level permissions; Route 53's API region bounds it.
+        allow("TestDnsAnswers", ["route53:TestDNSAnswer"], ["*"], {
+          StringEquals: { "aws:RequestedRegion": [ROUTE53_REGION] },
+        }),
+      ];
+    case "dns.health":
+      return [
+        allow(
+          "ReadHealthChecks",
+          ["route53:GetHealthCheckStatus"],
+          unique(
+            plans.flatMap((plan) =>
+              plan.dns.records.flatMap((record) =>
+                Object.values(record.targets).flatMap((target) =>
+                  target.healthCheckId ? [`arn:${p}:route53:::healthcheck/${target.healthCheckId}`] : [],
+                ),
+              ),
+            ),
+          ),
+        ),
+      ];
+    case "evidence.lookup":
+      return [
+        // LookupEvents has no resource-level permissions; the plans' regions (and Route 53's) bound it.
+        allow("LookupCloudTrailEvidence", ["cloudtrail:LookupEvents"], ["*"], {
+          StringEquals: { "aws:RequestedRegion": unique([...planRegions, ROUTE53_REGION]) },
+        }),
+      ];
+    case "readiness.metric":
+      return [
+        allow("PublishReadinessGaps", ["cloudwatch:PutMetricData"], ["*"], {
+          StringEquals: { "cloudwatch:namespace": readinessMetric.namespace, "aws:RequestedRegion": region },
+        }),
+      ];
+  }
+}
+
+export function machineArn(
+  scope: Pick<GrantScope, "stage" | "region" | "account">,
+  kind: WorkflowKind,
+): string {
+  return stateMachineArn(scope.region, scope.account, scope.stage, kind);
+}
+
+function hostedZoneArns(plans: readonly Plan[], partition: string): string[] {
+  return unique(plans.map((plan) => `arn:${partition}:route53:::hostedzone/${plan.dns.hostedZoneId}`));
+}
+
+export function allow(
+  sid: string,
+  actions: string[],
+  resources: string[],
+  condition?: PolicyStatement["Condition"],
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: actions,
+    Resource: resources,
+    ...(condition ? { Condition: condition } : {}),
+  };
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

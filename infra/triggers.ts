@@ -1,0 +1,178 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { FunctionSpec } from "./function-catalog.js";
+import {
+  alarmForwardingRoleName,
+  defaultEventBusArn,
+  detectRuleName,
+  forwardRuleName,
+  pascalCase,
+  scheduleRuleName,
+} from "./names.js";
+import type { RegionProviders } from "./providers.js";
+import { alarmForwardingPolicy } from "./service-grants.js";
+import { type AlarmRoute, alarmEventPattern } from "./topology.js";
+
+/**
+ * How alarms reach the detector: a rule in the plan's recovery region targets its detector; every other
+ * region holding one of the plan's alarms forwards their state changes to that region's default bus,
+ * where the same rule picks them up. The forwarding rules live in the alarms' regions; the decision and
+ * everything after it stay in the recovery region.
+ */
+export function alarmRouting(args: {
+  stage: string;
+  account: pulumi.Input<string>;
+  routes: readonly AlarmRoute[];
+  detectors: ReadonlyMap<string, aws.lambda.Function>;
+  providers: RegionProviders;
+  /** Where the account-wide forwarding role is created. */
+  homeRegion: string;
+}): void {
+  const { stage, account, routes, detectors, providers } = args;
+  const forwards = routes.flatMap((route) =>
+    [...route.alarmsByRegion]
+      .filter(([region]) => region !== route.detectorRegion)
+      .map(([region, alarms]) => ({ route, region, alarms })),
+  );
+  const forwardingRole = forwards.length === 0 ? undefined : alarmForwardingRole(args, forwards);
+
+  for (const route of routes) {
+    const detector = detectors.get(route.detectorRegion);
+    if (!detector) throw new Error(`no detector in ${route.detectorRegion} for plan "${route.plan}"`);
+    const provider = providers(route.detectorRegion);
+    const logical = `${pascalCase(route.detectorRegion)}${pascalCase(route.plan)}`;
+    const rule = new aws.cloudwatch.EventRule(
+      `${logical}DetectRule`,
+      {
+        name: detectRuleName(stage, route.plan),
+        description: `kirikae ${stage}: alarms of plan ${route.plan} to its detector`,
+        eventPattern: JSON.stringify(alarmEventPattern(route.alarmsByRegion)),
+      },
+      { provider },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${logical}DetectTarget`,
+      { rule: rule.name, targetId: "detector", arn: detector.arn },
+      { provider },
+    );
+    new aws.lambda.Permission(
+      `${logical}DetectPermission`,
+      {
+        action: "lambda:InvokeFunction",
+        function: detector.name,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      { provider },
+    );
+  }
+
+  for (const { route, region, alarms } of forwards) {
+    const provider = providers(region);
+    const logical = `${pascalCase(region)}${pascalCase(route.plan)}`;
+    const rule = new aws.cloudwatch.EventRule(
+      `${logical}ForwardRule`,
+      {
+        name: forwardRuleName(stage, route.plan),
+        description: `kirikae ${stage}: alarms of plan ${route.plan} to ${route.detectorRegion}`,
+        eventPattern: JSON.stringify(alarmEventPattern(new Map([[region, alarms]]))),
+      },
+      { provider },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${logical}ForwardTarget`,
+      {
+        rule: rule.name,
+        targetId: "control-plane",
+        arn: pulumi.output(account).apply((resolved) => defaultEventBusArn(route.detectorRegion, resolved)),
+        roleArn: forwardingRole?.arn ?? "",
+      },
+      { provider },
+    );
+  }
+}
+
+function alarmForwardingRole(
+  args: { stage: string; account: pulumi.Input<string>; providers: RegionProviders; homeRegion: string },
+  forwards: ReadonlyArray<{ route: AlarmRoute }>,
+): aws.iam.Role {
+  const provider = args.providers(args.homeRegion);
+  const role = new aws.iam.Role(
+    "AlarmForwardingRole",
+    {
+      name: alarmForwardingRoleName(args.stage),
+      assumeRolePolicy: pulumi.output(args.account).apply((account) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ],
+        }),
+      ),
+    },
+    { provider },
+  );
+  new aws.iam.RolePolicy(
+    "AlarmForwardingPolicy",
+    {
+      role: role.id,
+      policy: pulumi
+        .output(args.account)
+        .apply((account) =>
+          JSON.stringify(
+            alarmForwardingPolicy(
+              forwards.map(({ route }) => defaultEventBusArn(route.detectorRegion, account)),
+            ),
+          ),
+        ),
+    },
+    { provider },
+  );
+  return role;
+}
+
+/** The schedules of one region: each scheduled function on its own rule. */
+export function regionSchedules(args: {
+  stage: string;
+  region: string;
+  specs: readonly FunctionSpec[];
+  functions: ReadonlyMap<string, aws.lambda.Function>;
+  provider: aws.Provider;
+}): void {
+  const { stage, region, specs, functions, provider } = args;
+  for (const spec of specs) {
+    if (spec.trigger.kind !== "schedule") continue;
+    const fn = functions.get(spec.key);
+    if (!fn) throw new Error(`scheduled function ${spec.key} was not created in ${region}`);
+    const logical = `${pascalCase(region)}${pascalCase(spec.key)}`;
+    const rule = new aws.cloudwatch.EventRule(
+      `${logical}Schedule`,
+      {
+        name: scheduleRuleName(stage, spec.key),
+        description: `kirikae ${stage}: ${spec.key} every ${spec.trigger.everyMinutes} minutes`,
+        scheduleExpression: `rate(${spec.trigger.everyMinutes} minutes)`,
+      },
+      { provider },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${logical}ScheduleTarget`,
+      { rule: rule.name, targetId: spec.key, arn: fn.arn },
+      { provider },
+    );
+    new aws.lambda.Permission(
+      `${logical}SchedulePermission`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      { provider },
+    );
+  }
+}

@@ -1,0 +1,301 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../core/plan/schema.js";
+import { validatePlan } from "../../core/plan/validate-plan.js";
+import { loadConfig } from "../../functions/runtime/config.js";
+import { allFunctions } from "../../infra/function-catalog.js";
+import { PLANS_FILE_IN_PACKAGE } from "../../infra/names.js";
+import { tableDefinitions } from "../../infra/table-definitions.js";
+import { TASK_TIMEOUT_SECONDS } from "../../stepfunctions/asl.js";
+import {
+  deployedPlans,
+  IRELAND,
+  OREGON,
+  SHOP_HEALTH_CHECK,
+  SINGAPORE,
+  TOKYO,
+  VIRGINIA,
+} from "./support/deployed-plans.js";
+import {
+  EVENT_RULE,
+  EVENT_TARGET,
+  FUNCTION,
+  METRIC_ALARM,
+  type MockDeploy,
+  mockDeploy,
+  PERMISSION,
+  STAGE,
+  STATE_MACHINE,
+  TABLE,
+} from "./support/mock-deploy.js";
+
+let deploy: MockDeploy;
+let plans: { shop: Plan; payments: Plan };
+const CONTROL_PLANE_REGIONS = [TOKYO, SINGAPORE, OREGON, IRELAND];
+
+beforeAll(async () => {
+  plans = await deployedPlans();
+  deploy = await mockDeploy([plans.shop, plans.payments]);
+});
+
+const functionsIn = (region: string) => deploy.ofType(FUNCTION).filter((fn) => fn.region === region);
+const variablesOf = (fn: { inputs: Record<string, unknown> }) =>
+  (fn.inputs.environment as { variables: Record<string, string> }).variables;
+
+describe("the control plane's regions", () => {
+  it("runs every function in every region of every plan, named as the CLI looks them up", () => {
+    const expected = allFunctions()
+      .map((spec) => `kirikae-${STAGE}-${spec.key}`)
+      .sort();
+
+    for (const region of CONTROL_PLANE_REGIONS) {
+      expect(
+        functionsIn(region)
+          .map((fn) => fn.inputs.name)
+          .sort(),
+        region,
+      ).toEqual(expected);
+    }
+  });
+
+  it("puts nothing but alarm forwarding in a region that only holds alarms (us-east-1 here)", () => {
+    const types = new Set(
+      deploy.resources.filter((resource) => resource.region === VIRGINIA).map((r) => r.type),
+    );
+
+    expect([...types].sort()).toEqual([EVENT_RULE, EVENT_TARGET, METRIC_ALARM].sort());
+    expect(functionsIn(VIRGINIA)).toEqual([]);
+  });
+
+  it("deploys a failover and a failback state machine in each region, under their fixed names", () => {
+    for (const region of CONTROL_PLANE_REGIONS) {
+      const names = deploy
+        .ofType(STATE_MACHINE)
+        .filter((machine) => machine.region === region)
+        .map((machine) => machine.inputs.name)
+        .sort();
+      expect(names, region).toEqual([`kirikae-${STAGE}-failback`, `kirikae-${STAGE}-failover`]);
+    }
+  });
+
+  it("makes the state machines Standard workflows that log every event with its data and are traced", () => {
+    for (const machine of deploy.ofType(STATE_MACHINE)) {
+      expect(machine.inputs.type).toBe("STANDARD");
+      expect(machine.inputs.tracingConfiguration).toEqual({ enabled: true });
+      expect(machine.inputs.loggingConfiguration).toEqual({
+        level: "ALL",
+        includeExecutionData: true,
+        logDestination: `arn:aws:logs:${machine.region}:111122223333:log-group:/aws/vendedlogs/states/${machine.inputs.name}:*`,
+      });
+    }
+  });
+});
+
+describe("tables", () => {
+  it("keeps plan state in one global table replicated to every control-plane region, each with point-in-time recovery", () => {
+    const state = deploy.one(TABLE, (table) => table.inputs.name === `kirikae-${STAGE}-state`);
+
+    expect(state.region).toBe(TOKYO);
+    expect(state.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    expect(state.inputs.streamEnabled).toBe(true);
+    expect(state.inputs.replicas).toEqual(
+      [SINGAPORE, OREGON, IRELAND].map((regionName) => ({
+        regionName,
+        pointInTimeRecovery: true,
+        propagateTags: true,
+      })),
+    );
+  });
+
+  it("keeps a regional, unreplicated audit table in each control-plane region, with point-in-time recovery", () => {
+    const audits = deploy.ofType(TABLE).filter((table) => table.inputs.name === `kirikae-${STAGE}-audit`);
+
+    expect(audits.map((table) => table.region).sort()).toEqual([...CONTROL_PLANE_REGIONS].sort());
+    for (const audit of audits) {
+      expect(audit.inputs.replicas ?? []).toEqual([]);
+      expect(audit.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    }
+  });
+
+  it("gives the tables the keys and indexes of the definitions the local DynamoDB is built from", () => {
+    for (const definition of tableDefinitions) {
+      const table = deploy
+        .ofType(TABLE)
+        .find((candidate) => candidate.inputs.name === `kirikae-${STAGE}-${definition.logicalName}`);
+      expect(table?.inputs).toMatchObject({
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: definition.hashKey,
+        attributes: definition.attributes,
+        globalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
+          ...index,
+          projectionType: "ALL",
+        })),
+      });
+      expect(table?.inputs.rangeKey).toBe(definition.rangeKey);
+    }
+  });
+});
+
+describe("functions", () => {
+  it("gives every function the environment its config module requires, naming this region's resources", () => {
+    for (const fn of deploy.ofType(FUNCTION)) {
+      const variables = variablesOf(fn);
+      const config = loadConfig({
+        ...variables,
+        AWS_REGION: fn.region,
+        AWS_LAMBDA_FUNCTION_NAME: String(fn.inputs.name),
+      });
+
+      expect(config).toMatchObject({
+        auditTable: `kirikae-${STAGE}-audit`,
+        stateTable: `kirikae-${STAGE}-state`,
+        topicArn: `arn:aws:sns:${fn.region}:111122223333:kirikae-${STAGE}-notifications`,
+        plansFile: `/var/task/${PLANS_FILE_IN_PACKAGE}`,
+        stage: STAGE,
+      });
+    }
+  });
+
+  it("tells only the detector which failover state machine to start: its own region's", () => {
+    const withMachine = deploy
+      .ofType(FUNCTION)
+      .filter((fn) => variablesOf(fn).KIRIKAE_FAILOVER_STATE_MACHINE_ARN);
+
+    expect(withMachine.map((fn) => fn.inputs.name)).toEqual(
+      CONTROL_PLANE_REGIONS.map(() => `kirikae-${STAGE}-detectAlarm`),
+    );
+    for (const fn of withMachine) {
+      expect(variablesOf(fn).KIRIKAE_FAILOVER_STATE_MACHINE_ARN).toBe(
+        `arn:aws:states:${fn.region}:111122223333:stateMachine:kirikae-${STAGE}-failover`,
+      );
+    }
+  });
+
+  it("packages with each function the plans its region serves, as one JSON array of valid plans", () => {
+    const servedBy = (region: string) =>
+      functionsIn(region).map((fn) => {
+        const plansJson = fn.packageFiles?.[PLANS_FILE_IN_PACKAGE] ?? "[]";
+        const documents = JSON.parse(plansJson) as unknown[];
+        return documents.map((document) => {
+          const result = validatePlan(document);
+          return result.ok ? result.plan.name : "invalid";
+        });
+      });
+
+    for (const names of servedBy(TOKYO)) expect(names).toEqual(["shop"]);
+    for (const names of servedBy(SINGAPORE)) expect(names).toEqual(["shop"]);
+    for (const names of servedBy(OREGON)) expect(names).toEqual(["payments-api"]);
+  });
+
+  it("ships each function its own handler's bundle, bundling each handler once for all regions", () => {
+    const handlers = allFunctions().map((spec) => spec.handler);
+
+    expect([...deploy.bundled].sort()).toEqual([...handlers].sort());
+    for (const fn of deploy.ofType(FUNCTION)) {
+      const key = String(fn.inputs.name).replace(`kirikae-${STAGE}-`, "");
+      const spec = allFunctions().find((candidate) => candidate.key === key);
+      expect(fn.packageFiles?.["index.mjs"]).toBe(`// bundle of ${spec?.handler}`);
+      expect(fn.inputs).toMatchObject({ handler: "index.handler", runtime: "nodejs22.x" });
+    }
+  });
+
+  it("lets a workflow step fail on its own timeout before its Task state times out", () => {
+    for (const fn of functionsIn(SINGAPORE)) {
+      const key = String(fn.inputs.name).replace(`kirikae-${STAGE}-`, "");
+      if (allFunctions().find((spec) => spec.key === key)?.trigger.kind !== "workflow-task") continue;
+      expect(fn.inputs.timeout, key).toBeLessThan(TASK_TIMEOUT_SECONDS);
+    }
+  });
+
+  it("gives the detector time to wait out the longest hold of its region's plans", () => {
+    const detector = (region: string) =>
+      deploy.one(FUNCTION, (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-detectAlarm`);
+
+    expect(detector(SINGAPORE).inputs.timeout).toBeGreaterThan(plans.shop.triggers.holdSeconds);
+    expect(detector(IRELAND).inputs.timeout).toBeGreaterThan(plans.payments.triggers.holdSeconds);
+    expect(detector(IRELAND).inputs.timeout).toBeLessThanOrEqual(900);
+  });
+});
+
+describe("schedules and alarms", () => {
+  it("runs the evidence linker every 15 minutes and the readiness check every 30, in every region", () => {
+    for (const region of CONTROL_PLANE_REGIONS) {
+      const schedules = deploy
+        .ofType(EVENT_RULE)
+        .filter((rule) => rule.region === region && rule.inputs.scheduleExpression)
+        .map((rule) => {
+          const target = deploy.one(
+            EVENT_TARGET,
+            (candidate) => candidate.region === region && candidate.inputs.rule === rule.inputs.name,
+          );
+          const permitted = deploy
+            .ofType(PERMISSION)
+            .some(
+              (permission) =>
+                permission.inputs.sourceArn === rule.arn &&
+                permission.inputs.principal === "events.amazonaws.com",
+            );
+          return { expression: rule.inputs.scheduleExpression, target: target.inputs.arn, permitted };
+        });
+
+      expect(schedules, region).toEqual([
+        {
+          expression: "rate(15 minutes)",
+          target: `arn:aws:lambda:${region}:111122223333:function:kirikae-${STAGE}-linkEvidence`,
+          permitted: true,
+        },
+        {
+          expression: "rate(30 minutes)",
+          target: `arn:aws:lambda:${region}:111122223333:function:kirikae-${STAGE}-checkReadiness`,
+          permitted: true,
+        },
+      ]);
+    }
+  });
+
+  it("alarms on each plan's readiness gaps in each of its regions, notifying that region's topic, and treats silence as a gap", () => {
+    const readiness = deploy
+      .ofType(METRIC_ALARM)
+      .filter((alarm) => String(alarm.inputs.name).endsWith("-readiness"));
+
+    expect(readiness.map((alarm) => `${alarm.region} ${alarm.inputs.name}`).sort()).toEqual(
+      [
+        `${TOKYO} kirikae-${STAGE}-shop-readiness`,
+        `${SINGAPORE} kirikae-${STAGE}-shop-readiness`,
+        `${OREGON} kirikae-${STAGE}-payments-api-readiness`,
+        `${IRELAND} kirikae-${STAGE}-payments-api-readiness`,
+      ].sort(),
+    );
+    for (const alarm of readiness) {
+      const topic = `arn:aws:sns:${alarm.region}:111122223333:kirikae-${STAGE}-notifications`;
+      expect(alarm.inputs).toMatchObject({
+        namespace: "Kirikae",
+        metricName: "ReadinessGaps",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "breaching",
+        alarmActions: [topic],
+        okActions: [topic],
+      });
+    }
+  });
+
+  it("creates the trigger alarms a plan asks for, in their own region, and no others", () => {
+    const triggers = deploy
+      .ofType(METRIC_ALARM)
+      .filter((alarm) => !String(alarm.inputs.name).endsWith("-readiness"));
+
+    expect(triggers.map((alarm) => [alarm.region, alarm.inputs.name])).toEqual([
+      [VIRGINIA, "shop-tokyo-health-check"],
+    ]);
+    expect(triggers[0]?.inputs).toMatchObject({
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: SHOP_HEALTH_CHECK },
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      evaluationPeriods: 2,
+      treatMissingData: "missing",
+    });
+  });
+});

@@ -1,0 +1,372 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { accessOf, type PolicyDocument, type PolicyStatement } from "../../infra/grants.js";
+import { deployedPlans, IRELAND, OREGON, SINGAPORE, TOKYO, VIRGINIA } from "./support/deployed-plans.js";
+import { ACCOUNT, type MockDeploy, mockDeploy, ROLE, ROLE_POLICY, STAGE } from "./support/mock-deploy.js";
+
+let deploy: MockDeploy;
+
+beforeAll(async () => {
+  const { shop, payments } = await deployedPlans();
+  deploy = await mockDeploy([shop, payments]);
+});
+
+const policies = () =>
+  deploy.ofType(ROLE_POLICY).map((policy) => ({
+    role: String(policy.inputs.role),
+    document: JSON.parse(String(policy.inputs.policy)) as PolicyDocument,
+  }));
+const functionPolicies = () => policies().filter(({ role }) => !/-workflows-|-alarm-forwarding$/.test(role));
+const statementsOf = (role: string) => policies().find((policy) => policy.role === role)?.document.Statement;
+
+// The Singapore control plane serves the shop plan (Tokyo active, Singapore standby).
+const R = SINGAPORE;
+const state = `arn:aws:dynamodb:${R}:${ACCOUNT}:table/kirikae-${STAGE}-state`;
+const audit = `arn:aws:dynamodb:${R}:${ACCOUNT}:table/kirikae-${STAGE}-audit`;
+const topic = `arn:aws:sns:${R}:${ACCOUNT}:kirikae-${STAGE}-notifications`;
+const globalCluster = `arn:aws:rds::${ACCOUNT}:global-cluster:shop-global`;
+const members = [
+  `arn:aws:rds:${TOKYO}:${ACCOUNT}:cluster:shop-tokyo`,
+  `arn:aws:rds:${SINGAPORE}:${ACCOUNT}:cluster:shop-singapore`,
+];
+const eksClusters = [
+  `arn:aws:eks:${TOKYO}:${ACCOUNT}:cluster/shop-tokyo`,
+  `arn:aws:eks:${SINGAPORE}:${ACCOUNT}:cluster/shop-singapore`,
+];
+const nodegroups = [
+  ...["web", "api", "worker"].map((name) => `arn:aws:eks:${TOKYO}:${ACCOUNT}:nodegroup/shop-tokyo/${name}/*`),
+  ...["web", "api", "worker"].map(
+    (name) => `arn:aws:eks:${SINGAPORE}:${ACCOUNT}:nodegroup/shop-singapore/${name}/*`,
+  ),
+];
+const zone = "arn:aws:route53:::hostedzone/Z0123456789EXAMPLE";
+const healthChecks = [
+  "arn:aws:route53:::healthcheck/0f6c1a2e-7b3d-4e5f-8a9b-1c2d3e4f5a6b",
+  "arn:aws:route53:::healthcheck/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+];
+const triggerAlarms = [
+  `arn:aws:cloudwatch:${VIRGINIA}:${ACCOUNT}:alarm:shop-tokyo-health-check`,
+  `arn:aws:cloudwatch:${TOKYO}:${ACCOUNT}:alarm:shop-tokyo-5xx-rate`,
+];
+const indexes = ["byExecution", "byDay", "byActor", "byAction"].map((index) => `${audit}/index/${index}`);
+const inPlanRegions = { StringEquals: { "aws:RequestedRegion": [TOKYO, SINGAPORE] } };
+
+const s = (Sid: string, Action: string[], Resource: string[], Condition?: PolicyStatement["Condition"]) => ({
+  Sid,
+  Effect: "Allow",
+  Action,
+  Resource,
+  ...(Condition ? { Condition } : {}),
+});
+const logs = (key: string) =>
+  s(
+    "WriteOwnLogs",
+    ["logs:CreateLogStream", "logs:PutLogEvents"],
+    [`arn:aws:logs:${R}:${ACCOUNT}:log-group:/aws/lambda/kirikae-${STAGE}-${key}:*`],
+  );
+const readState = s("ReadPlanState", ["dynamodb:GetItem"], [state]);
+const updateState = s("UpdatePlanState", ["dynamodb:UpdateItem"], [state]);
+const appendAudit = s("AppendAuditRecords", ["dynamodb:Query", "dynamodb:PutItem"], [audit]);
+const notify = s("Notify", ["sns:Publish"], [topic]);
+const describeGlobal = s("DescribeGlobalDatabase", ["rds:DescribeGlobalClusters"], [globalCluster]);
+const probeMembers = s("ProbeMemberClusters", ["rds:DescribeDBClusters"], members);
+const readLag = s("ReadReplicationLag", ["cloudwatch:GetMetricData"], ["*"], inPlanRegions);
+const describeEks = s("DescribeEksClusters", ["eks:DescribeCluster", "eks:ListNodegroups"], eksClusters);
+const describeNodegroups = s("DescribeNodegroups", ["eks:DescribeNodegroup"], nodegroups);
+const scaleNodegroups = s("ScaleNodegroups", ["eks:UpdateNodegroupConfig"], nodegroups);
+const readHealth = s("ReadHealthChecks", ["route53:GetHealthCheckStatus"], healthChecks);
+const describeAlarms = s("DescribeTriggerAlarms", ["cloudwatch:DescribeAlarms"], triggerAlarms);
+const queryAudit = s("QueryAuditTrail", ["dynamodb:Query"], [audit, ...indexes]);
+
+/** Every statement of every function's policy in one region, written out: what each function may do. */
+const expected: Record<string, unknown[]> = {
+  acceptRequest: [logs("acceptRequest"), readState, updateState, appendAudit],
+  precheck: [
+    logs("precheck"),
+    describeGlobal,
+    probeMembers,
+    readLag,
+    describeEks,
+    describeNodegroups,
+    readHealth,
+    appendAudit,
+  ],
+  requestApproval: [logs("requestApproval"), updateState, appendAudit, notify],
+  promoteDatabase: [
+    logs("promoteDatabase"),
+    describeGlobal,
+    probeMembers,
+    readLag,
+    s(
+      "PromoteGlobalDatabase",
+      ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
+      [globalCluster, ...members],
+    ),
+    appendAudit,
+  ],
+  scaleNodegroups: [logs("scaleNodegroups"), describeNodegroups, scaleNodegroups, appendAudit],
+  scaleDownNodegroups: [logs("scaleDownNodegroups"), describeNodegroups, scaleNodegroups, appendAudit],
+  switchTraffic: [
+    logs("switchTraffic"),
+    describeGlobal,
+    s("ListPlanRecords", ["route53:ListResourceRecordSets"], [zone]),
+    s("ChangeRecordsOfShop", ["route53:ChangeResourceRecordSets"], [zone], {
+      "ForAllValues:StringEquals": {
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["app.example.com"],
+        "route53:ChangeResourceRecordSetsRecordTypes": ["CNAME"],
+        "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+      },
+    }),
+    s("WatchRecordChanges", ["route53:GetChange"], ["arn:aws:route53:::change/*"]),
+    s("TestDnsAnswers", ["route53:TestDNSAnswer"], ["*"], {
+      StringEquals: { "aws:RequestedRegion": [VIRGINIA] },
+    }),
+    appendAudit,
+  ],
+  verifyRecovery: [logs("verifyRecovery"), describeGlobal, readHealth, appendAudit],
+  completeWorkflow: [logs("completeWorkflow"), updateState, appendAudit, notify],
+  abortWorkflow: [
+    logs("abortWorkflow"),
+    describeGlobal,
+    describeNodegroups,
+    scaleNodegroups,
+    updateState,
+    appendAudit,
+    notify,
+  ],
+  detectAlarm: [
+    logs("detectAlarm"),
+    readState,
+    updateState,
+    s("HoldAlarmSignal", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [state]),
+    describeAlarms,
+    s(
+      "StartFailover",
+      ["states:StartExecution"],
+      [`arn:aws:states:${R}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-failover`],
+    ),
+    appendAudit,
+    notify,
+  ],
+  queryAudit: [logs("queryAudit"), queryAudit],
+  linkEvidence: [
+    logs("linkEvidence"),
+    s("LookupCloudTrailEvidence", ["cloudtrail:LookupEvents"], ["*"], {
+      StringEquals: { "aws:RequestedRegion": [TOKYO, SINGAPORE, VIRGINIA] },
+    }),
+    queryAudit,
+    appendAudit,
+  ],
+  checkReadiness: [
+    logs("checkReadiness"),
+    readState,
+    describeGlobal,
+    probeMembers,
+    readLag,
+    describeEks,
+    describeNodegroups,
+    s("ListPlanRecords", ["route53:ListResourceRecordSets"], [zone]),
+    readHealth,
+    describeAlarms,
+    s("FindAlarmRules", ["events:ListRules", "events:TestEventPattern"], ["*"], {
+      StringEquals: { "aws:RequestedRegion": [VIRGINIA, TOKYO, SINGAPORE] },
+    }),
+    s(
+      "ReadAlarmRuleTargets",
+      ["events:ListTargetsByRule"],
+      [VIRGINIA, TOKYO, SINGAPORE].map((region) => `arn:aws:events:${region}:${ACCOUNT}:rule/*`),
+    ),
+    s("PublishReadinessGaps", ["cloudwatch:PutMetricData"], ["*"], {
+      StringEquals: { "cloudwatch:namespace": "Kirikae", "aws:RequestedRegion": R },
+    }),
+    notify,
+  ],
+};
+
+/** Actions AWS authorises on no resource narrower than "*"; each grant of one must carry a condition. */
+const NO_RESOURCE_LEVEL = new Set([
+  "cloudwatch:GetMetricData",
+  "cloudwatch:PutMetricData",
+  "route53:TestDNSAnswer",
+  "cloudtrail:LookupEvents",
+  "events:ListRules",
+  "events:TestEventPattern",
+]);
+/** ARNs that end in a wildcard because AWS, not the plan, chooses that part of the name. */
+const PARTIAL_WILDCARDS = [
+  /^arn:aws:logs:[a-z0-9-]+:\d{12}:log-group:\/aws\/lambda\/kirikae-test-[A-Za-z]+:\*$/, // log streams
+  /^arn:aws:eks:[a-z0-9-]+:\d{12}:nodegroup\/[^*/]+\/[^*/]+\/\*$/, // a nodegroup's generated ID
+  /^arn:aws:route53:::change\/\*$/, // a change's ID
+  /^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/\*$/, // rules matching an alarm, read only, readiness only
+];
+
+describe("each function's policy", () => {
+  it("is exactly the statements its code needs, on the plan's own resources", () => {
+    for (const [key, statements] of Object.entries(expected)) {
+      expect(statementsOf(`kirikae-${STAGE}-${key}-${R}`), key).toEqual(statements);
+    }
+    // Every function of the region is covered above.
+    expect(functionPolicies().filter(({ role }) => role.endsWith(`-${R}`)).length).toBe(
+      Object.keys(expected).length,
+    );
+  });
+
+  it("grants no wildcard action anywhere, and no wildcard resource a function does not need", () => {
+    for (const { role, document } of functionPolicies()) {
+      for (const statement of document.Statement) {
+        expect(statement.Effect, role).toBe("Allow");
+        for (const action of statement.Action) expect(action, `${role} ${statement.Sid}`).not.toContain("*");
+        for (const resource of statement.Resource) {
+          if (resource === "*") {
+            expect(
+              statement.Action.every((action) => NO_RESOURCE_LEVEL.has(action)),
+              `${role} ${statement.Sid}`,
+            ).toBe(true);
+            expect(
+              statement.Condition,
+              `${role} ${statement.Sid} grants "*" without a condition`,
+            ).toBeDefined();
+          } else if (resource.includes("*")) {
+            expect(
+              PARTIAL_WILDCARDS.some((pattern) => pattern.test(resource)),
+              `${role} ${statement.Sid}: ${resource}`,
+            ).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it("reaches only the plans its region serves", () => {
+    const mentions = (region: string, text: string) =>
+      functionPolicies()
+        .filter(({ role }) => role.endsWith(`-${region}`))
+        .some(({ document }) => JSON.stringify(document).includes(text));
+
+    for (const region of [OREGON, IRELAND]) {
+      expect(mentions(region, "shop"), region).toBe(false);
+      expect(mentions(region, "payments"), region).toBe(true);
+    }
+    for (const region of [TOKYO, SINGAPORE]) expect(mentions(region, "payments"), region).toBe(false);
+  });
+
+  it("lets no one update or delete an audit record: no grant of it, and the table's own policy denies it to everyone", () => {
+    const rewrites = [
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:PartiQLUpdate",
+      "dynamodb:PartiQLDelete",
+    ];
+    for (const { role, document } of policies()) {
+      for (const statement of document.Statement) {
+        if (!statement.Resource.some((resource) => resource.includes(`table/kirikae-${STAGE}-audit`)))
+          continue;
+        expect(
+          statement.Action.filter((action) => rewrites.includes(action)),
+          role,
+        ).toEqual([]);
+      }
+    }
+    const guards = deploy.ofType("aws:dynamodb/resourcePolicy:ResourcePolicy");
+    expect(guards.map((guard) => guard.region).sort()).toEqual([IRELAND, SINGAPORE, TOKYO, OREGON].sort());
+    for (const guard of guards) {
+      const auditArn = `arn:aws:dynamodb:${guard.region}:${ACCOUNT}:table/kirikae-${STAGE}-audit`;
+      expect(guard.inputs.resourceArn).toBe(auditArn);
+      expect(JSON.parse(String(guard.inputs.policy))).toEqual({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AuditRecordsAreAppendOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: rewrites,
+            Resource: [auditArn],
+          },
+        ],
+      });
+    }
+  });
+
+  it("fails the deploy for a function whose access nobody declared, naming where to declare it", () => {
+    expect(() => accessOf("somethingNew")).toThrow(
+      /somethingNew has no access declared in infra\/access\.ts/,
+    );
+  });
+});
+
+describe("the roles", () => {
+  it("are assumable only by their own service, the state machines' and forwarding ones only from this account", () => {
+    const trusted = (role: { inputs: Record<string, unknown> }) =>
+      (JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: Array<Record<string, unknown>> })
+        .Statement;
+
+    for (const role of deploy.ofType(ROLE)) {
+      const name = String(role.inputs.name);
+      const service = name.includes("-workflows-")
+        ? "states.amazonaws.com"
+        : name.endsWith("-alarm-forwarding")
+          ? "events.amazonaws.com"
+          : "lambda.amazonaws.com";
+      expect(trusted(role), name).toEqual([
+        {
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: "sts:AssumeRole",
+          ...(service === "lambda.amazonaws.com"
+            ? {}
+            : { Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }),
+        },
+      ]);
+      expect(name.length, name).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it('lets the state machines invoke their tasks, and use "*" only for log delivery and traces, which AWS scopes no narrower', () => {
+    const machinesRole = statementsOf(`kirikae-${STAGE}-workflows-${R}`) ?? [];
+
+    expect(machinesRole.map((statement) => [statement.Sid, statement.Resource.includes("*")])).toEqual([
+      ["InvokeTaskFunctions", false],
+      ["DeliverExecutionLogs", true],
+      ["SendTraces", true],
+    ]);
+    for (const statement of machinesRole.filter((candidate) => candidate.Resource.includes("*"))) {
+      expect(
+        statement.Action.every((action) => action.startsWith("logs:") || action.startsWith("xray:")),
+      ).toBe(true);
+    }
+  });
+
+  it("lets EventBridge forward alarm events only onto the recovery regions' default buses", () => {
+    expect(statementsOf(`kirikae-${STAGE}-alarm-forwarding`)).toEqual([
+      s(
+        "ForwardAlarmEvents",
+        ["events:PutEvents"],
+        [SINGAPORE, IRELAND].map((region) => `arn:aws:events:${region}:${ACCOUNT}:event-bus/default`),
+      ),
+    ]);
+  });
+
+  it("keeps every inline policy within IAM's 10,240-character limit", () => {
+    for (const { role, document } of policies())
+      expect(JSON.stringify(document).length, role).toBeLessThanOrEqual(10_240);
+  });
+});
+
+describe("the on-call engineer's failback policy", () => {
+  it("allows StartExecution on the failback state machine of each plan's home region, and nothing else", () => {
+    const { onCallFailbackPolicy } = deploy.outputs as { onCallFailbackPolicy: string };
+
+    expect(JSON.parse(onCallFailbackPolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        s(
+          "StartFailback",
+          ["states:StartExecution"],
+          [TOKYO, OREGON].map(
+            (region) => `arn:aws:states:${region}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-failback`,
+          ),
+        ),
+      ],
+    });
+  });
+});

@@ -1,0 +1,146 @@
+import aslValidator from "asl-validator";
+import { beforeAll, describe, expect, it } from "vitest";
+import { taskTargets } from "../../infra/task-targets.js";
+import { failbackDefinition } from "../../stepfunctions/failback-definition.js";
+import { failoverDefinition } from "../../stepfunctions/failover-definition.js";
+import {
+  localTaskFunctionArns,
+  type TaskFunctionArns,
+  taskFunctionKeys,
+} from "../../stepfunctions/task-functions.js";
+import { deployedPlans } from "./support/deployed-plans.js";
+import {
+  ACCOUNT,
+  FUNCTION,
+  type MockDeploy,
+  mockDeploy,
+  type Registered,
+  STAGE,
+  STATE_MACHINE,
+} from "./support/mock-deploy.js";
+
+let deploy: MockDeploy;
+
+beforeAll(async () => {
+  const { shop, payments } = await deployedPlans();
+  deploy = await mockDeploy([shop, payments]);
+});
+
+const definitions = { failover: failoverDefinition, failback: failbackDefinition };
+const kindOf = (machine: Registered) =>
+  String(machine.inputs.name).endsWith("-failover") ? "failover" : "failback";
+
+/** The ARNs of the task functions infra deployed in a region, by task key. */
+function deployedArns(region: string): TaskFunctionArns {
+  const arns = {} as TaskFunctionArns;
+  for (const key of taskFunctionKeys) {
+    arns[key] = deploy.one(
+      FUNCTION,
+      (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-${key}`,
+    ).arn;
+  }
+  return arns;
+}
+
+describe("the deployed definitions", () => {
+  it("are valid Amazon States Language, ARNs and paths included", () => {
+    for (const machine of deploy.ofType(STATE_MACHINE)) {
+      const result = aslValidator(JSON.parse(String(machine.inputs.definition)), {
+        checkArn: true,
+        checkPaths: true,
+      });
+
+      expect(result.errorsText("\n"), `${machine.region} ${machine.inputs.name}`).toBe("");
+      expect(result.isValid).toBe(true);
+    }
+  });
+
+  it("are, character for character, the definitions the local runner executes, given the deployed ARNs", () => {
+    for (const machine of deploy.ofType(STATE_MACHINE)) {
+      const kind = kindOf(machine);
+
+      expect(machine.inputs.definition).toBe(JSON.stringify(definitions[kind](deployedArns(machine.region))));
+    }
+  });
+
+  it("differ from the sandbox's only in the functions' ARNs", () => {
+    for (const machine of deploy.ofType(STATE_MACHINE)) {
+      const local = localTaskFunctionArns(machine.region, ACCOUNT);
+      let text = String(machine.inputs.definition);
+      for (const [key, arn] of Object.entries(deployedArns(machine.region))) {
+        text = text.replaceAll(JSON.stringify(arn), JSON.stringify(local[key as keyof TaskFunctionArns]));
+      }
+
+      expect(JSON.parse(text)).toEqual(definitions[kindOf(machine)](local));
+    }
+  });
+
+  it("use every task function between them, so a key added to the list is deployed and wired", () => {
+    for (const region of new Set(deploy.ofType(STATE_MACHINE).map((machine) => machine.region))) {
+      const used = new Set(
+        deploy
+          .ofType(STATE_MACHINE)
+          .filter((machine) => machine.region === region)
+          .flatMap((machine) =>
+            taskTargets(JSON.parse(String(machine.inputs.definition))).map((target) => target.functionArn),
+          ),
+      );
+
+      expect([...used].sort()).toEqual(Object.values(deployedArns(region)).sort());
+    }
+  });
+});
+
+describe("finding the function of each Task", () => {
+  const arn = (name: string) => `arn:aws:lambda:ap-southeast-1:111122223333:function:${name}`;
+
+  it("reads a plain Lambda Task's Resource and an integration's Parameters.FunctionName, in branches and iterators", () => {
+    const definition = {
+      States: {
+        Plain: { Type: "Task", Resource: arn("plain") },
+        Invoke: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: arn("invoke") },
+        },
+        Approval: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+          Parameters: { FunctionName: arn("approval"), Payload: { "taskToken.$": "$$.Task.Token" } },
+        },
+        Both: {
+          Type: "Parallel",
+          Branches: [{ States: { Left: { Type: "Task", Resource: arn("left") } } }],
+        },
+        Each: { Type: "Map", ItemProcessor: { States: { Item: { Type: "Task", Resource: arn("item") } } } },
+      },
+    };
+
+    expect(taskTargets(definition)).toEqual([
+      { state: "Plain", functionArn: arn("plain"), integration: "lambda-arn" },
+      { state: "Invoke", functionArn: arn("invoke"), integration: "lambda:invoke" },
+      { state: "Approval", functionArn: arn("approval"), integration: "lambda:invoke.waitForTaskToken" },
+      { state: "Left", functionArn: arn("left"), integration: "lambda-arn" },
+      { state: "Item", functionArn: arn("item"), integration: "lambda-arn" },
+    ]);
+  });
+
+  it("reports a function chosen at run time, or a non-Lambda Task, as naming no function", () => {
+    const definition = {
+      States: {
+        Dynamic: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { "FunctionName.$": "$.fn" },
+        },
+        Sns: {
+          Type: "Task",
+          Resource: "arn:aws:states:::sns:publish",
+          Parameters: { TopicArn: "arn:aws:sns:x" },
+        },
+      },
+    };
+
+    expect(taskTargets(definition).map((target) => target.functionArn)).toEqual([undefined, undefined]);
+  });
+});
