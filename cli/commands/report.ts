@@ -31,7 +31,12 @@ export function reportCommand(io: CliIo): Command {
       .option("--out <dir>", "write EXECUTION.LANG.md and .html into DIR instead of printing the Markdown"),
   ).action(async (execution: string, options: ReportOptions) => {
     const plan = await loadPlanFile(options.plan);
-    const target = await resolveStage(options, awsOf(io));
+    // Each region's control plane keeps the trail of what it ran: ask the region the execution ran in.
+    const executionRegion = execution.split(":")[3];
+    const target = await resolveStage(
+      { ...options, ...(options.region || !executionRegion ? {} : { region: executionRegion }) },
+      awsOf(io),
+    );
     const records = await target.audit.query({ executionId: execution });
     if (records.length === 0) {
       throw new CliUsageError(

@@ -74,7 +74,7 @@ export function startWorkflowCommand(kind: WorkflowKind, io: CliIo): Command {
     const why =
       status === "SUCCEEDED"
         ? undefined
-        : await reasonFromAudit(await target.audit.query({ executionId: executionArn }));
+        : reasonFromAudit(await target.audit.query({ executionId: executionArn }));
     if (options.json) {
       io.out(
         `${JSON.stringify({ kind, plan: options.plan, executionArn, status, error: error ?? null, reason: why ?? null })}\n`,
@@ -90,7 +90,7 @@ export function startWorkflowCommand(kind: WorkflowKind, io: CliIo): Command {
 }
 
 /** The Fail state's cause is generic; the audit trail holds the specific reason the run stopped. */
-async function reasonFromAudit(records: AuditRecord[]): Promise<string | undefined> {
+function reasonFromAudit(records: AuditRecord[]): string | undefined {
   const failed = records.filter(
     (record) => record.error && (record.outcome === "failed" || record.outcome === "ignored"),
   );

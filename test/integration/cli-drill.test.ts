@@ -1,16 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../cli/run-cli.js";
+import { scenarios } from "../../sandbox/drill/scenarios.js";
+import { runKirikae } from "../support/run-kirikae.js";
 
 async function run(...argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runCli(argv, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    setExitCode: () => undefined,
-  });
-  return { code, out, err };
+  const { code, stdout, stderr } = await runKirikae(argv);
+  return { code, out: stdout, err: stderr };
 }
+
+/** The documented `--json` shape, as scripts rely on it. */
+const step = {
+  name: expect.any(String),
+  status: expect.any(String),
+  startedAt: expect.any(String),
+  endedAt: expect.any(String),
+};
+const nullableNumber = (value: unknown) => value === null || typeof value === "number";
 
 describe("kirikae drill", () => {
   it("prints one JSON document with the drill's outcome and exits 0 when it went as expected", async () => {
@@ -39,6 +43,35 @@ describe("kirikae drill", () => {
       "Record outcome",
     ]);
   });
+
+  it.each(scenarios.map((scenario) => scenario.name))(
+    "prints the documented JSON shape and nothing else for scenario %s, and exits 0",
+    async (name) => {
+      const result = await run("drill", "--scenario", name, "--json");
+
+      expect(result.code).toBe(0);
+      const parsed = JSON.parse(result.out);
+      expect(parsed).toMatchObject({
+        ok: true,
+        scenario: name,
+        final: {
+          writerRegion: expect.any(String),
+          trafficRegion: expect.any(String),
+          nodegroups: expect.any(Object),
+        },
+        invariants: expect.any(Object),
+        audit: { records: expect.any(Number), verified: true },
+      });
+      for (const workflow of parsed.workflows) {
+        expect(["failover", "failback"]).toContain(workflow.kind);
+        expect(typeof workflow.status).toBe("string");
+        expect(nullableNumber(workflow.rtoSeconds) && nullableNumber(workflow.rpoSeconds)).toBe(true);
+        for (const taken of workflow.steps) expect(taken).toMatchObject(step);
+      }
+      expect(Object.values(parsed.invariants).every((held) => held === true)).toBe(true);
+    },
+    60_000,
+  );
 
   it("fails cleanly, naming the reason, when the standby region itself is down", async () => {
     const result = await run("drill", "--fault", "region-down:ap-southeast-1");

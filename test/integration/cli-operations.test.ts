@@ -119,6 +119,16 @@ describe("operations against a deployed stage", () => {
     expect(verification.initiators.map((entry) => entry.initiator)).toEqual([ONCALL, ONCALL]);
   });
 
+  it("reports a refused start with the reason from the audit trail, and exits 1", async () => {
+    const { kirikae, at } = await stage();
+
+    const refused = await kirikae("failback", "--plan", "shop", "--reason", "just in case", "--wait", ...at);
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("✗ failback failed (RequestRejected)");
+    expect(refused.stdout).toMatch(/why: plan "shop" is already home in ap-northeast-1/);
+  });
+
   it("writes the incident report of an execution from its audit records", async () => {
     const { built, kirikae, at } = await stage();
     await kirikae("failover", "--plan", "shop", "--reason", "drill", "--wait", ...at);
@@ -127,7 +137,17 @@ describe("operations against a deployed stage", () => {
     await writeFile(planFile, JSON.stringify(plan));
     const execution = built.models.sfn.all()[0]?.executionArn ?? "";
 
-    const report = await kirikae("report", execution, "--plan", planFile, "--lang", "ja", ...at);
+    // No --region: the execution's ARN says where it ran, and that region's control plane holds its trail.
+    const report = await kirikae(
+      "report",
+      execution,
+      "--plan",
+      planFile,
+      "--lang",
+      "ja",
+      "--stage",
+      SANDBOX_STAGE,
+    );
 
     expect(report.code).toBe(0);
     expect(report.stdout).toContain("```mermaid");
