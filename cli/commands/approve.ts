@@ -16,7 +16,15 @@ export function approveCommand(io: CliIo): Command {
   ).action(
     async (options: StageOptions & { plan: string; reason: string; reject?: boolean; json?: boolean }) => {
       const aws = awsOf(io);
-      const target = await resolveStage(options, aws);
+      const asked = await resolveStage(options, aws);
+      // The state table is shared by both regions, but the paused execution, its task token and its audit
+      // trail live in the region it runs in: answer there, whichever region was named.
+      const waiting = (await asked.state.get(options.plan)).pendingApproval;
+      const executionRegion = waiting?.executionId.split(":")[3];
+      const target =
+        executionRegion && executionRegion !== asked.region
+          ? await resolveStage({ ...options, region: executionRegion }, aws)
+          : asked;
       const answered = await decideApproval(
         {
           state: target.state,

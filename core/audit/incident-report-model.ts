@@ -129,6 +129,12 @@ export function reportPhases(records: readonly AuditRecord[], occurredAt: string
   const candidates: Array<[PhaseName, string | undefined, AuditRecord | undefined]> = [
     ["detection", occurredAt, accepted],
     ["precheck", accepted?.at, first((record) => record.action.startsWith("precheck."))],
+    // A plan in approval mode waits for a person after its pre-checks; a rejection ends the run there.
+    [
+      "approval",
+      first((record) => record.action.endsWith(".approval-requested"))?.at,
+      first((record) => record.action.endsWith(".approved") || record.action.endsWith(".rejected")),
+    ],
     [
       "promotion",
       first((record) => record.action === "database.rpo-estimate")?.at,
@@ -169,7 +175,14 @@ export function reportPhases(records: readonly AuditRecord[], occurredAt: string
     if (!start) return [];
     if (closing)
       return closing.at >= start
-        ? [{ name, start, end: closing.at, outcome: closing.outcome === "failed" ? "failed" : "ok" }]
+        ? [
+            {
+              name,
+              start,
+              end: closing.at,
+              outcome: closing.outcome === "failed" || closing.action.endsWith(".rejected") ? "failed" : "ok",
+            },
+          ]
         : [];
     if (ended) return ended.at >= start ? [{ name, start, end: ended.at, outcome: "failed" }] : [];
     return latest && latest >= start ? [{ name, start, end: latest, outcome: "running" }] : [];

@@ -7,6 +7,7 @@ const phaseNames = {
   en: {
     detection: "Detection (hold)",
     precheck: "Pre-checks",
+    approval: "Waiting for approval",
     promotion: "Database promotion",
     scaleUp: "Nodegroup scale-up",
     traffic: "Traffic switch",
@@ -16,6 +17,7 @@ const phaseNames = {
   ja: {
     detection: "検知 (保留時間)",
     precheck: "事前チェック",
+    approval: "承認待ち",
     promotion: "DB 昇格",
     scaleUp: "ノードグループ拡張",
     traffic: "トラフィック切替",

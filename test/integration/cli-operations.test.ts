@@ -209,7 +209,19 @@ describe("approval of an alarm-started failover", () => {
 
     const waiting = await kirikae("status", ...at);
     expect(waiting.stdout).toMatch(/approval until .* \(kirikae approve --plan shop\)/);
-    const rejected = await kirikae("approve", "--plan", "shop", "--reject", "--reason", "false alarm", ...at);
+    // Named from the home region: the answer still goes to the region the paused execution runs in.
+    const rejected = await kirikae(
+      "approve",
+      "--plan",
+      "shop",
+      "--reject",
+      "--reason",
+      "false alarm",
+      "--stage",
+      SANDBOX_STAGE,
+      "--region",
+      "ap-northeast-1",
+    );
     await built.models.sfn.settled();
 
     expect(rejected.code).toBe(0);
@@ -226,6 +238,9 @@ describe("approval of an alarm-started failover", () => {
     expect(chain.find((record) => record.action === "failover.aborted")?.error?.name).toBe(
       "ApprovalRejected",
     );
+    expect(
+      chain.find((record) => record.action === "states:SendTaskFailure" && record.kind === "outcome"),
+    ).toMatchObject({ outcome: "ok", region: deployed.region });
     expect((await deployed.state.get("shop")).lock).toBeUndefined();
 
     const again = await kirikae("approve", "--plan", "shop", "--reason", "changed my mind", ...at);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { reportPhases } from "../../core/audit/incident-report-model.js";
 import type { AuditRecord } from "../../core/ports/audit.js";
 import { buildEstate } from "../../sandbox/build-estate.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
@@ -100,5 +101,11 @@ describe("detector Lambda", () => {
       userIdentity: "arn:aws:iam::111122223333:user/oncall-engineer",
     });
     expect(result.audit.verified).toBe(true);
+    // The incident report shows the wait for a person as its own phase, between pre-checks and promotion.
+    const phases = reportPhases(
+      chain.filter((record) => record.executionId === approval?.executionId),
+      result.startedAt,
+    ).map((phase) => phase.name);
+    expect(phases.slice(0, 4)).toEqual(["detection", "precheck", "approval", "promotion"]);
   });
 });
