@@ -53,18 +53,27 @@ export async function resolveStage(
       "pass --region with one of the plan's regions (the one that is up), or set AWS_REGION",
     );
   }
-  const identity = await aws.callerIdentity(region);
+  return stageIn(region, { stage: options.stage, identity: await aws.callerIdentity(region) }, aws);
+}
+
+/** The same stage's control plane in another region, for the same caller: no need to ask STS again. */
+export function stageIn(
+  region: string,
+  caller: Pick<StageTarget, "stage" | "identity">,
+  aws: CliAws,
+): StageTarget {
+  const { stage, identity } = caller;
   const account = identity.split(":")[4] ?? "";
   const documents = aws.documents(region);
   return {
-    stage: options.stage,
+    stage,
     region,
     identity,
     stateMachines: {
-      failover: stateMachineArn(region, account, options.stage, "failover"),
-      failback: stateMachineArn(region, account, options.stage, "failback"),
+      failover: stateMachineArn(region, account, stage, "failover"),
+      failback: stateMachineArn(region, account, stage, "failback"),
     },
-    state: new DynamoDbPlanState(documents, tableName(options.stage, "state")),
-    audit: new DynamoDbAuditTrail(documents, tableName(options.stage, "audit")),
+    state: new DynamoDbPlanState(documents, tableName(stage, "state")),
+    audit: new DynamoDbAuditTrail(documents, tableName(stage, "audit")),
   };
 }

@@ -12,6 +12,7 @@ import {
   PLANS_FILE_IN_PACKAGE,
   pascalCase,
 } from "./names.js";
+import { serviceTrustPolicy } from "./trust-policy.js";
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LOG_RETENTION_DAYS = 90;
@@ -52,12 +53,7 @@ export function regionFunctions(args: RegionFunctionsArgs): Map<string, aws.lamb
       `${logical}Role`,
       {
         name: functionRoleName(stage, spec.key, region),
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
       },
       { provider },
     );

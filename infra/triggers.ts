@@ -12,6 +12,7 @@ import {
 import type { RegionProviders } from "./providers.js";
 import { alarmForwardingPolicy } from "./service-grants.js";
 import { type AlarmRoute, alarmEventPattern } from "./topology.js";
+import { serviceTrustPolicy } from "./trust-policy.js";
 
 /**
  * How alarms reach the detector: a rule in the plan's recovery region targets its detector; every other
@@ -101,19 +102,9 @@ function alarmForwardingRole(
     "AlarmForwardingRole",
     {
       name: alarmForwardingRoleName(args.stage),
-      assumeRolePolicy: pulumi.output(args.account).apply((account) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ],
-        }),
-      ),
+      assumeRolePolicy: pulumi
+        .output(args.account)
+        .apply((account) => serviceTrustPolicy("events.amazonaws.com", account)),
     },
     { provider },
   );

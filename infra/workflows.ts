@@ -10,6 +10,7 @@ import {
   type WorkflowKind,
 } from "./names.js";
 import { stateMachinePolicy } from "./service-grants.js";
+import { serviceTrustPolicy } from "./trust-policy.js";
 import { deployedDefinition } from "./workflow-definitions.js";
 
 const KINDS: readonly WorkflowKind[] = ["failover", "failback"];
@@ -37,20 +38,9 @@ export function regionWorkflows(args: {
     `${prefix}WorkflowsRole`,
     {
       name: stateMachineRoleName(stage, region),
-      assumeRolePolicy: pulumi.output(account).apply((resolved) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "states.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              // Only this account's state machines may act as this role (confused deputy).
-              Condition: { StringEquals: { "aws:SourceAccount": resolved } },
-            },
-          ],
-        }),
-      ),
+      assumeRolePolicy: pulumi
+        .output(account)
+        .apply((resolved) => serviceTrustPolicy("states.amazonaws.com", resolved)),
     },
     { provider },
   );

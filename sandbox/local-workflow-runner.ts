@@ -55,11 +55,10 @@ export class LocalWorkflowRunner {
     this.machine = new StateMachine(withoutTokenTimeouts(definition) as never, {
       validationOptions: { checkArn: true, checkPaths: true },
     });
-    this.tasks = taskStates(definition).map((task) => ({
-      ...task,
-      state: stateNamed(definition, task.name) ?? {},
-      retry: (stateNamed(definition, task.name)?.Retry as AslState[] | undefined) ?? [],
-    }));
+    this.tasks = taskStates(definition).map((task) => {
+      const state = stateNamed(definition, task.name) ?? {};
+      return { ...task, state, retry: (state.Retry as AslState[] | undefined) ?? [] };
+    });
     this.waits = waitStateNames(definition);
     for (const task of this.tasks) {
       if (!handlers.has(task.resource))

@@ -32,21 +32,12 @@ export class DynamoDbPlanState implements PlanStatePort {
     const output = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: key(plan, STATE), ConsistentRead: true }),
     );
-    const item = output.Item ?? {};
-    return {
-      plan,
-      ...(typeof item.activeRegion === "string" ? { activeRegion: item.activeRegion } : {}),
-      ...(item.lock ? { lock: item.lock as WorkflowLock } : {}),
-      ...(typeof item.lastWorkflowEndedAt === "string"
-        ? { lastWorkflowEndedAt: item.lastWorkflowEndedAt }
-        : {}),
-      ...(item.pendingApproval ? { pendingApproval: item.pendingApproval as PendingApproval } : {}),
-    };
+    return toRuntimeState(plan, output.Item ?? {});
   }
 
-  /** Every plan that has runtime state: few items, so a scan is the honest way to list them. */
+  /** Every plan that has runtime state: few items, so one scan reads them all. */
   async list(): Promise<PlanRuntimeState[]> {
-    const plans: string[] = [];
+    const states: PlanRuntimeState[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -54,14 +45,16 @@ export class DynamoDbPlanState implements PlanStatePort {
           TableName: this.tableName,
           FilterExpression: "sk = :state",
           ExpressionAttributeValues: { ":state": STATE },
-          ProjectionExpression: "pk",
+          ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) plans.push(String(item.pk).replace(/^plan#/, ""));
+      for (const item of page.Items ?? []) {
+        states.push(toRuntimeState(String(item.pk).replace(/^plan#/, ""), item));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return Promise.all(plans.sort().map((plan) => this.get(plan)));
+    return states.sort((a, b) => a.plan.localeCompare(b.plan));
   }
 
   async acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean> {
@@ -151,6 +144,18 @@ export class DynamoDbPlanState implements PlanStatePort {
       throw error;
     }
   }
+}
+
+function toRuntimeState(plan: string, item: Record<string, unknown>): PlanRuntimeState {
+  return {
+    plan,
+    ...(typeof item.activeRegion === "string" ? { activeRegion: item.activeRegion } : {}),
+    ...(item.lock ? { lock: item.lock as WorkflowLock } : {}),
+    ...(typeof item.lastWorkflowEndedAt === "string"
+      ? { lastWorkflowEndedAt: item.lastWorkflowEndedAt }
+      : {}),
+    ...(item.pendingApproval ? { pendingApproval: item.pendingApproval as PendingApproval } : {}),
+  };
 }
 
 function key(plan: string, sk: string) {

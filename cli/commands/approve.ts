@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { StepFunctionsCallbacks } from "../../adapters/aws/step-functions-callbacks.js";
 import { decideApproval } from "../../core/approval/decide-approval.js";
 import { awsOf, type CliIo, clockOf } from "../cli-io.js";
-import { resolveStage, type StageOptions, withStageOptions } from "../stage-target.js";
+import { resolveStage, type StageOptions, stageIn, withStageOptions } from "../stage-target.js";
 
 /** `kirikae approve`: answers a failover that waits for approval, as the caller's IAM identity. */
 export function approveCommand(io: CliIo): Command {
@@ -22,9 +22,7 @@ export function approveCommand(io: CliIo): Command {
       const waiting = (await asked.state.get(options.plan)).pendingApproval;
       const executionRegion = waiting?.executionId.split(":")[3];
       const target =
-        executionRegion && executionRegion !== asked.region
-          ? await resolveStage({ ...options, region: executionRegion }, aws)
-          : asked;
+        executionRegion && executionRegion !== asked.region ? stageIn(executionRegion, asked, aws) : asked;
       const answered = await decideApproval(
         {
           state: target.state,
