@@ -72,6 +72,14 @@ export function renderSummary(result: DrillResult): string {
   lines.push(`  database writer: ${result.final.writerRegion}    traffic: ${result.final.trafficRegion}`);
   for (const [nodegroup, size] of Object.entries(result.final.nodegroups))
     lines.push(`  ${nodegroup}: ${size} nodes`);
+  lines.push(
+    "",
+    "Traffic, as DNS answered each modelled second",
+    `  ${result.traffic.nonWriterSeconds} s sent to a region whose database was not the writer; ` +
+      `${result.traffic.noWriterSeconds} s with no writer at all (promotion under way); ` +
+      `${result.traffic.unservedSeconds} s sent to a region that could not serve (down, or failing its health check)`,
+    ...Object.entries(result.traffic.records).map(([name, region]) => `  ${name} → ${region}`),
+  );
   lines.push("", "Safety invariants");
   for (const [name, held] of Object.entries(result.invariants)) lines.push(`  ${held ? "✓" : "✗"} ${name}`);
   lines.push(

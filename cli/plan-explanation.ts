@@ -5,6 +5,14 @@ import { SCALING_POLL_SECONDS } from "../core/failover/scale-nodegroups.js";
 import { TRAFFIC_POLL_SECONDS } from "../core/failover/switch-traffic.js";
 import { VERIFY_POLL_SECONDS } from "../core/failover/verify-recovery.js";
 import type { Plan } from "../core/plan/schema.js";
+import { gateEndpointRegions, type TrafficMode, trafficMode } from "../core/traffic/gates.js";
+import { ROUTE53_API_REGION } from "../core/workflow/global-control-planes.js";
+import {
+  type StepCalls,
+  type StepDependency,
+  stepCalls,
+  stepDependencies,
+} from "../core/workflow/step-calls.js";
 import {
   type CriticalPath,
   dnsPropagationSeconds,
@@ -33,7 +41,7 @@ export interface ExplainedStep {
   title: string;
   /** What a person reads, a line each; list entries begin with "- ". Scripts read the fields below. */
   lines: string[];
-  checks?: Array<{ name: string; checks: string }>;
+  checks?: Array<{ name: string; checks: string; required: boolean; region: string }>;
   promotion?: Array<{
     mode: PromotionMode;
     call: string;
@@ -62,6 +70,10 @@ export interface WorkflowExplanation {
   to: string;
   steps: ExplainedStep[];
   criticalPaths: CriticalPathEstimate[];
+  /** Each state machine step's AWS calls: action, region, and whether the step waits on it. */
+  calls: StepCalls[];
+  /** Critical calls beyond the recovery region's own APIs: the region left, us-east-1's Route 53 API. */
+  dependencies: StepDependency[];
 }
 
 /** What `kirikae plan explain --json` prints for a valid plan. */
@@ -73,6 +85,8 @@ export interface PlanExplanation {
     activeRegion: string;
     standbyRegion: string;
     routing: Plan["dns"]["routing"];
+    /** "gates": traffic moves on Route 53's data plane; "record-edits": through its API in us-east-1. */
+    traffic: TrafficMode;
     mode: Plan["triggers"]["mode"];
     objectives: Plan["objectives"];
   };
@@ -99,6 +113,7 @@ export function explainPlan(plan: Plan, file: string): PlanExplanation {
       activeRegion: plan.activeRegion,
       standbyRegion: standby,
       routing: plan.dns.routing,
+      traffic: trafficMode(plan),
       mode: plan.triggers.mode,
       objectives: plan.objectives,
     },
@@ -108,6 +123,8 @@ export function explainPlan(plan: Plan, file: string): PlanExplanation {
       to: standby,
       steps: failoverSteps(plan, plan.activeRegion, standby),
       criticalPaths: failoverEstimates(plan),
+      calls: stepCalls(plan, "failover"),
+      dependencies: stepDependencies(plan, "failover"),
     },
     failback: {
       kind: "failback",
@@ -115,6 +132,8 @@ export function explainPlan(plan: Plan, file: string): PlanExplanation {
       to: plan.activeRegion,
       steps: failbackSteps(plan, standby, plan.activeRegion),
       criticalPaths: failbackEstimates(plan),
+      calls: stepCalls(plan, "failback"),
+      dependencies: stepDependencies(plan, "failback"),
     },
     notes: notes(plan),
     modelledLatencies: {
@@ -137,7 +156,7 @@ function failoverSteps(plan: Plan, from: string, to: string): ExplainedStep[] {
       id: "accept",
       title: "Accept the request and take the plan's lock",
       lines: [
-        `When an alarm goes to ALARM and holds for ${triggers.holdSeconds} s (${alarms}), the detector starts kirikae-<stage>-failover in ${to}${approval ? ", which waits for a person after its pre-checks" : ""}; an alarm that clears within the hold is a flap and starts nothing.`,
+        `When an alarm goes to ALARM (${alarms}), the detector in ${to} starts kirikae-<stage>-failover there at once, named after the plan and the alarm's state change so a repeated event starts nothing more; the workflow holds the signal ${triggers.holdSeconds} s and re-reads the alarms where they answer (one whose region does not answer counts as still in ALARM)${approval ? ", then waits for a person after its pre-checks" : ""}; an alarm that clears within the hold ends it with nothing changed.`,
         `A person can start it too (npx kirikae failover --plan ${plan.name} --reason "..."); starting it by hand is the decision, so it needs no approval.`,
         `"Accept request" takes the plan's lock: one workflow per plan at a time, and ${triggers.cooldownMinutes} min between automatic runs; a duplicate alarm event or a second request is refused and audited, changing nothing.`,
       ],
@@ -220,34 +239,51 @@ function failbackSteps(plan: Plan, from: string, to: string): ExplainedStep[] {
 function precheckStep(plan: Plan, region: string): UnnumberedStep {
   const target = clusterName(memberArn(plan, region));
   const cluster = clusterFor(plan, region);
+  const required = { required: true, region };
   const checks = [
     {
       name: "database.member",
       checks: `${target} is a member of global cluster ${plan.database.globalClusterIdentifier}`,
+      ...required,
     },
-    { name: "database.available", checks: `${target} is available` },
+    { name: "database.available", checks: `${target} is available`, ...required },
     {
       name: "database.lag",
       checks: `its replication lag (AuroraGlobalDBRPOLag) is within the RPO of ${plan.objectives.rpoMinutes} min`,
+      ...required,
     },
-    { name: "compute.cluster", checks: `EKS cluster ${cluster.name} is ACTIVE` },
+    { name: "compute.cluster", checks: `EKS cluster ${cluster.name} is ACTIVE`, ...required },
     ...cluster.nodegroups.map((nodegroup) => ({
       name: `compute.nodegroup.${nodegroup.name}`,
       checks: `nodegroup ${nodegroup.name} exists and its max size in EKS is at least its active size ${nodegroup.activeSize}`,
+      ...required,
     })),
     ...plan.dns.records.flatMap((record) => {
       const healthCheckId = record.targets[region]?.healthCheckId;
       return healthCheckId === undefined
         ? []
-        : [{ name: `dns.health.${record.name}`, checks: `health check ${healthCheckId} is healthy` }];
+        : [
+            {
+              name: `dns.health.${record.name}`,
+              checks: `health check ${healthCheckId} is healthy (advisory)`,
+              required: false,
+              region: ROUTE53_API_REGION,
+            },
+          ];
     }),
   ];
+  const advisory = checks.some((check) => !check.required)
+    ? [
+        `Advisory checks read Route 53's API in ${ROUTE53_API_REGION} with a ${PROBE_TIMEOUT_MS / 1000} s timeout: an unhealthy answer stops the run, no answer is recorded and does not.`,
+      ]
+    : [];
   return {
     id: "precheck",
     title: `Pre-checks in ${region}`,
     lines: [
-      `Read-only, and only against ${region}; the first failed check stops the run with nothing changed, naming the check:`,
+      `Read-only; required checks only call ${region}, and the first one that fails stops the run with nothing changed, naming the check:`,
       ...checks.map((check) => `- ${check.name}: ${check.checks}`),
+      ...advisory,
     ],
     checks,
   };
@@ -312,15 +348,38 @@ function scaleStep(plan: Plan, region: string, from: "standby" | "active", title
 }
 
 function trafficStep(plan: Plan, from: string, to: string): UnnumberedStep {
+  const gates = plan.dns.gates;
   const records = plan.dns.records.map((record) => {
     const target = record.targets[to];
     const source = record.targets[from];
     const change =
-      plan.dns.routing === "failover"
-        ? `${target?.setIdentifier} (${target?.value}) becomes PRIMARY, ${source?.setIdentifier} SECONDARY`
-        : `${target?.setIdentifier} (${target?.value}) gets weight ${plan.dns.activeWeight}, ${source?.setIdentifier} weight 0`;
+      gates !== undefined
+        ? `${target?.setIdentifier} (${target?.value}) gate opened, ${source?.setIdentifier} gate closed`
+        : plan.dns.routing === "failover"
+          ? `${target?.setIdentifier} (${target?.value}) becomes PRIMARY, ${source?.setIdentifier} SECONDARY`
+          : `${target?.setIdentifier} (${target?.value}) gets weight ${plan.dns.activeWeight}, ${source?.setIdentifier} weight 0`;
     return { name: record.name, type: record.type, change };
   });
+  const writer = `Only once ${clusterName(memberArn(plan, to))} is confirmed the writer (read again here)`;
+  if (gates !== undefined) {
+    const regions = gateEndpointRegions(plan).join(", ");
+    const how = {
+      "cloudwatch-alarm": `one PutMetricData of the gate metric in ${regions}, whose alarms the gates' health checks follow`,
+      "s3-object": `PutObject of the gate objects in ${regions} (the region left closes first), which the gates' health checks read`,
+      "arc-routing-control": `one UpdateRoutingControlStates call to the ARC cluster's endpoints (${regions}), tried in turn until one answers`,
+    }[gates.kind];
+    return {
+      id: "switch-traffic",
+      title: `Switch traffic to ${to} (failover routing, by gates)`,
+      lines: [
+        `${writer}, the gates flip in ${how}; no record is edited:`,
+        ...records.map((record) => `- ${record.name} ${record.type}: ${record.change}`),
+        `Nothing here calls Route 53's API in ${ROUTE53_API_REGION}: the gates are health checks Route 53's data plane already follows.`,
+        `Confirmed when the zone's authoritative name servers answer every record with ${to}'s value; polled every ${TRAFFIC_POLL_SECONDS} s.`,
+      ],
+      records,
+    };
+  }
   const plane =
     plan.dns.routing === "failover"
       ? "Route 53's data plane already answers with the SECONDARY while the PRIMARY's health check fails; this edit makes the move permanent."
@@ -329,9 +388,9 @@ function trafficStep(plan: Plan, from: string, to: string): UnnumberedStep {
     id: "switch-traffic",
     title: `Switch traffic to ${to} (${plan.dns.routing} routing)`,
     lines: [
-      `Only once ${clusterName(memberArn(plan, to))} is confirmed the writer (read again here); one atomic change per record, only where Route 53 differs:`,
+      `${writer}; one atomic change per record, only where Route 53 differs:`,
       ...records.map((record) => `- ${record.name} ${record.type}: ${record.change}`),
-      `Record edits go through Route 53's control plane in us-east-1. ${plane}`,
+      `Record edits go through Route 53's control plane in ${ROUTE53_API_REGION}. ${plane}`,
       `Waits until the change is INSYNC (modelled ${dnsPropagationSeconds()} s) and Route 53 answers with ${to}'s value; polled every ${TRAFFIC_POLL_SECONDS} s.`,
     ],
     records,
@@ -343,11 +402,27 @@ function verifyStep(plan: Plan, region: string, start: string): UnnumberedStep {
     const id = record.targets[region]?.healthCheckId;
     return id === undefined ? [] : [id];
   });
+  const named = `health check${healthChecks.length > 1 ? "s" : ""} ${healthChecks.join(", ")}`;
+  const advisory =
+    healthChecks.length === 0
+      ? []
+      : plan.dns.gates === undefined
+        ? [
+            `${named} must be healthy too, read from Route 53's API in ${ROUTE53_API_REGION} as advisory: no answer is recorded and does not hold verification up.`,
+          ]
+        : [
+            `${named} ${healthChecks.length > 1 ? "are" : "is"} read afterwards and recorded (advisory: Route 53's API in ${ROUTE53_API_REGION}).`,
+          ];
+  const done =
+    plan.dns.gates === undefined
+      ? `${clusterName(memberArn(plan, region))} is the writer`
+      : `${clusterName(memberArn(plan, region))} is the writer and the zone's authoritative name servers answer every record with ${region}'s value`;
   return {
     id: "verify",
     title: "Verify recovery",
     lines: [
-      `${clusterName(memberArn(plan, region))} is the writer${healthChecks.length > 0 ? ` and health check${healthChecks.length > 1 ? "s" : ""} ${healthChecks.join(", ")} ${healthChecks.length > 1 ? "are" : "is"} healthy` : ""}; polled every ${VERIFY_POLL_SECONDS} s until the rollback trigger.`,
+      `${done}; polled every ${VERIFY_POLL_SECONDS} s until the rollback trigger.`,
+      ...advisory,
       `Achieved RTO = from ${start} to now, as users feel it; RPO = the estimate recorded before the promotion.`,
     ],
   };
@@ -413,6 +488,11 @@ function estimate(plan: Plan, when: string, path: CriticalPath): CriticalPathEst
 
 function notes(plan: Plan): string[] {
   return [
+    ...(plan.dns.gates === undefined
+      ? [
+          `dns.gates is not set, so traffic moves by record edits: the failover depends on ${ROUTE53_API_REGION}'s Route 53 API, which an outage there (or of Route 53's API alone) takes away; add gates to move traffic on Route 53's data plane.`,
+        ]
+      : []),
     ...(plan.database.allowDataLoss
       ? []
       : [

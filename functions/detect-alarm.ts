@@ -9,7 +9,6 @@ import { loadConfig } from "./runtime/config.js";
 import { logger } from "./runtime/logger.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
-import { awsPorts } from "./runtime/task-ports.js";
 
 export type DetectorHandlerDeps = TaskDeps & { workflows: WorkflowStarterPort };
 
@@ -17,7 +16,9 @@ export type DetectorResult = Decision | { decision: "rejected"; reason: string }
 
 /**
  * Entry point for alarm state changes. A malformed event is rejected, logged and audited, and nothing
- * else happens; it is not thrown, because EventBridge would only deliver the same bad event again.
+ * else happens; it is not thrown, because Lambda would only deliver the same bad event again. Any other
+ * failure is thrown (after the decision audited it): Lambda then retries the event, which names the same
+ * execution, and after its retries sends it to the detector's dead-letter queue.
  */
 export const createDetectAlarmHandler = (deps: DepsSource<DetectorHandlerDeps>) =>
   middy<unknown, DetectorResult>()
@@ -41,10 +42,12 @@ export const createDetectAlarmHandler = (deps: DepsSource<DetectorHandlerDeps>) 
         return { decision: "rejected", reason };
       }
       const { detail, region } = parsed.data;
-      const decision = await decideOnAlarm(
-        { ...resolved, alarms: awsPorts(resolved).alarms },
-        { alarmName: detail.alarmName, region, state: detail.state.value, time: detail.state.timestamp },
-      );
+      const decision = await decideOnAlarm(resolved, {
+        alarmName: detail.alarmName,
+        region,
+        state: detail.state.value,
+        time: detail.state.timestamp,
+      });
       logger.info("alarm decision", { ...decision });
       return decision;
     });

@@ -6,7 +6,7 @@ import { awsPorts } from "./runtime/task-ports.js";
 
 export const createPromoteDatabaseHandler = (deps: DepsSource<TaskDeps>) =>
   taskHandler("promote-database", deps, (context, event, resolved) =>
-    promoteDatabase(context, awsPorts(resolved).database, event.promotion as PromotionProgress | undefined),
+    promoteDatabase(context, awsPorts(resolved), event.promotion as PromotionProgress | undefined),
   );
 
 export const handler = createPromoteDatabaseHandler(memoize(productionTaskDeps));

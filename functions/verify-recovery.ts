@@ -9,7 +9,7 @@ export const createVerifyRecoveryHandler = (deps: DepsSource<TaskDeps>) =>
   taskHandler("verify-recovery", deps, (context, event, resolved) =>
     verifyRecovery(
       context,
-      awsPorts(resolved),
+      { ...awsPorts(resolved), answers: resolved.dnsAnswers(context.plan) },
       (event.recovery?.promotion ?? event.promotion) as PromotionProgress | undefined,
     ),
   );

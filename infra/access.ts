@@ -8,8 +8,6 @@ export type Capability =
   | "state.read"
   /** Lock, release, pending approval: UpdateItem on the state table. */
   | "state.update"
-  /** The detector's held signal: PutItem and DeleteItem on the state table. */
-  | "state.signal"
   /** DynamoDbAuditTrail.append: Query for the chain head, conditional PutItem. Never Update or Delete. */
   | "audit.append"
   /** DynamoDbAuditTrail.query/chain: Query on the table and its indexes. */
@@ -17,6 +15,8 @@ export type Capability =
   | "notify"
   /** CloudWatchAlarms.state: DescribeAlarms on the plans' trigger alarms. */
   | "alarms.describe"
+  /** Lambda's on-failure destination of the detector: it sends with the function's own role. */
+  | "detector.dead-letter"
   /** CloudWatchAlarms.routes: which EventBridge rules take an alarm's events, and their targets. */
   | "alarms.routes"
   | "workflows.start-failover"
@@ -32,14 +32,19 @@ export type Capability =
   /** EksCompute.nodegroup: DescribeNodegroup. */
   | "compute.nodegroups"
   | "compute.scale"
-  /** Route53Dns.listRecords. */
+  /** Route53Dns.listRecords, on every plan's zone. */
   | "dns.records"
-  /** Route53Dns.changeRecords and changeInSync. */
+  /**
+   * Record edits (switch-traffic without gates): Route53Dns.listRecords, changeRecords and changeInSync,
+   * for the plans that edit records only. A gated plan's records never change, so it grants nothing.
+   */
   | "dns.change"
-  /** Route53Dns.answer: TestDNSAnswer. */
-  | "dns.answer"
   /** Route53Dns.healthCheckHealthy. */
   | "dns.health"
+  /** Route53Dns.healthCheckFollows: what the health check on a gated plan's record follows (readiness). */
+  | "dns.gate-health-checks"
+  /** TrafficGates.set: the gated plans' objects, gate metrics or routing controls, by kind. */
+  | "traffic.gates"
   /** CloudTrailEvidence.events: LookupEvents. */
   | "evidence.lookup"
   /** CloudWatchMetrics.publish, in the Kirikae namespace only. */
@@ -48,6 +53,8 @@ export type Capability =
 /** Per function key; a task key missing here fails the deploy (see grants.ts), never a silent default. */
 export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
   acceptRequest: ["state.read", "state.update", "audit.append"],
+  // Re-reads the trigger alarms during the hold; on a flap releases the lock and says so.
+  confirmSignal: ["state.read", "state.update", "alarms.describe", "audit.append", "notify"],
   precheck: [
     "database.describe",
     "database.probe",
@@ -58,16 +65,19 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "audit.append",
   ],
   requestApproval: ["state.update", "audit.append", "notify"],
+  // A switchover leaves no writer while it runs: with gates, the step flips them inside that window.
   promoteDatabase: [
     "database.describe",
     "database.probe",
     "database.lag",
     "database.promote",
+    "traffic.gates",
     "audit.append",
   ],
   scaleNodegroups: ["compute.nodegroups", "compute.scale", "audit.append"],
   scaleDownNodegroups: ["compute.nodegroups", "compute.scale", "audit.append"],
-  switchTraffic: ["database.describe", "dns.records", "dns.change", "dns.answer", "audit.append"],
+  // Confirms on the zone's authoritative name servers (plain DNS, no AWS API), whichever the mode.
+  switchTraffic: ["database.describe", "dns.change", "traffic.gates", "audit.append"],
   verifyRecovery: ["database.describe", "dns.health", "audit.append"],
   completeWorkflow: ["state.update", "audit.append", "notify"],
   // Escalation reads the writer and undoes this run's scale-up; it never touches DNS or the database.
@@ -79,14 +89,13 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "audit.append",
     "notify",
   ],
+  // Decides from the event and the state table alone: it reads no alarm and waits for nothing.
   detectAlarm: [
     "state.read",
     "state.update",
-    "state.signal",
-    "alarms.describe",
     "workflows.start-failover",
     "audit.append",
-    "notify",
+    "detector.dead-letter",
   ],
   queryAudit: ["audit.query"],
   linkEvidence: ["evidence.lookup", "audit.query", "audit.append"],
@@ -100,6 +109,7 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "compute.nodegroups",
     "dns.records",
     "dns.health",
+    "dns.gate-health-checks",
     "alarms.describe",
     "alarms.routes",
     "readiness.metric",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { Plan, TriggerAlarm } from "../core/plan/schema.js";
-import { pascalCase, readinessAlarmName, readinessMetric } from "./names.js";
+import { detectorAlarmName, pascalCase, readinessAlarmName, readinessMetric } from "./names.js";
 import type { RegionProviders } from "./providers.js";
 
 /** The readiness check runs every 30 minutes; an hour without a datapoint means it stopped. */
@@ -92,6 +92,59 @@ export function readinessAlarm(args: {
       treatMissingData: "breaching",
       alarmActions: [topicArn],
       okActions: [topicArn],
+    },
+    { provider },
+  );
+}
+
+/**
+ * The detector's own failures, told to the on-call topic: an invocation that failed (Lambda retries it,
+ * and the audit trail has an `alarm.detector-failed` record), and an event given up on after the retries
+ * (it sits in the dead-letter queue; whoever reads it decides whether to fail over by hand). Silence is
+ * no failure here: a detector with nothing to decide has no errors and an empty queue.
+ */
+export function detectorFailureAlarms(args: {
+  stage: string;
+  region: string;
+  detector: aws.lambda.Function;
+  deadLetters: aws.sqs.Queue;
+  topicArn: aws.sns.Topic["arn"];
+  provider: aws.Provider;
+}): void {
+  const { stage, region, detector, deadLetters, topicArn, provider } = args;
+  const prefix = pascalCase(region);
+  const onePerMinute = {
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    alarmActions: [topicArn],
+    okActions: [topicArn],
+  };
+  new aws.cloudwatch.MetricAlarm(
+    `${prefix}DetectorErrorsAlarm`,
+    {
+      name: detectorAlarmName(stage, "errors"),
+      alarmDescription: `kirikae ${stage}: the alarm detector failed on an event; Lambda retries it, see alarm.detector-failed in the audit trail`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: detector.name },
+      statistic: "Sum",
+      ...onePerMinute,
+    },
+    { provider },
+  );
+  new aws.cloudwatch.MetricAlarm(
+    `${prefix}DetectorDeadLettersAlarm`,
+    {
+      name: detectorAlarmName(stage, "dead-letters"),
+      alarmDescription: `kirikae ${stage}: an alarm event failed every detector attempt and is in the dead-letter queue; decide whether to fail over by hand`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: deadLetters.name },
+      statistic: "Maximum",
+      ...onePerMinute,
     },
     { provider },
   );

@@ -1,17 +1,18 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../core/plan/schema.js";
-import { readinessAlarm, triggerAlarms } from "./alarms.js";
+import { detectorFailureAlarms, readinessAlarm, triggerAlarms } from "./alarms.js";
 import { cachedBundler, type HandlerBundler } from "./bundling.js";
 import { allFunctions } from "./function-catalog.js";
 import { regionFunctions } from "./functions.js";
+import { trafficGates } from "./gates.js";
 import { assertStageName, pascalCase, type WorkflowKind } from "./names.js";
 import { notificationTopic } from "./notifications.js";
 import { regionProviders } from "./providers.js";
 import { onCallFailbackPolicy } from "./service-grants.js";
 import { auditTableResource, type StateConsistency, stateTableResource } from "./tables.js";
 import { topologyOf } from "./topology.js";
-import { alarmRouting, regionSchedules } from "./triggers.js";
+import { alarmRouting, detectorRetries, regionSchedules } from "./triggers.js";
 import { regionWorkflows } from "./workflows.js";
 
 export interface ControlPlaneArgs {
@@ -93,7 +94,11 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
       environmentFor: { detectAlarm: { KIRIKAE_FAILOVER_STATE_MACHINE_ARN: machines.failover.arn } },
     });
     const detector = controls.get("detectAlarm");
-    if (detector) detectors.set(region, detector);
+    if (detector) {
+      detectors.set(region, detector);
+      const deadLetters = detectorRetries({ stage, region, detector, provider });
+      detectorFailureAlarms({ stage, region, detector, deadLetters, topicArn: topic.arn, provider });
+    }
     regionSchedules({ stage, region, specs: controlSpecs, functions: controls, provider });
     for (const plan of regionPlans) readinessAlarm({ stage, region, plan, topicArn: topic.arn, provider });
     regions[region] = {
@@ -112,6 +117,8 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
     homeRegion: args.homeRegion,
   });
   triggerAlarms(stage, plans, providers);
+  // Made now, through the control planes, so that a failover only flips them, through regional endpoints.
+  trafficGates(stage, plans, providers);
 
   return {
     regions,

@@ -23,7 +23,7 @@ export const controlFunctions = [
     key: "detectAlarm",
     handler: "functions/detect-alarm.handler",
     trigger: { kind: "alarm-events" },
-    description: "Decides on alarm state changes and starts at most one failover per plan",
+    description: "Decides on alarm state changes at once and starts at most one failover per plan",
   },
   {
     key: "queryAudit",
@@ -60,22 +60,24 @@ export function allFunctions(): FunctionSpec[] {
 
 /** Lambda's own ceiling. */
 const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-/** Room for the detector's reads and writes around its hold. */
-const DETECTOR_MARGIN_SECONDS = 60;
+/**
+ * The detector reads the state table, takes the lock, starts an execution (retrying throttling for about
+ * 13 s) and writes two audit records; it never waits out a hold. Short, so a hung invocation fails and is
+ * retried by Lambda while the incident is still young.
+ */
+const DETECTOR_TIMEOUT_SECONDS = 60;
 
 /**
  * How long each function may run. A task gives up before its Task state's own timeout, so the state
- * machine sees the function's error rather than a bare States.Timeout; the detector waits out the longest
- * hold of its plans inside one invocation, so its timeout follows the plans.
+ * machine sees the function's error rather than a bare States.Timeout; the detector's time does not
+ * depend on the plans, since the hold runs in the workflow.
  */
-export function timeoutSeconds(spec: FunctionSpec, plans: readonly Plan[]): number {
+export function timeoutSeconds(spec: FunctionSpec, _plans: readonly Plan[]): number {
   switch (spec.trigger.kind) {
     case "workflow-task":
       return TASK_TIMEOUT_SECONDS - 10;
-    case "alarm-events": {
-      const longestHold = Math.max(0, ...plans.map((plan) => plan.triggers.holdSeconds));
-      return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, longestHold + DETECTOR_MARGIN_SECONDS);
-    }
+    case "alarm-events":
+      return DETECTOR_TIMEOUT_SECONDS;
     case "schedule":
       // CloudTrail's LookupEvents is paced at 2 calls per second; finish well before the next run.
       return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, (spec.trigger.everyMinutes * 60) / 2);

@@ -1,6 +1,8 @@
 import type { Plan } from "../core/plan/schema.js";
+import { GATE_METRIC, gateObjectKey, gateRegion, trafficMode } from "../core/traffic/gates.js";
 import { type Capability, functionAccess } from "./access.js";
 import {
+  detectorFailureQueueArn,
   functionLogGroupName,
   partitionOf,
   pascalCase,
@@ -86,8 +88,6 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
       return [allow("ReadPlanState", ["dynamodb:GetItem"], [state])];
     case "state.update":
       return [allow("UpdatePlanState", ["dynamodb:UpdateItem"], [state])];
-    case "state.signal":
-      return [allow("HoldAlarmSignal", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [state])];
     case "audit.append":
       return [allow("AppendAuditRecords", ["dynamodb:Query", "dynamodb:PutItem"], [audit])];
     case "audit.query":
@@ -123,6 +123,14 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
         ),
       ];
     }
+    case "detector.dead-letter":
+      return [
+        allow(
+          "SendFailedAlarmEvents",
+          ["sqs:SendMessage"],
+          [detectorFailureQueueArn(region, account, stage)],
+        ),
+      ];
     case "workflows.start-failover":
       return [allow("StartFailover", ["states:StartExecution"], [machineArn(scope, "failover")])];
     case "database.describe":
@@ -161,9 +169,14 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
       return [allow("ScaleNodegroups", ["eks:UpdateNodegroupConfig"], nodegroupArns)];
     case "dns.records":
       return [allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(plans, p))];
-    case "dns.change":
+    case "dns.change": {
+      // A gated plan's records are never edited: only the plans that edit records are named, and a region
+      // serving none gets no Route 53 write at all.
+      const editing = plans.filter((plan) => trafficMode(plan) === "record-edits");
+      if (editing.length === 0) return [];
       return [
-        ...plans.map((plan) =>
+        allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(editing, p)),
+        ...editing.map((plan) =>
           allow(
             `ChangeRecordsOf${pascalCase(plan.name)}`,
             ["route53:ChangeResourceRecordSets"],
@@ -185,13 +198,18 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
         // Change IDs are Route 53's to choose, so only their ARN prefix can be named.
         allow("WatchRecordChanges", ["route53:GetChange"], [`arn:${p}:route53:::change/*`]),
       ];
-    case "dns.answer":
+    }
+    case "dns.gate-health-checks":
+      if (!plans.some((plan) => trafficMode(plan) === "gates")) return [];
       return [
-        // TestDNSAnswer has no resource-level permissions; Route 53's API region bounds it.
-        allow("TestDnsAnswers", ["route53:TestDNSAnswer"], ["*"], {
-          StringEquals: { "aws:RequestedRegion": [ROUTE53_REGION] },
-        }),
+        // The health check on a gated record is the one kirikae's deploy created, whose ID Route 53 chose,
+        // or whatever someone bound there since: readiness reads either to tell which, so this read-only
+        // grant names no ID. GetHealthCheck authorises on the healthcheck resource type (Service
+        // Authorization Reference, "Actions, resources, and condition keys for Amazon Route 53").
+        allow("ReadGateHealthChecks", ["route53:GetHealthCheck"], [`arn:${p}:route53:::healthcheck/*`]),
       ];
+    case "traffic.gates":
+      return gateStatements(plans, p);
     case "dns.health":
       return [
         allow(
@@ -229,6 +247,72 @@ export function machineArn(
   kind: WorkflowKind,
 ): string {
   return stateMachineArn(scope.region, scope.account, scope.stage, kind);
+}
+
+/**
+ * What flips the gated plans' gates, by kind, as the Service Authorization Reference has each action
+ * ("Actions, resources, and condition keys for Amazon S3 / Amazon CloudWatch / Amazon Route 53 Recovery
+ * Cluster", docs.aws.amazon.com/service-authorization/latest/reference/):
+ *   - s3-object: s3:PutObject authorises on the object (arn:aws:s3:::bucket/key), so exactly the plan's
+ *     gate objects are named, one per region;
+ *   - cloudwatch-alarm: cloudwatch:PutMetricData has no resource types; the cloudwatch:namespace condition
+ *     key holds it to the gates' namespace, and aws:RequestedRegion to where the gates' alarms live;
+ *   - arc-routing-control: route53-recovery-cluster:UpdateRoutingControlStates authorises on each routing
+ *     control the batch changes (the routingcontrol resource type,
+ *     arn:aws:route53-recovery-control::account:controlpanel/ID/routingcontrol/ID), which the plan names.
+ *     No GetRoutingControlState: the workflow sets the gates and never reads them back.
+ */
+function gateStatements(plans: readonly Plan[], partition: string): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  const objects: string[] = [];
+  const metricRegions: string[] = [];
+  const routingControls: string[] = [];
+  for (const plan of plans) {
+    const gates = plan.dns.gates;
+    switch (gates?.kind) {
+      case undefined:
+        break;
+      case "s3-object":
+        objects.push(
+          ...plan.regions.map(
+            (region) => `arn:${partition}:s3:::${gates.bucket}/${gateObjectKey(plan, region)}`,
+          ),
+        );
+        break;
+      case "cloudwatch-alarm":
+        metricRegions.push(gateRegion(plan));
+        break;
+      case "arc-routing-control":
+        routingControls.push(
+          ...plan.regions.flatMap((region) => {
+            const arn = gates.routingControls[region];
+            return arn === undefined ? [] : [arn];
+          }),
+        );
+        break;
+    }
+  }
+  if (objects.length > 0) statements.push(allow("SetObjectGates", ["s3:PutObject"], unique(objects)));
+  if (metricRegions.length > 0) {
+    statements.push(
+      allow("PublishGateMetrics", ["cloudwatch:PutMetricData"], ["*"], {
+        StringEquals: {
+          "cloudwatch:namespace": GATE_METRIC.namespace,
+          "aws:RequestedRegion": unique(metricRegions),
+        },
+      }),
+    );
+  }
+  if (routingControls.length > 0) {
+    statements.push(
+      allow(
+        "SetRoutingControls",
+        ["route53-recovery-cluster:UpdateRoutingControlStates"],
+        unique(routingControls),
+      ),
+    );
+  }
+  return statements;
 }
 
 function hostedZoneArns(plans: readonly Plan[], partition: string): string[] {

@@ -97,6 +97,20 @@ export function readinessAlarmName(stage: string, plan: string): string {
   return `${APP_NAME}-${stage}-${plan}-readiness`;
 }
 
+/** Where Lambda puts an alarm event the detector failed on after its retries (its on-failure destination). */
+export function detectorFailureQueueName(stage: string): string {
+  return resourceName(stage, "detector-failures");
+}
+
+export function detectorFailureQueueArn(region: string, account: string, stage: string): string {
+  return `arn:${partitionOf(region)}:sqs:${region}:${account}:${detectorFailureQueueName(stage)}`;
+}
+
+/** The detector's alarms: `errors` (an invocation failed) and `dead-letters` (an event was given up on). */
+export function detectorAlarmName(stage: string, what: "errors" | "dead-letters"): string {
+  return resourceName(stage, `detector-${what}`);
+}
+
 /** The metric the readiness check publishes per plan, and that each region alarms on. */
 export const readinessMetric = { namespace: "Kirikae", name: "ReadinessGaps", dimension: "Plan" } as const;
 

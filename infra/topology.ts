@@ -56,16 +56,20 @@ export function topologyOf(plans: readonly Plan[]): Topology {
   };
 }
 
-/** The event pattern of a plan's alarms going into ALARM in the given regions. */
+/**
+ * The event pattern of a plan's alarms going into ALARM, each name from its own region only: an alarm is
+ * its name and its region, and the same name elsewhere is someone else's. One region is a plain pattern;
+ * several are an `$or` of one pattern per region.
+ */
 export function alarmEventPattern(alarmsByRegion: ReadonlyMap<string, readonly string[]>) {
-  return {
-    source: ["aws.cloudwatch"],
-    "detail-type": ["CloudWatch Alarm State Change"],
-    region: [...alarmsByRegion.keys()],
-    detail: {
-      alarmName: [...new Set([...alarmsByRegion.values()].flat())],
-      // The detector acts on ALARM only; while it holds a signal it reads the alarm's state itself.
-      state: { value: ["ALARM"] },
-    },
-  };
+  const base = { source: ["aws.cloudwatch"], "detail-type": ["CloudWatch Alarm State Change"] };
+  const from = (region: string, names: readonly string[]) => ({
+    region: [region],
+    // The detector acts on ALARM only; the workflow re-reads the alarm itself while it holds the signal.
+    detail: { alarmName: [...names], state: { value: ["ALARM"] } },
+  });
+  const byRegion = [...alarmsByRegion.entries()];
+  const [only] = byRegion;
+  if (byRegion.length === 1 && only) return { ...base, ...from(only[0], only[1]) };
+  return { ...base, $or: byRegion.map(([region, names]) => from(region, names)) };
 }

@@ -4,6 +4,7 @@ import type { FunctionSpec } from "./function-catalog.js";
 import {
   alarmForwardingRoleName,
   defaultEventBusArn,
+  detectorFailureQueueName,
   detectRuleName,
   forwardRuleName,
   pascalCase,
@@ -91,6 +92,49 @@ export function alarmRouting(args: {
       { provider },
     );
   }
+}
+
+/** Lambda retries a failed asynchronous invocation at most twice (about 1 and 2 minutes later). */
+const DETECTOR_RETRY_ATTEMPTS = 2;
+/** SQS's longest retention: a lost alarm event stays readable for two weeks of investigation. */
+const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/**
+ * What happens to an alarm event the detector fails on. EventBridge invokes it asynchronously, so Lambda
+ * retries the event twice and then drops it unless told otherwise (Lambda developer guide, "Configuring
+ * error handling settings for Lambda asynchronous invocations" and "Capturing records of Lambda
+ * asynchronous invocations"). Each retry carries the same event, which names the same execution, so a
+ * retry after a crash or a timeout loses nothing; after the last one the invocation record (the event,
+ * the error) goes to a queue, where the dead-letters alarm sees it. Returns that queue.
+ */
+export function detectorRetries(args: {
+  stage: string;
+  region: string;
+  detector: aws.lambda.Function;
+  provider: aws.Provider;
+}): aws.sqs.Queue {
+  const { stage, region, detector, provider } = args;
+  const prefix = pascalCase(region);
+  const queue = new aws.sqs.Queue(
+    `${prefix}DetectorFailures`,
+    {
+      name: detectorFailureQueueName(stage),
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      sqsManagedSseEnabled: true,
+    },
+    { provider },
+  );
+  new aws.lambda.FunctionEventInvokeConfig(
+    `${prefix}DetectorInvokeConfig`,
+    {
+      functionName: detector.name,
+      maximumRetryAttempts: DETECTOR_RETRY_ATTEMPTS,
+      // Lambda sends to the destination with the function's role, which is granted exactly this queue.
+      destinationConfig: { onFailure: { destination: queue.arn } },
+    },
+    { provider },
+  );
+  return queue;
 }
 
 function alarmForwardingRole(

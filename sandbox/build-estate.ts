@@ -1,19 +1,35 @@
+import { createHash } from "node:crypto";
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
 import type { Plan } from "../core/plan/schema.js";
+import {
+  GATE_CLOSED_BODY,
+  GATE_METRIC,
+  GATE_OPEN_BODY,
+  gateAlarmName,
+  gateDimensions,
+  gateObjectKey,
+  gateRegion,
+} from "../core/traffic/gates.js";
+import { zoneNameOf } from "../core/traffic/zone-name.js";
 import { APP_NAME, forwardRuleName, functionName } from "../infra/names.js";
+import { alarmEventPattern } from "../infra/topology.js";
 import { SandboxEstate } from "./estate.js";
+import { ArcClusterModel, type ArcClusterSeed } from "./services/arc-cluster-model.js";
 import { CloudTrailModel } from "./services/cloudtrail-model.js";
-import { CloudWatchModel } from "./services/cloudwatch-model.js";
+import { CloudWatchModel, type CloudWatchSeed } from "./services/cloudwatch-model.js";
 import { EksModel, type EksSeed } from "./services/eks-model.js";
 import { EventBridgeModel, type EventBridgeSeed } from "./services/eventbridge-model.js";
 import { RdsModel, type RdsSeed, type RdsTimings } from "./services/rds-model.js";
 import { Route53Model, type Route53Seed } from "./services/route53-model.js";
+import { S3Model, type S3Seed } from "./services/s3-model.js";
 import { SfnModel } from "./services/sfn-model.js";
 import type { VirtualClock } from "./virtual-clock.js";
 
 export interface EstateModels {
   rds: RdsModel;
   route53: Route53Model;
+  arc: ArcClusterModel;
+  s3: S3Model;
   eks: EksModel;
   cloudwatch: CloudWatchModel;
   cloudtrail: CloudTrailModel;
@@ -51,16 +67,28 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   const rds = new RdsModel(estate, rdsSeed(plans, options.replicationLagMs ?? 800), options.rdsTimings);
-  const route53 = new Route53Model(estate, route53Seed(plans));
   const eks = new EksModel(estate, eksSeed(plans));
   const cloudwatch = new CloudWatchModel(
     estate,
     {
-      alarms: plans.flatMap((plan) =>
-        plan.triggers.alarms.map((alarm) => ({ ...alarm, accountId: accountOf(plan) })),
-      ),
+      alarms: plans.flatMap((plan) => [
+        ...plan.triggers.alarms.map((alarm) => ({ ...alarm, accountId: accountOf(plan) })),
+        ...gateAlarms(plan),
+      ]),
     },
     rds,
+  );
+  const arc = new ArcClusterModel(estate, arcSeed(plans));
+  const s3 = new S3Model(estate, s3Seed(plans));
+  const route53 = new Route53Model(
+    estate,
+    route53Seed(plans),
+    {},
+    {
+      alarmOkAt: (region, name, atMs) => cloudwatch.publishedAlarmOkAt(region, name, atMs),
+      routingControlOn: (arn) => arc.healthCheckSaysOn(arn),
+      objectBodyAt: (bucket, key, atMs) => s3.bodyAt(bucket, key, atMs),
+    },
   );
   const cloudtrail = new CloudTrailModel(estate, {
     ...(options.cloudTrailDeliveryDelayMs === undefined
@@ -69,7 +97,9 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   });
   const sfn = new SfnModel(estate.clock);
   const eventbridge = new EventBridgeModel(eventBridgeSeed(plans, options.stage ?? DEFAULT_SANDBOX_STAGE));
-  for (const model of [rds, route53, eks, cloudwatch, cloudtrail, sfn, eventbridge]) estate.register(model);
+  for (const model of [rds, route53, arc, s3, eks, cloudwatch, cloudtrail, sfn, eventbridge]) {
+    estate.register(model);
+  }
 
   const [observed] = plans;
   if (observed) {
@@ -78,7 +108,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
       trafficRegion: () => trafficRegion(observed, route53),
     });
   }
-  return { estate, models: { rds, route53, eks, cloudwatch, cloudtrail, sfn, eventbridge } };
+  return { estate, models: { rds, route53, arc, s3, eks, cloudwatch, cloudtrail, sfn, eventbridge } };
 }
 
 /** The region whose endpoint Route 53 answers with for the plan's first record. */
@@ -115,7 +145,7 @@ function route53Seed(plans: readonly Plan[]): Route53Seed {
   return {
     hostedZones: plans.map((plan) => ({
       id: plan.dns.hostedZoneId,
-      name: zoneNameOf(plan),
+      name: `${zoneNameOf(plan)}.`,
       records: plan.dns.records.flatMap((record) =>
         plan.regions.map((region): ResourceRecordSet => {
           const target = record.targets[region];
@@ -126,7 +156,7 @@ function route53Seed(plans: readonly Plan[]): Route53Seed {
             SetIdentifier: target?.setIdentifier ?? region,
             TTL: record.ttlSeconds,
             ResourceRecords: [{ Value: target?.value ?? "" }],
-            ...(target?.healthCheckId ? { HealthCheckId: target.healthCheckId } : {}),
+            ...recordHealthCheck(plan, region, target?.healthCheckId),
             ...(plan.dns.routing === "failover"
               ? { Failover: active ? "PRIMARY" : "SECONDARY" }
               : { Weight: active ? plan.dns.activeWeight : 0 }),
@@ -134,15 +164,102 @@ function route53Seed(plans: readonly Plan[]): Route53Seed {
         }),
       ),
     })),
-    healthChecks: plans.flatMap((plan) =>
-      plan.dns.records.flatMap((record) =>
+    healthChecks: plans.flatMap((plan) => [
+      ...plan.dns.records.flatMap((record) =>
         plan.regions.flatMap((region) => {
           const target = record.targets[region];
           return target?.healthCheckId ? [{ id: target.healthCheckId, region, fqdn: target.value }] : [];
         }),
       ),
-    ),
+      ...gateHealthChecks(plan),
+    ]),
   };
+}
+
+/**
+ * With gates, each region's failover record carries its gate's health check, as infra creates it; without
+ * them, the endpoint's own health check.
+ */
+function recordHealthCheck(plan: Plan, region: string, endpointCheck: string | undefined) {
+  if (plan.dns.gates !== undefined) return { HealthCheckId: gateHealthCheckId(plan, region) };
+  return endpointCheck ? { HealthCheckId: endpointCheck } : {};
+}
+
+function gateHealthChecks(plan: Plan): Route53Seed["healthChecks"] {
+  const gates = plan.dns.gates;
+  if (gates === undefined) return [];
+  return plan.regions.map((region) => ({
+    id: gateHealthCheckId(plan, region),
+    region,
+    ...(gates.kind === "arc-routing-control"
+      ? { routingControlArn: gates.routingControls[region] ?? "" }
+      : gates.kind === "s3-object"
+        ? {
+            object: {
+              region: gateRegion(plan),
+              bucket: gates.bucket,
+              key: gateObjectKey(plan, region),
+              search: GATE_OPEN_BODY,
+            },
+          }
+        : { alarm: { region: gateRegion(plan), name: gateAlarmName(plan, region) } }),
+  }));
+}
+
+/** The gate buckets of "s3-object" plans, their objects written as deployed: open for the active region. */
+function s3Seed(plans: readonly Plan[]): S3Seed {
+  return {
+    buckets: plans.flatMap((plan) => {
+      const gates = plan.dns.gates;
+      if (gates?.kind !== "s3-object") return [];
+      return [
+        {
+          name: gates.bucket,
+          region: gateRegion(plan),
+          objects: Object.fromEntries(
+            plan.regions.map((region) => [
+              gateObjectKey(plan, region),
+              region === plan.activeRegion ? GATE_OPEN_BODY : GATE_CLOSED_BODY,
+            ]),
+          ),
+        },
+      ];
+    }),
+  };
+}
+
+/** The gate alarms of a "cloudwatch-alarm" plan, open for the active region, as deployed. */
+function gateAlarms(plan: Plan): CloudWatchSeed["alarms"] {
+  if (plan.dns.gates?.kind !== "cloudwatch-alarm") return [];
+  return plan.regions.map((region) => ({
+    name: gateAlarmName(plan, region),
+    region: gateRegion(plan),
+    accountId: accountOf(plan),
+    namespace: GATE_METRIC.namespace,
+    metricName: GATE_METRIC.metricName,
+    dimensions: gateDimensions(plan, region),
+    published: { initialValue: region === plan.activeRegion ? 1 : 0, threshold: 1 },
+  }));
+}
+
+function arcSeed(plans: readonly Plan[]): ArcClusterSeed {
+  return {
+    routingControls: plans.flatMap((plan) => {
+      const gates = plan.dns.gates;
+      if (gates?.kind !== "arc-routing-control") return [];
+      return plan.regions.map((region) => ({
+        arn: gates.routingControls[region] ?? "",
+        name: `${plan.name}-${region}`,
+        state: region === plan.activeRegion ? ("On" as const) : ("Off" as const),
+      }));
+    }),
+  };
+}
+
+/** A stable health check ID per plan and region, in Route 53's 8-4-4-4-12 shape. */
+export function gateHealthCheckId(plan: Plan, region: string): string {
+  const hex = createHash("sha256").update(`${plan.name}/${region}/gate`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function eksSeed(plans: readonly Plan[]): EksSeed {
@@ -174,11 +291,13 @@ function eventBridgeSeed(plans: readonly Plan[], stage: string): EventBridgeSeed
       const standby = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
       const alarmsIn = (region?: string) =>
         plan.triggers.alarms.filter((alarm) => region === undefined || alarm.region === region);
-      const pattern = (alarms: ReturnType<typeof alarmsIn>) => ({
-        source: ["aws.cloudwatch"],
-        "detail-type": ["CloudWatch Alarm State Change"],
-        detail: { alarmName: alarms.map((alarm) => alarm.name) },
-      });
+      // The same patterns infra deploys: each alarm's name from its own region, going into ALARM.
+      const pattern = (alarms: ReturnType<typeof alarmsIn>) => {
+        const byRegion = new Map<string, string[]>();
+        for (const alarm of alarms)
+          byRegion.set(alarm.region, [...(byRegion.get(alarm.region) ?? []), alarm.name]);
+        return alarmEventPattern(byRegion);
+      };
       const forwarding = [...new Set(alarmsIn().map((alarm) => alarm.region))].filter(
         (region) => region !== standby,
       );
@@ -205,12 +324,6 @@ function eventBridgeSeed(plans: readonly Plan[], stage: string): EventBridgeSeed
       ];
     }),
   };
-}
-
-/** The zone apex: the records' common parent (app.example.com -> example.com). */
-function zoneNameOf(plan: Plan): string {
-  const [first] = plan.dns.records;
-  return `${first ? first.name.split(".").slice(1).join(".") : "example.com"}.`;
 }
 
 function normalise(value: string): string {

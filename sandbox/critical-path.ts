@@ -1,8 +1,15 @@
 import type { PromotionMode } from "../core/failover/promote-database.js";
 import type { EksClusterPlan, Plan } from "../core/plan/schema.js";
+import { DEFAULT_ARC_TIMINGS } from "./services/arc-cluster-model.js";
+import { ALARM_EVALUATION_DELAY_MS } from "./services/cloudwatch-model.js";
 import { DEFAULT_EKS_TIMINGS, type EksTimings, nodegroupUpdateMs } from "./services/eks-model.js";
 import { DEFAULT_RDS_TIMINGS, type RdsTimings } from "./services/rds-model.js";
-import { DEFAULT_ROUTE53_TIMINGS, type Route53Timings } from "./services/route53-model.js";
+import {
+  ALARM_HEALTH_CHECK_LAG_MS,
+  DEFAULT_ROUTE53_TIMINGS,
+  FAST_INTERVAL_MS,
+  type Route53Timings,
+} from "./services/route53-model.js";
 
 /**
  * The critical path of a workflow: the chain of AWS waits no control plane can avoid, in the latencies
@@ -51,6 +58,36 @@ export function dnsPropagationSeconds(timings: ModelledTimings = MODELLED_TIMING
   return timings.route53.changePropagationMs / 1000;
 }
 
+/**
+ * From kirikae's change to the name servers' new answer: a record change's propagation, or a gate's.
+ * An alarm gate waits, at worst, for its whole minute to close before CloudWatch and then Route 53 read it.
+ */
+export function trafficPropagationSeconds(plan: Plan, timings: ModelledTimings = MODELLED_TIMINGS): number {
+  switch (plan.dns.gates?.kind) {
+    case undefined:
+      return dnsPropagationSeconds(timings);
+    case "arc-routing-control":
+      return DEFAULT_ARC_TIMINGS.healthCheckPropagationMs / 1000;
+    case "s3-object":
+      return FAST_INTERVAL_MS / 1000;
+    case "cloudwatch-alarm":
+      return (60_000 + ALARM_EVALUATION_DELAY_MS + ALARM_HEALTH_CHECK_LAG_MS) / 1000;
+  }
+}
+
+/**
+ * The traffic segment after a promotion: gates flip as a switchover begins, so only the part of their
+ * propagation that outlasts the switchover is left; otherwise the whole propagation follows.
+ */
+function trafficSegment(plan: Plan, mode: PromotionMode, timings: ModelledTimings): PathSegment {
+  const propagation = trafficPropagationSeconds(plan, timings);
+  if (plan.dns.gates !== undefined && mode === "switchover") {
+    const beyond = Math.max(0, propagation - promotionSeconds("switchover", timings));
+    return { name: "gate propagation beyond the switchover", seconds: beyond };
+  }
+  return { name: plan.dns.gates ? "gate propagation" : "DNS propagation", seconds: propagation };
+}
+
 /** Each nodegroup of a cluster moved between its plan sizes, and how long EKS takes for it. */
 export function nodegroupScalings(
   cluster: EksClusterPlan,
@@ -85,7 +122,7 @@ export function failoverCriticalPath(
       { name: "promotion", seconds: promotionSeconds(mode, timings) },
       { name: "scale-up", seconds: slowest(standby ? nodegroupScalings(standby, "standby", timings) : []) },
     ]),
-    { name: "DNS propagation", seconds: dnsPropagationSeconds(timings) },
+    trafficSegment(plan, mode, timings),
   ]);
 }
 
@@ -105,7 +142,7 @@ export function failbackCriticalPath(
   return path([
     ...(scaleUp > 0 ? [{ name: "scale-up", seconds: scaleUp }] : []),
     { name: "switchover", seconds: promotionSeconds("switchover", timings) },
-    { name: "DNS propagation", seconds: dnsPropagationSeconds(timings) },
+    trafficSegment(plan, "switchover", timings),
   ]);
 }
 

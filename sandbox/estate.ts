@@ -80,6 +80,13 @@ export class SandboxEstate implements ModelContext {
     return !this.faults.some((fault) => fault.kind === "region-down" && fault.region === region);
   }
 
+  /** A control plane that stopped answering while its region's data planes did not (Route 53, Dec 2021). */
+  isApiDown(service: string, region: string): boolean {
+    return this.faults.some(
+      (fault) => fault.kind === "api-down" && fault.service === service && fault.region === region,
+    );
+  }
+
   writerRegion(): string | undefined {
     return this.observer.writerRegion();
   }
@@ -128,7 +135,7 @@ export class SandboxEstate implements ModelContext {
     mutating: boolean,
     timeoutMs: number | undefined,
   ): Promise<void> {
-    if (!this.isRegionUp(call.region)) {
+    if (!this.isRegionUp(call.region) || this.isApiDown(call.service, call.region)) {
       // A client configured with a request timeout gives up then; one without hangs until the connection does.
       await this.clock.sleep(Math.min(this.regionDownHangMs, timeoutMs ?? Number.POSITIVE_INFINITY));
       throw Object.assign(new Error(`connect ETIMEDOUT: ${call.service}.${call.region}.amazonaws.com`), {

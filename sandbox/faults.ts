@@ -4,12 +4,14 @@ import type { ServiceName } from "./service-model.js";
 /** A fault injected into the sandbox; faults compose, and each applies to the calls it matches. */
 export type Fault =
   | { kind: "region-down"; region: string }
+  | { kind: "api-down"; service: ServiceName; region: string }
   | { kind: "throttle"; rate: number; service?: ServiceName }
   | { kind: "latency"; ms: number; region?: string }
   | { kind: "fail"; operation: string; times: number; error: string; region?: string };
 
 export const FAULT_GRAMMAR = [
   "region-down:REGION            every endpoint in REGION stops answering (calls hang until they time out)",
+  "api-down:SERVICE:REGION       SERVICE's API in REGION stops answering; data planes (DNS answers, health checkers) do not",
   "throttle:RATE[:SERVICE]       a fraction RATE (0..1) of calls is throttled, optionally only SERVICE's",
   "latency:MS[:REGION]           every call (optionally only in REGION) takes MS milliseconds longer",
   "fail:OPERATION:TIMES[:ERROR]  the next TIMES calls of OPERATION fail with ERROR (default InternalFailure)",
@@ -18,11 +20,13 @@ export const FAULT_GRAMMAR = [
 const services: readonly ServiceName[] = [
   "rds",
   "route53",
+  "route53-recovery-cluster",
   "eks",
   "cloudtrail",
   "cloudwatch",
   "sfn",
   "eventbridge",
+  "s3",
 ];
 
 export class FaultSpecError extends KirikaeError {
@@ -41,6 +45,15 @@ export function parseFault(spec: string): Fault {
       if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
         throw new FaultSpecError(spec, "needs a region code");
       return { kind, region };
+    }
+    case "api-down": {
+      const [service, region] = args;
+      if (!services.includes(service as ServiceName)) {
+        throw new FaultSpecError(spec, `SERVICE must be one of ${services.join(", ")}`);
+      }
+      if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+        throw new FaultSpecError(spec, "needs a region code");
+      return { kind, service: service as ServiceName, region };
     }
     case "throttle": {
       const rate = Number(args[0]);

@@ -5,14 +5,28 @@ import {
   type AslState,
   type TaskStateInfo,
   taskStates,
-  WAIT_FOR_TASK_TOKEN,
   waitStateNames,
 } from "../stepfunctions/asl.js";
 import type { TaskTokens } from "./task-tokens.js";
 import type { VirtualClock } from "./virtual-clock.js";
+import {
+  assertNoTaskFailedMatchers,
+  ExecutionTimedOut,
+  executionTimeoutSeconds,
+  LambdaFunctionTimedOut,
+  TaskStateTimedOut,
+  taskTimeoutSeconds,
+  withoutLibraryTimeouts,
+} from "./workflow-timeouts.js";
 
 /** A Lambda handler as the runner calls it: the real one, built with sandbox dependencies. */
 export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A Lambda function as the runner invokes it: its real handler and the timeout infra gives it. */
+export interface LocalFunction {
+  handler: LocalHandler;
+  timeoutSeconds: number;
+}
 
 export interface StepEvent {
   execution: string;
@@ -30,6 +44,34 @@ export interface LocalRunOptions {
   onStep?: (event: StepEvent) => void;
 }
 
+type RunnerTask = TaskStateInfo & { state: AslState; retry: AslState[] };
+
+/** One execution as the runner's Task handlers share it. */
+interface Run {
+  options: LocalRunOptions;
+  startTime: string;
+  taskToken: string;
+  attempts: Map<string, number>;
+  /** Aborted once the execution has ended, however it ended, so no pause of the runner outlives it. */
+  ended: AbortSignal;
+}
+
+type Outcome = { output: unknown } | { error: unknown };
+
+/**
+ * Unwinds a Task that was still running when its execution timed out. The library neither retries nor
+ * catches it (it reads these two flags), so nothing of the definition runs after the execution ended.
+ */
+class ExecutionEnded extends Error {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+
+  constructor() {
+    super("the execution has ended");
+    this.name = "ExecutionEnded";
+  }
+}
+
 /**
  * Runs a deployed state machine definition unchanged with aws-local-stepfunctions, each Task mapped by
  * its Resource ARN to the real handler. Real waiting is switched off (Wait and Retry pauses of 0 ms) and
@@ -37,22 +79,27 @@ export interface LocalRunOptions {
  * `pollAfterSeconds` the step returned (the field its Wait state reads), and a retry's pause follows the
  * state's own Retry settings. So modelled time passes exactly as in AWS, in milliseconds of real time.
  * A Task that waits for its token (`lambda:invoke.waitForTaskToken`) invokes its handler with the
- * Payload, then waits on the virtual clock until the token is answered through the sandbox's Step
- * Functions or its timeout passes.
+ * Payload and waits until the token is answered through the sandbox's Step Functions.
+ *
+ * The timeouts AWS enforces are kept on the virtual clock too (see workflow-timeouts.ts): each Task
+ * attempt's TimeoutSeconds, each function's own timeout, whichever comes first, and the execution's
+ * TimeoutSeconds. A handler that lost such a race keeps running, as the function does on AWS, and what
+ * it returns is dropped.
  */
 export class LocalWorkflowRunner {
   private readonly machine: StateMachine;
-  private readonly tasks: Array<TaskStateInfo & { state: AslState; retry: AslState[] }>;
+  private readonly tasks: RunnerTask[];
   private readonly waits: string[];
 
   constructor(
-    definition: AslDefinition,
-    private readonly handlers: ReadonlyMap<string, LocalHandler>,
+    private readonly definition: AslDefinition,
+    private readonly functions: ReadonlyMap<string, LocalFunction>,
     private readonly clock: VirtualClock,
     private readonly random: () => number,
     private readonly tokens: TaskTokens,
   ) {
-    this.machine = new StateMachine(withoutTokenTimeouts(definition) as never, {
+    assertNoTaskFailedMatchers(definition.States);
+    this.machine = new StateMachine(withoutLibraryTimeouts(definition) as never, {
       validationOptions: { checkArn: true, checkPaths: true },
     });
     this.tasks = taskStates(definition).map((task) => {
@@ -61,66 +108,25 @@ export class LocalWorkflowRunner {
     });
     this.waits = waitStateNames(definition);
     for (const task of this.tasks) {
-      if (!handlers.has(task.resource))
-        throw new Error(`no local handler for ${task.name} (${task.resource})`);
+      if (!functions.has(task.resource))
+        throw new Error(`no local function for ${task.name} (${task.resource})`);
     }
   }
 
+  /** The execution's output; rejects with the error it failed with, or ExecutionTimedOut. */
   async run(options: LocalRunOptions): Promise<unknown> {
-    const attempts = new Map<string, number>();
-    const startTime = this.clock.now().toISOString();
-    // One token per execution is enough here: kirikae's workflows pause at most once.
-    const taskToken = this.tokens.issue();
-    const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const task of this.tasks) {
-      const handler = this.handlers.get(task.resource) as LocalHandler;
-      taskResourceLocalHandlers[task.name] = (input) =>
-        this.clock.busy(async () => {
-          options.onStep?.({
-            execution: options.executionArn,
-            state: task.name,
-            phase: "started",
-            at: this.clock.now(),
-          });
-          try {
-            const output = task.waitsForToken
-              ? await this.invokeAndWait(task, handler, input, startTime, taskToken)
-              : await handler(withVirtualStartTime(input, startTime), lambdaContext(task.resource));
-            attempts.delete(task.name);
-            options.onStep?.({
-              execution: options.executionArn,
-              state: task.name,
-              phase: "succeeded",
-              at: this.clock.now(),
-              result: output,
-            });
-            // The definition's Choice skips the Wait once a polling step reports done.
-            const poll = output as { status?: unknown; pollAfterSeconds?: unknown } | null;
-            if (poll?.status !== "done" && typeof poll?.pollAfterSeconds === "number") {
-              await this.clock.sleep(poll.pollAfterSeconds * 1000);
-            }
-            return output;
-          } catch (error) {
-            const name = error instanceof Error ? error.name : "Error";
-            options.onStep?.({
-              execution: options.executionArn,
-              state: task.name,
-              phase: "failed",
-              at: this.clock.now(),
-              error: `${name}: ${error instanceof Error ? error.message : String(error)}`,
-            });
-            const attempt = attempts.get(task.name) ?? 0;
-            const pause = retryPauseMs(task.retry, name, attempt, this.random);
-            if (pause !== undefined) {
-              attempts.set(task.name, attempt + 1);
-              await this.clock.sleep(pause);
-            } else {
-              attempts.delete(task.name);
-            }
-            throw error;
-          }
-        });
-    }
+    const ended = new AbortController();
+    const run: Run = {
+      options,
+      startTime: this.clock.now().toISOString(),
+      // One token per execution is enough here: kirikae's workflows pause at most once.
+      taskToken: this.tokens.issue(),
+      attempts: new Map(),
+      ended: ended.signal,
+    };
+    const taskResourceLocalHandlers = Object.fromEntries(
+      this.tasks.map((task) => [task.name, (input: unknown) => this.runTask(task, input, run)]),
+    );
     const zeroFor = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
     const execution = this.machine.run(options.input as never, {
       overrides: {
@@ -133,78 +139,144 @@ export class LocalWorkflowRunner {
           Id: options.executionArn,
           Name: options.executionArn.split(":").pop(),
           Input: options.input as never,
-          StartTime: startTime,
+          StartTime: run.startTime,
         },
-        Task: { Token: taskToken },
+        Task: { Token: run.taskToken },
       },
     });
-    return execution.result;
+    // Aborting a timed-out execution rejects the library's result after the timeout decided the outcome.
+    execution.result.catch(() => undefined);
+    const timeoutSeconds = executionTimeoutSeconds(this.definition);
+    try {
+      const finished = await Promise.race([
+        execution.result.then((output: unknown) => ({ output })),
+        this.pause(timeoutSeconds * 1000, ended.signal).then(() => undefined),
+      ]);
+      if (finished) return finished.output;
+      ended.abort();
+      execution.abort();
+      throw new ExecutionTimedOut(timeoutSeconds);
+    } finally {
+      ended.abort();
+    }
   }
 
-  private async invokeAndWait(
-    task: TaskStateInfo & { state: AslState },
-    handler: LocalHandler,
-    input: unknown,
-    startTime: string,
-    taskToken: string,
-  ): Promise<unknown> {
-    const payload = (input as { Payload?: unknown } | null)?.Payload;
-    await handler(withVirtualStartTime(payload, startTime), lambdaContext(task.resource));
-    const timeoutMs = timeoutSecondsOf(task, payload) * 1000;
+  /** A Task as the library calls it: one attempt, then the pause AWS would take before what follows. */
+  private async runTask(task: RunnerTask, input: unknown, run: Run): Promise<unknown> {
+    if (run.ended.aborted) throw new ExecutionEnded();
+    this.emit(run, { state: task.name, phase: "started", at: this.clock.now() });
+    const outcome = await this.attempt(task, input, run);
+    if (run.ended.aborted) throw new ExecutionEnded();
+    if ("output" in outcome) {
+      run.attempts.delete(task.name);
+      this.emit(run, { state: task.name, phase: "succeeded", at: this.clock.now(), result: outcome.output });
+      // The definition's Choice skips the Wait once a polling step reports done.
+      const poll = outcome.output as { status?: unknown; pollAfterSeconds?: unknown } | null;
+      if (poll?.status !== "done" && typeof poll?.pollAfterSeconds === "number") {
+        await this.pause(poll.pollAfterSeconds * 1000, run.ended);
+        if (run.ended.aborted) throw new ExecutionEnded();
+      }
+      return outcome.output;
+    }
+    const { error } = outcome;
+    const name = error instanceof Error ? error.name : "Error";
+    this.emit(run, {
+      state: task.name,
+      phase: "failed",
+      at: this.clock.now(),
+      error: `${name}: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    const attempt = run.attempts.get(task.name) ?? 0;
+    const pause = retryPauseMs(task.retry, name, attempt, this.random);
+    if (pause !== undefined) {
+      run.attempts.set(task.name, attempt + 1);
+      await this.pause(pause, run.ended);
+      if (run.ended.aborted) throw new ExecutionEnded();
+    } else {
+      run.attempts.delete(task.name);
+    }
+    throw error;
+  }
+
+  /**
+   * One attempt of a Task: its work raced against the Task's TimeoutSeconds, counted from the function's
+   * start. Step Functions cannot stop a function whose Task timed out, so the loser is left running and
+   * whatever it returns later is dropped.
+   */
+  private async attempt(task: RunnerTask, input: unknown, run: Run): Promise<Outcome> {
     const stop = new AbortController();
-    const answer = await Promise.race([
-      this.tokens.wait(taskToken, stop.signal),
-      this.clock.sleep(timeoutMs, stop.signal).then(() => undefined),
-    ]);
-    stop.abort();
-    if (!answer) throw namedError("States.Timeout", `no answer to ${task.name}'s task token in time`);
-    if ("error" in answer) throw namedError(answer.error, answer.cause);
-    return answer.output;
+    const signal = AbortSignal.any([stop.signal, run.ended]);
+    try {
+      const event = task.waitsForToken ? (input as { Payload?: unknown } | null)?.Payload : input;
+      const seconds = taskTimeoutSeconds(task.name, task.state, event);
+      const timeout = this.pause(seconds * 1000, signal).then(
+        (): Outcome => ({ error: new TaskStateTimedOut(task.name, seconds) }),
+      );
+      const work = this.perform(task, withVirtualStartTime(event, run.startTime), run.taskToken, signal).then(
+        (output): Outcome => ({ output }),
+        (error: unknown): Outcome => ({ error }),
+      );
+      return await Promise.race([timeout, work]);
+    } catch (error) {
+      return { error };
+    } finally {
+      stop.abort();
+    }
   }
-}
 
-/**
- * The library would time a token wait on the wall clock (and reads TimeoutSecondsPath from the input
- * after Parameters, where AWS reads the state's input), so the runner takes that timeout over on the
- * virtual clock and hands the library the definition without it. Nothing else changes.
- */
-function withoutTokenTimeouts(definition: AslDefinition): AslDefinition {
-  const strip = (states: Record<string, AslState>): Record<string, AslState> =>
-    Object.fromEntries(
-      Object.entries(states).map(([name, state]) => {
-        if (state.Type === "Parallel") {
-          const branches = state.Branches as Array<{ States: Record<string, AslState> }>;
-          return [
-            name,
-            { ...state, Branches: branches.map((branch) => ({ ...branch, States: strip(branch.States) })) },
-          ];
-        }
-        if (state.Resource !== WAIT_FOR_TASK_TOKEN) return [name, state];
-        const { TimeoutSecondsPath: _path, TimeoutSeconds: _seconds, ...rest } = state;
-        return [name, rest];
-      }),
-    );
-  return { ...definition, States: strip(definition.States) };
-}
+  /** The Task's work: invoke its function, and for a paused Task wait for the answer to its token. */
+  private async perform(
+    task: RunnerTask,
+    event: unknown,
+    taskToken: string,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const fn = this.functions.get(task.resource) as LocalFunction;
+    if (!task.waitsForToken) return this.invoke(task.resource, fn, event, signal);
+    // The token is live from the Task's start, so an answer may come before the function returns.
+    const answer = this.tokens.wait(taskToken, signal);
+    await this.invoke(task.resource, fn, event, signal);
+    const answered = await answer;
+    // Only once the attempt is over (timed out), so nobody reads this.
+    if (!answered) throw new Error(`${task.name} stopped waiting for its task token`);
+    if ("error" in answered) throw namedError(answered.error, answered.cause);
+    return answered.output;
+  }
 
-/**
- * The Task's timeout: TimeoutSeconds, or TimeoutSecondsPath read from the Payload (the runner sees the
- * input only after Parameters; kirikae's definitions pass the path's source through in the Payload).
- */
-function timeoutSecondsOf(task: TaskStateInfo & { state: AslState }, payload: unknown): number {
-  if (typeof task.state.TimeoutSeconds === "number") return task.state.TimeoutSeconds;
-  const path = String(task.state.TimeoutSecondsPath ?? "");
-  let value: unknown = payload;
-  for (const key of path
-    .replace(/^\$\.?/, "")
-    .split(".")
-    .filter(Boolean)) {
-    value = (value as Record<string, unknown> | null)?.[key];
+  /** One invocation of a function, stopped at the function's own timeout as Lambda stops it. */
+  private async invoke(
+    functionArn: string,
+    fn: LocalFunction,
+    event: unknown,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    const deadline = this.clock.now().getTime() + timeoutMs;
+    const context = lambdaContext(functionArn, () => Math.max(0, deadline - this.clock.now().getTime()));
+    const stop = new AbortController();
+    try {
+      return await Promise.race([
+        this.clock.busy(() => fn.handler(event, context)),
+        this.pause(timeoutMs, AbortSignal.any([stop.signal, signal])).then(() => {
+          throw new LambdaFunctionTimedOut(functionArn, fn.timeoutSeconds);
+        }),
+      ]);
+    } finally {
+      stop.abort();
+    }
   }
-  if (typeof value !== "number") {
-    throw new Error(`${task.name}: TimeoutSecondsPath ${path} does not resolve in its Payload`);
+
+  /**
+   * Waits on the virtual clock, ending early when `signal` aborts. Wrapped in `busy` so the wait counts the
+   * same whichever actor's context it was started from, and leaves no timer behind once aborted.
+   */
+  private pause(ms: number, signal: AbortSignal): Promise<void> {
+    return this.clock.busy(() => this.clock.sleep(ms, signal));
   }
-  return value;
+
+  private emit(run: Run, event: Omit<StepEvent, "execution">): void {
+    run.options.onStep?.({ execution: run.options.executionArn, ...event });
+  }
 }
 
 function namedError(name: string, message: string): Error {
@@ -228,16 +300,12 @@ function withVirtualStartTime(input: unknown, startTime: string): unknown {
  * The pause Step Functions would take before retrying, per the matching retrier, or undefined when it
  * would not retry. Attempts count across all retriers of the state, which is exact for kirikae's
  * single-retrier tasks. FULL jitter draws from the sandbox's seeded generator, so runs replay.
+ * (States.TaskFailed never appears: the runner refuses definitions that use it, see workflow-timeouts.ts.)
  */
 function retryPauseMs(retriers: AslState[], errorName: string, attempt: number, random: () => number) {
   for (const retrier of retriers) {
     const errors = retrier.ErrorEquals as string[];
-    if (
-      !errors.includes(errorName) &&
-      !errors.includes("States.ALL") &&
-      !errors.includes("States.TaskFailed")
-    )
-      continue;
+    if (!errors.includes(errorName) && !errors.includes("States.ALL")) continue;
     const maxAttempts = (retrier.MaxAttempts as number | undefined) ?? 3;
     if (attempt >= maxAttempts) return undefined;
     const interval =
@@ -272,7 +340,7 @@ function stateNamed(
 let invocation = 0;
 
 /** The Lambda context a handler gets; enough for Powertools' logger and middy. */
-function lambdaContext(functionArn: string): Context {
+function lambdaContext(functionArn: string, remainingMs: () => number): Context {
   const functionName = functionArn.split(":").pop() ?? "kirikae";
   invocation += 1;
   return {
@@ -284,7 +352,7 @@ function lambdaContext(functionArn: string): Context {
     awsRequestId: `local-${invocation}`,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: "sandbox",
-    getRemainingTimeInMillis: () => 120_000,
+    getRemainingTimeInMillis: remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

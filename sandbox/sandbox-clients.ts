@@ -4,6 +4,7 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { RegionClients } from "../adapters/aws/region-clients.js";
 
@@ -42,5 +43,6 @@ export function sandboxClients(
     cloudwatch: attachSandbox(new CloudWatchClient(base), { ...bind, service: "cloudwatch" }),
     sfn: attachSandbox(new SFNClient(base), { ...bind, service: "sfn" }),
     eventbridge: attachSandbox(new EventBridgeClient(base), { ...bind, service: "eventbridge" }),
+    s3: attachSandbox(new S3Client(base), { ...bind, service: "s3" }),
   };
 }

@@ -1,9 +1,15 @@
+import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { CloudTrailEvidence } from "../adapters/aws/cloudtrail-evidence.js";
 import { DynamoDbAuditTrail } from "../adapters/aws/dynamodb-audit-trail.js";
 import { DynamoDbPlanState } from "../adapters/aws/dynamodb-plan-state.js";
-import { type ClientProvider, PROBE_TIMEOUT_MS, type RegionClients } from "../adapters/aws/region-clients.js";
+import {
+  type ClientProvider,
+  type ClusterEndpoint,
+  PROBE_TIMEOUT_MS,
+  type RegionClients,
+} from "../adapters/aws/region-clients.js";
 import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js";
 import { RecordingNotifier } from "../adapters/recording-notifier.js";
 import type { EvidenceDeps } from "../core/audit/link-evidence.js";
@@ -12,7 +18,12 @@ import type { Plan } from "../core/plan/schema.js";
 import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
 import { createAcceptRequestHandler } from "../functions/accept-request.js";
 import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js";
-import { createDetectAlarmHandler, type DetectorResult } from "../functions/detect-alarm.js";
+import { createConfirmSignalHandler } from "../functions/confirm-signal.js";
+import {
+  createDetectAlarmHandler,
+  type DetectorHandlerDeps,
+  type DetectorResult,
+} from "../functions/detect-alarm.js";
 import { createPrecheckHandler } from "../functions/precheck.js";
 import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
 import { createRequestApprovalHandler } from "../functions/request-approval.js";
@@ -21,15 +32,18 @@ import { createScaleDownNodegroupsHandler } from "../functions/scale-down-nodegr
 import { createScaleNodegroupsHandler } from "../functions/scale-nodegroups.js";
 import { createSwitchTrafficHandler } from "../functions/switch-traffic.js";
 import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
-import { APP_NAME, functionRoleName, stateMachineArn } from "../infra/names.js";
+import { allFunctions, timeoutSeconds } from "../infra/function-catalog.js";
+import { APP_NAME, functionName, functionRoleName, stateMachineArn } from "../infra/names.js";
 import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns, type TaskFunctionKey } from "../stepfunctions/task-functions.js";
+import { attachSandbox } from "./attach-sandbox.js";
 import { accountOf, type BuiltEstate } from "./build-estate.js";
 import type { SandboxEstate } from "./estate.js";
 import { type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.js";
-import { type LocalHandler, LocalWorkflowRunner } from "./local-workflow-runner.js";
+import { type LocalFunction, type LocalHandler, LocalWorkflowRunner } from "./local-workflow-runner.js";
 import { sandboxClients } from "./sandbox-clients.js";
+import { SandboxDnsAnswers } from "./sandbox-dns-answers.js";
 
 /** The sandbox's control plane is deployed as this stage, under the names a real stage gets. */
 export const SANDBOX_STAGE = "sandbox";
@@ -37,8 +51,18 @@ export const SANDBOX_STAGE = "sandbox";
 export interface SandboxControlPlane {
   region: string;
   stateMachineArns: { failover: string; failback: string };
+  /** The detector function's name, as the alarm rules target it. */
+  detectorName: string;
   /** Delivers an EventBridge event to the detector Lambda, as the alarm rule would. */
   deliver(event: unknown): Promise<DetectorResult>;
+  /**
+   * Delivers an event to a detector whose dependencies `change` alters, such as one that crashes after
+   * taking the lock: how a test shows that Lambda's retry of the same event loses nothing.
+   */
+  deliverWith(
+    change: (deps: DetectorHandlerDeps) => DetectorHandlerDeps,
+    event: unknown,
+  ): Promise<DetectorResult>;
   audit: DynamoDbAuditTrail;
   state: DynamoDbPlanState;
   notifier: RecordingNotifier;
@@ -86,6 +110,8 @@ export async function startSandboxControlPlane(
     state,
     notifier,
     actor: roles.tasks,
+    dnsAnswers: (answering) =>
+      new SandboxDnsAnswers(models.route53, answering.dns.hostedZoneId, estate.clock),
   };
   const functionArns = localTaskFunctionArns(region, account);
   const stateMachineArns = {
@@ -93,8 +119,17 @@ export async function startSandboxControlPlane(
     failback: stateMachineArn(region, account, SANDBOX_STAGE, "failback"),
   };
   const handlers = taskHandlers(taskDeps);
-  const byArn = new Map<string, LocalHandler>(
-    Object.entries(functionArns).map(([key, arn]) => [arn, handlers[key as TaskFunctionKey]]),
+  // Each function with the timeout infra deploys it with, so the runner stops it where Lambda would.
+  const specs = new Map(allFunctions().map((spec) => [spec.key, spec]));
+  const byArn = new Map<string, LocalFunction>(
+    Object.entries(functionArns).map(([key, arn]) => {
+      const spec = specs.get(key);
+      if (!spec) throw new Error(`infra defines no function for the workflow task ${key}`);
+      return [
+        arn,
+        { handler: handlers[key as TaskFunctionKey], timeoutSeconds: timeoutSeconds(spec, plans) },
+      ];
+    }),
   );
   models.sfn.register(
     stateMachineArns.failover,
@@ -118,19 +153,24 @@ export async function startSandboxControlPlane(
   );
 
   const detectorClients = clientProvider(estate, roles.detector);
-  const detector = createDetectAlarmHandler(() => ({
+  const detectorDeps: DetectorHandlerDeps = {
     ...taskDeps,
     clients: detectorClients,
     actor: roles.detector,
     workflows: new StepFunctionsStarter(detectorClients, region, stateMachineArns),
-  }));
+  };
+  const invoke = (deps: DetectorHandlerDeps, event: unknown) => {
+    const detector = createDetectAlarmHandler(() => deps);
+    return estate.clock.busy(
+      () => detector(event, lambdaContext("kirikae-detect-alarm")) as Promise<DetectorResult>,
+    );
+  };
   return {
     region,
     stateMachineArns,
-    deliver: (event) =>
-      estate.clock.busy(
-        () => detector(event, lambdaContext("kirikae-detect-alarm")) as Promise<DetectorResult>,
-      ),
+    detectorName: functionName(SANDBOX_STAGE, "detectAlarm"),
+    deliver: (event) => invoke(detectorDeps, event),
+    deliverWith: (change, event) => invoke(change(detectorDeps), event),
     audit,
     state,
     notifier,
@@ -150,6 +190,7 @@ function taskHandlers(deps: TaskDeps): Record<TaskFunctionKey, LocalHandler> {
   const source = () => deps;
   return {
     acceptRequest: createAcceptRequestHandler(source),
+    confirmSignal: createConfirmSignalHandler(source),
     precheck: createPrecheckHandler(source),
     requestApproval: createRequestApprovalHandler(source),
     promoteDatabase: createPromoteDatabaseHandler(source),
@@ -179,7 +220,34 @@ export function clientProvider(estate: SandboxEstate, principal: string): Client
     }
     return clients;
   };
-  return { forRegion: (region) => get(region, false), probe: (region) => get(region, true) };
+  const clusters = new Map<string, Route53RecoveryClusterClient>();
+  const recoveryCluster = (endpoint: ClusterEndpoint) => {
+    let client = clusters.get(endpoint.url);
+    if (!client) {
+      client = attachSandbox(
+        new Route53RecoveryClusterClient({
+          region: endpoint.region,
+          endpoint: endpoint.url,
+          credentials: { accessKeyId: "SANDBOX", secretAccessKey: "SANDBOX" },
+        }),
+        {
+          estate,
+          service: "route53-recovery-cluster",
+          region: endpoint.region,
+          principal,
+          timeoutMs: PROBE_TIMEOUT_MS,
+          maxAttempts: 1,
+        },
+      );
+      clusters.set(endpoint.url, client);
+    }
+    return client;
+  };
+  return {
+    forRegion: (region) => get(region, false),
+    probe: (region) => get(region, true),
+    recoveryCluster,
+  };
 }
 
 function lambdaContext(functionName: string): Context {

@@ -1,6 +1,15 @@
 import type { VirtualClock } from "./virtual-clock.js";
 
-export type ServiceName = "rds" | "route53" | "eks" | "cloudtrail" | "cloudwatch" | "sfn" | "eventbridge";
+export type ServiceName =
+  | "rds"
+  | "route53"
+  | "route53-recovery-cluster"
+  | "eks"
+  | "cloudtrail"
+  | "cloudwatch"
+  | "sfn"
+  | "eventbridge"
+  | "s3";
 
 /** One API call as the sandbox sees it, after the real SDK client built and typed the command input. */
 export interface SandboxCall {

@@ -7,6 +7,14 @@ interface Timer {
   wake: () => void;
 }
 
+/** Told each time now moves forward: now is already `toMs`, and the timers due then have not fired yet. */
+export type AdvanceListener = (fromMs: number, toMs: number) => void;
+
+interface AdvanceSubscription {
+  listener: AdvanceListener;
+  everyMs: number | undefined;
+}
+
 /**
  * A discrete-event clock. Virtual time jumps to the next timer only when no actor is busy with real
  * work (a handler talking to the local DynamoDB, say), so concurrent branches overlap in modelled time
@@ -22,6 +30,7 @@ export class VirtualClock implements Clock {
   private busyActors = 0;
   private advanceScheduled = false;
   private readonly scope = new AsyncLocalStorage<true>();
+  private readonly advanceListeners: AdvanceSubscription[] = [];
 
   constructor(start: Date | string = "2026-01-01T00:00:00.000Z") {
     this.nowMs = new Date(start).getTime();
@@ -33,8 +42,23 @@ export class VirtualClock implements Clock {
 
   /** Moves time forward by hand; for tests that drive the estate without any sleeping actor. */
   advance(ms: number): void {
-    this.nowMs += ms;
+    this.moveTo(this.nowMs + ms);
     this.fireDueTimers();
+  }
+
+  /**
+   * Calls `listener(fromMs, toMs)` each time now moves forward. With `everyMs`, a longer move stops on
+   * every multiple of it on the way: no actor runs at those stops, but models that compute their state
+   * lazily from now (an Aurora promotion completing between two timers) can be observed at each of them.
+   * Returns the function that removes the listener.
+   */
+  onAdvance(listener: AdvanceListener, options: { everyMs?: number } = {}): () => void {
+    const subscription: AdvanceSubscription = { listener, everyMs: options.everyMs };
+    this.advanceListeners.push(subscription);
+    return () => {
+      const index = this.advanceListeners.indexOf(subscription);
+      if (index >= 0) this.advanceListeners.splice(index, 1);
+    };
   }
 
   /**
@@ -95,8 +119,25 @@ export class VirtualClock implements Clock {
     if (this.busyActors > 0) return;
     const next = this.timers[0];
     if (!next) return;
-    this.nowMs = Math.max(this.nowMs, next.at);
+    this.moveTo(next.at);
     this.fireDueTimers();
+  }
+
+  private moveTo(targetMs: number): void {
+    while (this.nowMs < targetMs) {
+      const fromMs = this.nowMs;
+      this.nowMs = Math.min(targetMs, this.nextStop(fromMs));
+      for (const { listener } of [...this.advanceListeners]) listener(fromMs, this.nowMs);
+    }
+  }
+
+  private nextStop(fromMs: number): number {
+    let stop = Number.POSITIVE_INFINITY;
+    for (const { everyMs } of this.advanceListeners) {
+      if (everyMs !== undefined && everyMs > 0)
+        stop = Math.min(stop, (Math.floor(fromMs / everyMs) + 1) * everyMs);
+    }
+    return stop;
   }
 
   private fireDueTimers(): void {

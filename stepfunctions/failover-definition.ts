@@ -1,13 +1,20 @@
 import { type AslDefinition, catchAll, pollLoop, task, waitForAnswer } from "./asl.js";
 import type { TaskFunctionArns } from "./task-functions.js";
-import { acceptance, EXECUTION_TIMEOUT_SECONDS, outcome, switchAndVerify } from "./workflow-states.js";
+import {
+  acceptance,
+  EXECUTION_TIMEOUT_SECONDS,
+  outcome,
+  signalHold,
+  switchAndVerify,
+} from "./workflow-states.js";
 
 /**
- * The failover workflow. Order of effects: accept the request and take the lock; pre-checks; for a plan
- * in approval mode started by its alarm, a pause until a person approves (nothing has changed yet); database
- * promotion and nodegroup scale-up in parallel, each a bounded polling loop; DNS switch only once the
- * promoted cluster is the writer (the step re-checks it); verification; record. Any failure after the
- * pre-checks goes to Escalate, which audits, undoes what is safe, and notifies.
+ * The failover workflow. Order of effects: accept the request and take the lock; for a run its alarm
+ * started, the hold (a Wait) and the flap check, where a flap ends the run with nothing changed;
+ * pre-checks; for a plan in approval mode started by its alarm, a pause until a person approves (nothing
+ * has changed yet); database promotion and nodegroup scale-up in parallel, each a bounded polling loop;
+ * DNS switch only once the promoted cluster is the writer (the step re-checks it); verification; record.
+ * Any failure after the pre-checks goes to Escalate, which audits, undoes what is safe, and notifies.
  */
 export function failoverDefinition(functions: TaskFunctionArns): AslDefinition {
   return {
@@ -16,7 +23,8 @@ export function failoverDefinition(functions: TaskFunctionArns): AslDefinition {
     StartAt: "Begin",
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {
-      ...acceptance(functions, "failover", "Approval needed?"),
+      ...acceptance(functions, "failover", "Approval needed?", "Started by an alarm?"),
+      ...signalHold(functions),
       "Approval needed?": {
         Type: "Choice",
         Choices: [{ Variable: "$.request.approval.required", BooleanEquals: true, Next: "Await approval" }],

@@ -4,6 +4,7 @@
  */
 export const taskFunctionKeys = [
   "acceptRequest",
+  "confirmSignal",
   "precheck",
   "requestApproval",
   "promoteDatabase",
@@ -21,6 +22,7 @@ export type TaskFunctionArns = Record<TaskFunctionKey, string>;
 /** Handler entry points, relative to the repository root, as `file.export`. */
 export const taskFunctionHandlers: Record<TaskFunctionKey, string> = {
   acceptRequest: "functions/accept-request.handler",
+  confirmSignal: "functions/confirm-signal.handler",
   precheck: "functions/precheck.handler",
   requestApproval: "functions/request-approval.handler",
   promoteDatabase: "functions/promote-database.handler",

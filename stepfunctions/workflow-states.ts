@@ -6,12 +6,15 @@ export const EXECUTION_TIMEOUT_SECONDS = 4 * 3600;
 
 /**
  * How every workflow begins: keep the input as the request, note the execution, and let the first step
- * accept the request (and take the plan's lock) or refuse it with nothing changed.
+ * accept the request (and take the plan's lock) or refuse it with nothing changed. `afterAccept` is
+ * where an accepted request goes before the pre-checks (the failover's signal hold), `next` where it
+ * goes once they pass.
  */
 export function acceptance(
   functions: TaskFunctionArns,
   kind: "failover" | "failback",
   next: string,
+  afterAccept = "Pre-checks",
 ): Record<string, AslState> {
   return {
     Begin: {
@@ -23,7 +26,7 @@ export function acceptance(
       },
       Next: "Accept request",
     },
-    "Accept request": task(functions.acceptRequest, "$.request", "Pre-checks", {
+    "Accept request": task(functions.acceptRequest, "$.request", afterAccept, {
       Catch: [
         {
           ErrorEquals: ["InvalidWorkflowInput", "PlanNotFoundError"],
@@ -49,6 +52,41 @@ export function acceptance(
       Error: "PrecheckFailed",
       Cause:
         "The region being activated is not ready; nothing was changed. See the audit trail for the failed check.",
+    },
+  };
+}
+
+/**
+ * The hold and the flap check of a failover its alarm started (a request by hand skips both: a person
+ * decided). "Confirm signal" reads the plan's trigger alarms where they answer and says how long the
+ * signal still has to hold; the Wait between its calls is where the hold time passes, in the workflow
+ * rather than in the detector, so the detector never waits and a redelivered event never waits twice.
+ * A signal that cleared ends the run before the pre-checks, with nothing changed and the lock released.
+ */
+export function signalHold(functions: TaskFunctionArns): Record<string, AslState> {
+  return {
+    "Started by an alarm?": {
+      Type: "Choice",
+      Choices: [{ Variable: "$.request.trigger.type", StringEquals: "alarm", Next: "Confirm signal" }],
+      Default: "Pre-checks",
+    },
+    ...pollLoop({
+      name: "Confirm signal",
+      resource: functions.confirmSignal,
+      resultPath: "$.signal",
+      doneName: "Signal held?",
+      done: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.signal.held", BooleanEquals: true, Next: "Pre-checks" }],
+        Default: "Signal cleared",
+      },
+      catchTo: "Abort",
+    }),
+    "Signal cleared": {
+      Type: "Fail",
+      Error: "SignalCleared",
+      Cause:
+        "The alarm left ALARM within the plan's hold time (a flap): nothing was changed, the lock was released and no cooldown started.",
     },
   };
 }

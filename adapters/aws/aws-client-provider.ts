@@ -4,8 +4,15 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { type ClientProvider, PROBE_TIMEOUT_MS, type RegionClients } from "./region-clients.js";
+import {
+  type ClientProvider,
+  type ClusterEndpoint,
+  PROBE_TIMEOUT_MS,
+  type RegionClients,
+} from "./region-clients.js";
 
 /** Real SDK clients per region, built on first use and reused (a Lambda keeps them across invocations). */
 export function awsClientProvider(): ClientProvider {
@@ -31,9 +38,28 @@ export function awsClientProvider(): ClientProvider {
       cloudwatch: new CloudWatchClient(config),
       sfn: new SFNClient(config),
       eventbridge: new EventBridgeClient(config),
+      s3: new S3Client(config),
     };
     cache.set(key, clients);
     return clients;
   };
-  return { forRegion: (region) => build(region, false), probe: (region) => build(region, true) };
+  const clusters = new Map<string, Route53RecoveryClusterClient>();
+  const recoveryCluster = (endpoint: ClusterEndpoint) => {
+    let client = clusters.get(endpoint.url);
+    if (!client) {
+      client = new Route53RecoveryClusterClient({
+        region: endpoint.region,
+        endpoint: endpoint.url,
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: 1_000, requestTimeout: PROBE_TIMEOUT_MS },
+      });
+      clusters.set(endpoint.url, client);
+    }
+    return client;
+  };
+  return {
+    forRegion: (region) => build(region, false),
+    probe: (region) => build(region, true),
+    recoveryCluster,
+  };
 }

@@ -1,14 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type {
-  HeldSignal,
   PendingApproval,
   PlanRuntimeState,
   PlanStatePort,
@@ -16,7 +8,6 @@ import type {
 } from "../../core/ports/plan-state.js";
 
 const STATE = "state";
-const SIGNAL = "signal";
 
 /**
  * The plan's runtime state and lock as DynamoDB items. Every transition is one conditional write, so of
@@ -58,62 +49,61 @@ export class DynamoDbPlanState implements PlanStatePort {
   }
 
   async acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean> {
-    return succeeds(() =>
-      this.client.send(
+    return (await this.takeLock(plan, lock, now)) !== "refused";
+  }
+
+  async takeLock(plan: string, lock: WorkflowLock, now: string): Promise<"taken" | "held" | "refused"> {
+    try {
+      const output = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(plan, STATE),
           UpdateExpression: "SET #lock = :lock",
-          // The same holder may take it again: the detector locks before it starts the execution, and the
-          // execution's first step then takes the lock it already holds.
+          // The same holder may take it again: the detector locks before it starts the execution, a
+          // redelivered event locks again under the same name, and the execution's first step then
+          // takes the lock it already holds.
           ConditionExpression:
             "attribute_not_exists(#lock) OR #lock.leaseUntil < :now OR #lock.holder = :holder",
           ExpressionAttributeNames: { "#lock": "lock" },
           ExpressionAttributeValues: { ":lock": lock, ":now": now, ":holder": lock.holder },
+          // The item as it was: writes to one item are serialised, so one taker sees no lock before it.
+          ReturnValues: "UPDATED_OLD",
         }),
-      ),
-    );
+      );
+      const before = output.Attributes?.lock as WorkflowLock | undefined;
+      return before?.holder === lock.holder ? "held" : "taken";
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return "refused";
+      throw error;
+    }
   }
 
   async releaseLock(
     plan: string,
     holder: string,
-    result: { endedAt: string; activeRegion?: string },
+    result: { endedAt?: string; activeRegion?: string },
   ): Promise<void> {
+    const set = [
+      ...(result.endedAt ? ["lastWorkflowEndedAt = :endedAt"] : []),
+      ...(result.activeRegion ? ["activeRegion = :region"] : []),
+    ];
     // Conditional on the holder, so a re-run of a finished step cannot release a newer workflow's lock.
     await succeeds(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(plan, STATE),
-          UpdateExpression: `REMOVE #lock, pendingApproval SET lastWorkflowEndedAt = :endedAt${result.activeRegion ? ", activeRegion = :region" : ""}`,
+          UpdateExpression: `REMOVE #lock, pendingApproval${set.length > 0 ? ` SET ${set.join(", ")}` : ""}`,
           ConditionExpression: "#lock.holder = :holder",
           ExpressionAttributeNames: { "#lock": "lock" },
           ExpressionAttributeValues: {
             ":holder": holder,
-            ":endedAt": result.endedAt,
+            ...(result.endedAt ? { ":endedAt": result.endedAt } : {}),
             ...(result.activeRegion ? { ":region": result.activeRegion } : {}),
           },
         }),
       ),
     );
-  }
-
-  async holdSignal(plan: string, signal: HeldSignal): Promise<boolean> {
-    return succeeds(() =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key(plan, SIGNAL), ...signal },
-          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :firstSeenAt",
-          ExpressionAttributeValues: { ":firstSeenAt": signal.firstSeenAt },
-        }),
-      ),
-    );
-  }
-
-  async clearSignal(plan: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key(plan, SIGNAL) }));
   }
 
   async awaitApproval(plan: string, approval: PendingApproval): Promise<void> {

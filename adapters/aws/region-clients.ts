@@ -4,6 +4,8 @@ import type { EKSClient } from "@aws-sdk/client-eks";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Route53Client } from "@aws-sdk/client-route-53";
+import type { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 
 /** The SDK clients of one region. */
@@ -15,6 +17,7 @@ export interface RegionClients {
   cloudwatch: CloudWatchClient;
   sfn: SFNClient;
   eventbridge: EventBridgeClient;
+  s3: S3Client;
 }
 
 /**
@@ -24,6 +27,17 @@ export interface RegionClients {
 export interface ClientProvider {
   forRegion(region: string): RegionClients;
   probe(region: string): RegionClients;
+  /**
+   * A client of one Route 53 ARC cluster endpoint, with a probe's short timeout and no retries: the
+   * caller moves on to the next endpoint instead of waiting on a dead one.
+   */
+  recoveryCluster(endpoint: ClusterEndpoint): Route53RecoveryClusterClient;
+}
+
+/** One of a Route 53 ARC cluster's regional endpoints, as the cluster lists them. */
+export interface ClusterEndpoint {
+  region: string;
+  url: string;
 }
 
 /** Probe calls give up after this long; a region that does not answer by then counts as down. */

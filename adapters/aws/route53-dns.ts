@@ -1,10 +1,11 @@
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
+  GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
+  type HealthCheckConfig,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
-  TestDNSAnswerCommand,
 } from "@aws-sdk/client-route-53";
 import type { DnsPort, RecordChange, RecordSet } from "../../core/ports/dns.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
@@ -74,19 +75,11 @@ export class Route53Dns implements DnsPort {
     return output.ChangeInfo?.Status === "INSYNC";
   }
 
-  async answer(hostedZoneId: string, name: string, type: string): Promise<string[]> {
-    const output = await callAws(
-      { action: "route53:TestDNSAnswer", resource: `${hostedZoneId}/${name}` },
-      () =>
-        this.route53.send(
-          new TestDNSAnswerCommand({
-            HostedZoneId: hostedZoneId,
-            RecordName: name,
-            RecordType: type as never,
-          }),
-        ),
+  async healthCheckFollows(healthCheckId: string): Promise<string> {
+    const output = await callAws({ action: "route53:GetHealthCheck", resource: healthCheckId }, () =>
+      this.route53.send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId })),
     );
-    return output.RecordData ?? [];
+    return follows(output.HealthCheck?.HealthCheckConfig);
   }
 
   async healthCheckHealthy(healthCheckId: string): Promise<boolean> {
@@ -99,6 +92,21 @@ export class Route53Dns implements DnsPort {
       observation.StatusReport?.Status?.startsWith("Success"),
     );
     return observations.length > 0 && healthy.length * 2 > observations.length;
+  }
+}
+
+/** What a health check follows, worded as `describeGateHealthCheck` words a gate's. */
+function follows(config: HealthCheckConfig | undefined): string {
+  switch (config?.Type) {
+    case "RECOVERY_CONTROL":
+      return `routing control ${config.RoutingControlArn ?? "?"}`;
+    case "CLOUDWATCH_METRIC":
+      return `alarm ${config.AlarmIdentifier?.Name ?? "?"} in ${config.AlarmIdentifier?.Region ?? "?"}`;
+    case "HTTPS_STR_MATCH":
+    case "HTTP_STR_MATCH":
+      return `object ${config.Type.startsWith("HTTPS") ? "https" : "http"}://${config.FullyQualifiedDomainName ?? config.IPAddress ?? "?"}${config.ResourcePath ?? "/"} containing "${config.SearchString ?? ""}"`;
+    default:
+      return `endpoint ${config?.FullyQualifiedDomainName ?? config?.IPAddress ?? "?"} (${config?.Type ?? "unknown type"})`;
   }
 }
 

@@ -1,7 +1,8 @@
 import { Command } from "commander";
-import type { PlanIssue } from "../../core/plan/plan-rules.js";
+import { checkPlanWarnings, type PlanIssue } from "../../core/plan/plan-rules.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { CliIo } from "../cli-io.js";
+import { formatIssues } from "../output.js";
 import { loadPlanArgument } from "../plan-argument.js";
 
 /** What `kirikae plan validate --json` prints: the one document scripts and CI parse. */
@@ -16,12 +17,13 @@ export interface PlanValidateReport {
     routing: Plan["dns"]["routing"];
     mode: Plan["triggers"]["mode"];
   };
+  /** A valid plan lists its warnings here (`severity: "warning"`); they do not make `ok` false. */
   issues: PlanIssue[];
 }
 
 /**
- * `kirikae plan validate FILE`: a one-line confirmation, or every problem with its path and hint and
- * exit status 1. An invalid plan is the answer to the question asked, not a crash, so it is handled
+ * `kirikae plan validate FILE`: a one-line confirmation (then any warnings, which leave the exit status
+ * 0), or every problem with its path and hint and exit status 1. An invalid plan is the answer to the question asked, not a crash, so it is handled
  * here; anything other than a PlanError is left to the program's own error handling.
  */
 export function planValidateCommand(io: CliIo): Command {
@@ -33,11 +35,13 @@ export function planValidateCommand(io: CliIo): Command {
       const plan = await loadPlanArgument(io, file, options);
       if (!plan) return;
       const summary = summarise(plan);
-      const report: PlanValidateReport = { ok: true, file, plan: summary, issues: [] };
+      const warnings = checkPlanWarnings(plan);
+      const report: PlanValidateReport = { ok: true, file, plan: summary, issues: warnings };
       io.out(
         options.json
           ? `${JSON.stringify(report)}\n`
-          : `✓ ${file}: plan "${summary.name}" is valid (${summary.regions.join(", ")}, active ${summary.activeRegion})\n`,
+          : `✓ ${file}: plan "${summary.name}" is valid (${summary.regions.join(", ")}, active ${summary.activeRegion})\n` +
+              (warnings.length > 0 ? `warnings:\n${formatIssues(warnings)}` : ""),
       );
     });
 }

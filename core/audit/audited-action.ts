@@ -35,10 +35,13 @@ export async function auditedAction<T extends MutationReceipt>(
   });
   try {
     const receipt = await call();
+    // A call tried at several endpoints in turn is recorded where it landed: CloudTrail's event is there.
+    const landedIn = (receipt as { endpointRegion?: unknown }).endpointRegion;
     await record({
       kind: "outcome",
       outcome: "ok",
       requestId: receipt.requestId,
+      ...(typeof landedIn === "string" ? { region: landedIn } : {}),
       ...(after === undefined ? {} : { after }),
     });
     return receipt;

@@ -126,9 +126,17 @@ export function reportPhases(records: readonly AuditRecord[], occurredAt: string
   const accepted = first(isAccepted);
   const request = accepted?.details?.request as AcceptedRequest | undefined;
   const ended = first(isEnded);
+  // An alarm-started failover holds its signal after it is accepted: detection lasts until the signal is
+  // confirmed, or until it cleared, which ends the run before any pre-check.
+  const confirmed = first((record) => record.action === "signal.confirmed");
+  const cleared = first((record) => record.kind === "execution" && record.action.endsWith(".cleared"));
   const candidates: Array<[PhaseName, string | undefined, AuditRecord | undefined]> = [
-    ["detection", occurredAt, accepted],
-    ["precheck", accepted?.at, first((record) => record.action.startsWith("precheck."))],
+    ["detection", occurredAt, confirmed ?? cleared ?? accepted],
+    [
+      "precheck",
+      cleared ? undefined : (confirmed ?? accepted)?.at,
+      first((record) => record.action.startsWith("precheck.")),
+    ],
     // A plan in approval mode waits for a person after its pre-checks; a rejection ends the run there.
     [
       "approval",

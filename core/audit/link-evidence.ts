@@ -37,6 +37,13 @@ export interface LinkResult {
  *   3. for a workflow started by hand, the StartExecution event names who started it: the IAM identity,
  *      not whatever the input claimed
  */
+/**
+ * Calls that are not CloudTrail management events (CloudTrail records them, if at all, as data events,
+ * which LookupEvents never returns): a gate's PutMetricData (CloudWatch user guide, "Logging Amazon
+ * CloudWatch API calls with AWS CloudTrail") or PutObject (S3 user guide, "CloudTrail data events"). Their audit records stand on their own; the gate's alarm history witnesses them.
+ */
+const DATA_EVENT_ACTIONS = new Set(["cloudwatch:PutMetricData", "s3:PutObject"]);
+
 export async function linkEvidence(deps: EvidenceDeps, plan: string): Promise<LinkResult> {
   const chain = await deps.audit.chain(plan);
   const linkedIds = new Set(
@@ -44,7 +51,11 @@ export async function linkEvidence(deps: EvidenceDeps, plan: string): Promise<Li
   );
   const open = chain.filter(
     (record) =>
-      record.kind === "outcome" && record.requestId && record.region && !linkedIds.has(record.requestId),
+      record.kind === "outcome" &&
+      record.requestId &&
+      record.region &&
+      !linkedIds.has(record.requestId) &&
+      !DATA_EVENT_ACTIONS.has(record.action),
   );
   const now = deps.clock.now();
   const result: LinkResult = { linked: 0, waiting: [], missing: [], initiators: [] };

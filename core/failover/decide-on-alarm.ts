@@ -4,27 +4,27 @@ import type { PlanCatalog } from "../plan/plan-catalog.js";
 import type { Plan } from "../plan/schema.js";
 import type { AuditEntry, AuditPort } from "../ports/audit.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
-import type { AlarmPort, NotifierPort, WorkflowStarterPort } from "../ports/workflows.js";
+import type { WorkflowStarterPort } from "../ports/workflows.js";
 import { LOCK_LEASE_MARGIN_MINUTES } from "../workflow/accept-request.js";
 import { retryTransient } from "../workflow/retry-transient.js";
+import { AwsCallError } from "../workflow/workflow-errors.js";
 import type { WorkflowRequest } from "../workflow/workflow-request.js";
 import { otherRegion } from "./plan-lookup.js";
+import { signalExecutionName } from "./signal-execution-name.js";
 
 export interface AlarmSignal {
   alarmName: string;
   region: string;
   state: string;
-  /** When the alarm changed state, as the event says. */
+  /** When the alarm entered this state (the event's detail.state.timestamp): the same for every delivery. */
   time: string;
 }
 
 export interface DetectorDeps {
   plans: PlanCatalog;
   state: PlanStatePort;
-  alarms: AlarmPort;
   workflows: WorkflowStarterPort;
   audit: AuditPort;
-  notifier: NotifierPort;
   clock: Clock;
   /** The detector's own identity, recorded as the actor of its decisions. */
   actor: string;
@@ -34,89 +34,73 @@ export type Decision =
   | { decision: "started"; plan: string; executionArn: string; executionName: string }
   | { decision: "ignored"; plan: string | undefined; reason: string };
 
-/** A held signal outlives the hold by this much before another event may take it over. */
-const SIGNAL_EXPIRY_MARGIN_SECONDS = 300;
-
 /**
- * Turns an alarm state change into at most one failover per plan (invariant 2).
+ * Turns an alarm state change into at most one failover per plan (invariant 2), from the event and the
+ * control plane's own table alone: nothing here reads the alarm's region or us-east-1, and nothing waits.
  *   1. only alarms a plan names, only ALARM, only while the plan is home (failback is by hand)
- *   2. no run while one is in flight or within the cooldown after the last one
- *   3. one event holds the signal (conditional write); duplicates of a storm stop here
- *   4. the holder waits out the hold time on the clock and re-reads the alarm: a flap ends it
- *   5. a plan that requires approval starts the failover too: it pauses after its pre-checks until a
- *      person approves, so the approver sees the standby's readiness before deciding
- *   6. take the plan's lock, then start the execution under a name tied to the signal
- * Every decision, started or ignored, is audited with its reason.
+ *   2. none while another execution holds the plan's lock, none within the cooldown after the last run
+ *   3. the execution is named from the plan, the alarm and its state-change time, and its input is built
+ *      from the event only, so a redelivered event (EventBridge's at-least-once, Lambda's retry after a
+ *      crash) takes the same lock and gets the same execution back from StartExecution, never a second
+ *   4. take the lock under that name, then start the execution at once: the hold and the flap check are
+ *      the workflow's own ("Confirm signal"), so a region that is down cannot stop the decision; of many
+ *      deliveries the one that took the lock reports "started", the others are audited as duplicates
+ * Every decision is audited with its reason. A failure is audited too (best effort), then rethrown so
+ * Lambda retries the event; after its retries the event goes to the detector's dead-letter queue.
  */
 export async function decideOnAlarm(deps: DetectorDeps, signal: AlarmSignal): Promise<Decision> {
-  const plan = deps.plans.forAlarm(signal.alarmName, signal.region);
-  if (!plan)
-    return ignore(
-      deps,
-      undefined,
-      signal,
-      `alarm ${signal.alarmName} in ${signal.region} is not in any plan`,
+  let attempt: { plan: string; executionName?: string } = { plan: "-" };
+  try {
+    const plan = deps.plans.forAlarm(signal.alarmName, signal.region);
+    if (!plan)
+      return await ignore(
+        deps,
+        undefined,
+        signal,
+        `alarm ${signal.alarmName} in ${signal.region} is not in any plan`,
+      );
+    const executionName = signalExecutionName(
+      plan.name,
+      { region: signal.region, name: signal.alarmName },
+      signal.time,
     );
-  if (signal.state !== "ALARM")
-    return ignore(deps, plan, signal, `alarm state is ${signal.state}, not ALARM`);
+    attempt = { plan: plan.name, executionName };
+    if (signal.state !== "ALARM")
+      return await ignore(deps, plan, signal, `alarm state is ${signal.state}, not ALARM`);
+    return await decide(deps, plan, signal, executionName);
+  } catch (error) {
+    await recordFailure(deps, signal, attempt, error);
+    throw error;
+  }
+}
 
+async function decide(
+  deps: DetectorDeps,
+  plan: Plan,
+  signal: AlarmSignal,
+  executionName: string,
+): Promise<Decision> {
   const runtime = await deps.state.get(plan.name);
   const now = deps.clock.now();
   const activeRegion = runtime.activeRegion ?? plan.activeRegion;
   if (activeRegion !== plan.activeRegion) {
     return ignore(deps, plan, signal, `already failed over to ${activeRegion}; failback is started by hand`);
   }
-  if (runtime.lock && new Date(runtime.lock.leaseUntil) > now) {
+  // A lock under this very name is this signal's: an earlier delivery took it, or its execution runs.
+  const ours = runtime.lock?.holder === executionName;
+  if (runtime.lock && !ours && new Date(runtime.lock.leaseUntil) > now) {
     return ignore(deps, plan, signal, `workflow ${runtime.lock.holder} is in flight`);
   }
   const cooldownEnds = runtime.lastWorkflowEndedAt
     ? new Date(new Date(runtime.lastWorkflowEndedAt).getTime() + plan.triggers.cooldownMinutes * 60_000)
     : undefined;
-  if (cooldownEnds && cooldownEnds > now) {
+  if (!ours && cooldownEnds && cooldownEnds > now) {
     return ignore(deps, plan, signal, `in cooldown until ${cooldownEnds.toISOString()}`);
   }
-  const alarmKey = `${signal.region}/${signal.alarmName}`;
-  const expiresAt = new Date(
-    now.getTime() + (plan.triggers.holdSeconds + SIGNAL_EXPIRY_MARGIN_SECONDS) * 1000,
-  );
-  const held = await deps.state.holdSignal(plan.name, {
-    alarmKey,
-    firstSeenAt: signal.time,
-    expiresAt: expiresAt.toISOString(),
-  });
-  if (!held) {
-    return ignore(deps, plan, signal, "duplicate: a signal for this plan is already being held");
-  }
-  try {
-    const flap = await holdSignal(deps, plan, signal);
-    if (flap) return await ignore(deps, plan, signal, flap);
-    return await start(deps, plan, signal);
-  } finally {
-    await deps.state.clearSignal(plan.name);
-  }
-}
-
-/** Waits until the alarm has been in ALARM for the hold time; returns why not if it left ALARM. */
-async function holdSignal(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promise<string | undefined> {
-  const holdMs = plan.triggers.holdSeconds * 1000;
-  for (;;) {
-    const alarm = await retryTransient(deps.clock, () => deps.alarms.state(signal.region, signal.alarmName));
-    if (alarm?.state !== "ALARM") {
-      return `flapping: the alarm returned to ${alarm?.state ?? "an unknown state"} within the ${plan.triggers.holdSeconds} s hold time`;
-    }
-    const heldMs = deps.clock.now().getTime() - new Date(alarm.updatedAt).getTime();
-    if (heldMs >= holdMs) return undefined;
-    await deps.clock.sleep(holdMs - heldMs);
-  }
-}
-
-async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promise<Decision> {
-  const now = deps.clock.now();
-  const executionName = `${plan.name}-failover-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}`;
   const leaseUntil = new Date(
     now.getTime() + (plan.timeouts.rollbackAfterMinutes + LOCK_LEASE_MARGIN_MINUTES) * 60_000,
   );
-  const locked = await deps.state.acquireLock(
+  const taken = await deps.state.takeLock(
     plan.name,
     {
       holder: executionName,
@@ -126,8 +110,79 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
     },
     now.toISOString(),
   );
-  if (!locked) return ignore(deps, plan, signal, "another workflow took the plan's lock first");
-  const request: WorkflowRequest = {
+  if (taken === "refused") return ignore(deps, plan, signal, "another workflow took the plan's lock first");
+  return start(deps, plan, signal, executionName, { lockWasOurs: taken === "held" });
+}
+
+async function start(
+  deps: DetectorDeps,
+  plan: Plan,
+  signal: AlarmSignal,
+  executionName: string,
+  options: { lockWasOurs: boolean },
+): Promise<Decision> {
+  const request = requestFor(plan, signal);
+  const record = (entry: Partial<AuditEntry> & Pick<AuditEntry, "kind" | "outcome">) =>
+    deps.audit.append({
+      ...decisionBase(deps, plan.name, signal),
+      action: "states:StartExecution",
+      region: deps.workflows.region,
+      ...entry,
+      details: { executionName, request, ...entry.details },
+    });
+  await record({ kind: "intent", outcome: "pending" });
+  let started: Awaited<ReturnType<WorkflowStarterPort["start"]>>;
+  try {
+    started = await retryTransient(deps.clock, () =>
+      deps.workflows.start("failover", executionName, request),
+    );
+  } catch (error) {
+    const closed = error instanceof AwsCallError && error.awsErrorName === "ExecutionAlreadyExists";
+    // Only a lock this call took, for a start AWS refused outright, is given back: a lock held before
+    // may be the running execution's own (it has the same name), and after a timeout the start may
+    // have gone through.
+    const definitive = error instanceof AwsCallError;
+    if (definitive && !options.lockWasOurs) {
+      await deps.state.releaseLock(plan.name, executionName, {});
+    }
+    await record({
+      kind: "outcome",
+      outcome: closed ? "ignored" : "failed",
+      ...(error instanceof KirikaeError && error.requestId ? { requestId: error.requestId } : {}),
+      error: { name: errorName(error), message: String(error) },
+    });
+    if (closed) {
+      return ignore(
+        deps,
+        plan,
+        signal,
+        `duplicate: execution ${executionName} already ran for this alarm state change`,
+      );
+    }
+    throw error;
+  }
+  await record({
+    kind: "outcome",
+    outcome: "ok",
+    executionId: started.executionArn,
+    requestId: started.requestId,
+    details: { decision: options.lockWasOurs ? "failover.duplicate" : "failover.started" },
+  });
+  if (options.lockWasOurs) {
+    // The start was still made: the delivery that took the lock may have died before making it, and
+    // for a running execution of this name and input StartExecution changes nothing.
+    return ignore(deps, plan, signal, DUPLICATE_DELIVERY);
+  }
+  return { decision: "started", plan: plan.name, executionArn: started.executionArn, executionName };
+}
+
+/** Constant, so the drill can count duplicates; true whether or not the earlier delivery lived to start it. */
+const DUPLICATE_DELIVERY =
+  "duplicate: an earlier delivery of this alarm state change took the plan's lock; StartExecution confirms its execution runs";
+
+/** The execution input, from the event alone: a redelivery must produce it byte for byte. */
+function requestFor(plan: Plan, signal: AlarmSignal): WorkflowRequest {
+  return {
     plan: plan.name,
     kind: "failover",
     sourceRegion: plan.activeRegion,
@@ -139,36 +194,6 @@ async function start(deps: DetectorDeps, plan: Plan, signal: AlarmSignal): Promi
       detectedAt: signal.time,
     },
   };
-  const record = (entry: Partial<AuditEntry> & Pick<AuditEntry, "kind" | "outcome">) =>
-    deps.audit.append({
-      ...decisionBase(deps, plan.name, signal),
-      action: "states:StartExecution",
-      region: deps.workflows.region,
-      ...entry,
-    });
-  try {
-    await record({ kind: "intent", outcome: "pending", details: { executionName, request } });
-    const started = await retryTransient(deps.clock, () =>
-      deps.workflows.start("failover", executionName, request),
-    );
-    await record({
-      kind: "outcome",
-      outcome: "ok",
-      executionId: started.executionArn,
-      requestId: started.requestId,
-      details: { executionName, request, decision: "failover.started" },
-    });
-    return { decision: "started", plan: plan.name, executionArn: started.executionArn, executionName };
-  } catch (error) {
-    await deps.state.releaseLock(plan.name, executionName, { endedAt: deps.clock.now().toISOString() });
-    await record({
-      kind: "outcome",
-      outcome: "failed",
-      ...(error instanceof KirikaeError && error.requestId ? { requestId: error.requestId } : {}),
-      error: { name: error instanceof Error ? error.name : "UnknownError", message: String(error) },
-    });
-    throw error;
-  }
 }
 
 async function ignore(
@@ -186,6 +211,34 @@ async function ignore(
   return { decision: "ignored", plan: plan?.name, reason };
 }
 
+/**
+ * The trail shows every attempt, the failed ones too. Best effort: the failure may be the audit table's
+ * own, and the error the caller rethrows matters more than this record.
+ */
+async function recordFailure(
+  deps: DetectorDeps,
+  signal: AlarmSignal,
+  attempt: { plan: string; executionName?: string },
+  error: unknown,
+): Promise<void> {
+  const base = decisionBase(deps, attempt.plan, signal);
+  try {
+    await deps.audit.append({
+      ...base,
+      action: "alarm.detector-failed",
+      outcome: "failed",
+      error: { name: errorName(error), message: error instanceof Error ? error.message : String(error) },
+      details: {
+        ...base.details,
+        ...(attempt.executionName ? { executionName: attempt.executionName } : {}),
+        next: "Lambda delivers the event again (twice, about 1 and 2 minutes later), which starts the same execution; after that it goes to the detector's dead-letter queue and its errors alarm notifies the on-call topic",
+      },
+    });
+  } catch {
+    // The rethrown error still fails the invocation, so Lambda retries it and the errors alarm sees it.
+  }
+}
+
 function decisionBase(deps: DetectorDeps, plan: string, signal: AlarmSignal): AuditEntry {
   return {
     plan,
@@ -197,4 +250,8 @@ function decisionBase(deps: DetectorDeps, plan: string, signal: AlarmSignal): Au
     resource: `${signal.region}/${signal.alarmName}`,
     details: { alarmState: signal.state, alarmTime: signal.time, detector: deps.actor },
   };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : "UnknownError";
 }

@@ -1,47 +1,53 @@
 import { recordDecision } from "../audit/audited-action.js";
 import type { Plan } from "../plan/schema.js";
+import type { ClusterStatusPort } from "../ports/cluster-status.js";
 import type { ComputePort } from "../ports/compute.js";
-import type { DnsPort } from "../ports/dns.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
+import { blocks, type CheckResult } from "../workflow/check-result.js";
 import type { StepContext } from "../workflow/step-context.js";
+import { type HealthCheckReader, healthCheckChecks } from "./health-check-reads.js";
 import { clusterFor, memberArn } from "./plan-lookup.js";
 
-export interface PrecheckDeps {
-  database: GlobalDatabasePort;
-  compute: ComputePort;
-  dns: DnsPort;
-}
+export type { CheckResult };
 
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  detail: string;
+export interface PrecheckDeps {
+  /** Required reads, through the target region's own endpoints. */
+  database: GlobalDatabasePort;
+  clusters: ClusterStatusPort;
+  compute: ComputePort;
+  /**
+   * Advisory: health-check status is only served by Route 53's API in us-east-1, which an outage may
+   * take down; back this with probe clients so a dead us-east-1 costs seconds.
+   */
+  healthChecks: HealthCheckReader;
 }
 
 export interface PrecheckResult {
   ok: boolean;
   checks: CheckResult[];
-  /** The first failed check, in words, for the console and the audit trail. */
+  /** The first check that stops the run, in words, for the console and the audit trail. */
   reason?: string;
 }
 
 /**
- * Is the region being activated able to take over? Read-only, and only ever calls the target region
- * (invariant 5: the failed region is not on the critical path).
+ * Is the region being activated able to take over? Read-only. Required checks only call the target
+ * region; the rest is advisory (invariant 5: neither the failed region nor us-east-1's control planes
+ * are on the critical path).
  *   1. the target cluster is a member of the global database (or already its writer) and available
  *   2. its replication lag is within the plan's RPO
  *   3. the target EKS cluster is ACTIVE and each nodegroup exists with max >= its active size
- *   4. the target region's health checks are healthy
+ *   4. advisory: the target's health checks, read from Route 53's API in us-east-1; unhealthy stops the
+ *      run, no answer is recorded and does not
  * A failed check changes nothing; the result names exactly which check failed.
  */
 export async function precheck(context: StepContext, deps: PrecheckDeps): Promise<PrecheckResult> {
   const { plan, request } = context;
   const checks = [
-    ...(await checkDatabase(plan, request.targetRegion, deps.database)),
+    ...(await checkDatabase(plan, request.targetRegion, deps)),
     ...(await checkCompute(plan, request.targetRegion, deps.compute)),
-    ...(await checkHealth(plan, request.targetRegion, deps.dns)),
+    ...(await healthCheckChecks(plan, request.targetRegion, deps.healthChecks)),
   ];
-  const failed = checks.find((check) => !check.ok);
+  const failed = checks.find(blocks);
   const result: PrecheckResult = failed
     ? { ok: false, checks, reason: `${failed.name}: ${failed.detail}` }
     : { ok: true, checks };
@@ -57,8 +63,9 @@ export async function precheck(context: StepContext, deps: PrecheckDeps): Promis
 async function checkDatabase(
   plan: Plan,
   region: string,
-  database: GlobalDatabasePort,
+  { database, clusters }: Pick<PrecheckDeps, "database" | "clusters">,
 ): Promise<CheckResult[]> {
+  const required = { required: true, region };
   const targetArn = memberArn(plan, region);
   const global = await database.describe(plan.database.globalClusterIdentifier, region);
   const member = global.members.find((candidate) => candidate.clusterArn === targetArn);
@@ -67,6 +74,7 @@ async function checkDatabase(
     checks.push({
       name: "database.member",
       ok: false,
+      ...required,
       detail: `${targetArn} is not a member of ${global.identifier}`,
     });
     return checks;
@@ -74,15 +82,17 @@ async function checkDatabase(
   checks.push({
     name: "database.member",
     ok: true,
+    ...required,
     detail: member.isWriter
       ? `${region} is already the writer`
       : `${region} is a secondary of ${global.identifier}`,
   });
-  const available = await database.clusterAvailable(targetArn);
+  const status = await clusters.status(targetArn);
   checks.push({
     name: "database.available",
-    ok: available,
-    detail: available ? "the target cluster is available" : "the target cluster is not available",
+    ok: status === "available",
+    ...required,
+    detail: `the target cluster is ${status}`,
   });
   if (member.isWriter) return checks;
   const lagMs = await database.replicationLagMs(targetArn);
@@ -92,11 +102,13 @@ async function checkDatabase(
       ? {
           name: "database.lag",
           ok: false,
+          ...required,
           detail: "no replication lag reported by CloudWatch (AuroraGlobalDBRPOLag)",
         }
       : {
           name: "database.lag",
           ok: lagMs <= rpoMs,
+          ...required,
           detail: `replication lag ${(lagMs / 1000).toFixed(1)} s against an RPO of ${plan.objectives.rpoMinutes} min`,
         },
   );
@@ -104,10 +116,16 @@ async function checkDatabase(
 }
 
 async function checkCompute(plan: Plan, region: string, compute: ComputePort): Promise<CheckResult[]> {
+  const required = { required: true, region };
   const cluster = clusterFor(plan, region);
   const status = await compute.clusterStatus(region, cluster.name);
   const checks: CheckResult[] = [
-    { name: "compute.cluster", ok: status === "ACTIVE", detail: `EKS cluster ${cluster.name} is ${status}` },
+    {
+      name: "compute.cluster",
+      ok: status === "ACTIVE",
+      ...required,
+      detail: `EKS cluster ${cluster.name} is ${status}`,
+    },
   ];
   const existing = new Set(await compute.nodegroups(region, cluster.name));
   for (const nodegroup of cluster.nodegroups) {
@@ -116,6 +134,7 @@ async function checkCompute(plan: Plan, region: string, compute: ComputePort): P
       checks.push({
         name,
         ok: false,
+        ...required,
         detail: `nodegroup ${nodegroup.name} does not exist in ${cluster.name}`,
       });
       continue;
@@ -124,22 +143,8 @@ async function checkCompute(plan: Plan, region: string, compute: ComputePort): P
     checks.push({
       name,
       ok: state.maxSize >= nodegroup.activeSize,
+      ...required,
       detail: `max size ${state.maxSize}, active size ${nodegroup.activeSize}`,
-    });
-  }
-  return checks;
-}
-
-async function checkHealth(plan: Plan, region: string, dns: DnsPort): Promise<CheckResult[]> {
-  const checks: CheckResult[] = [];
-  for (const record of plan.dns.records) {
-    const healthCheckId = record.targets[region]?.healthCheckId;
-    if (healthCheckId === undefined) continue;
-    const healthy = await dns.healthCheckHealthy(healthCheckId);
-    checks.push({
-      name: `dns.health.${record.name}`,
-      ok: healthy,
-      detail: `health check ${healthCheckId} for ${record.name} in ${region} is ${healthy ? "healthy" : "unhealthy"}`,
     });
   }
   return checks;

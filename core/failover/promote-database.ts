@@ -1,9 +1,16 @@
 import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { GlobalClusterState, GlobalDatabasePort } from "../ports/global-database.js";
+import type { TrafficGatesPort } from "../ports/traffic-gates.js";
+import { trafficMode } from "../traffic/gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
-import { DataLossNotAllowed, RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
+import {
+  DataLossNotAllowed,
+  RollbackTriggerExceeded,
+  SwitchoverNotCompleted,
+} from "../workflow/workflow-errors.js";
 import { memberArn } from "./plan-lookup.js";
+import { flipGates } from "./switch-traffic.js";
 
 export type PromotionMode = "switchover" | "failover";
 
@@ -17,6 +24,13 @@ export interface PromotionProgress {
   rpoEstimateSeconds?: number;
   /** Present while pending: when to look again. */
   pollAfterSeconds?: number;
+  /** When the gates were flipped inside the switchover's window with no writer (gate mode only). */
+  gatesMovedAt?: string;
+}
+
+export interface PromotionDeps {
+  database: GlobalDatabasePort;
+  gates: TrafficGatesPort;
 }
 
 export const PROMOTION_POLL_SECONDS = 5;
@@ -29,13 +43,18 @@ export const PROMOTION_POLL_SECONDS = 5;
  *   3. a switchover/failover towards the target is in progress: pending
  *   4. otherwise record the RPO estimate, then switch over if the old primary answers, else fail over
  *      with data loss only where the plan allows it; failback is always a switchover
+ *   5. gate mode, switchover: once Aurora has begun it, neither cluster takes writes until it completes,
+ *      so the gates flip now and DNS reaches the new writer as it starts taking writes (a switchover is
+ *      over in about a minute; a gate propagates in seconds). Should the switchover end with the old
+ *      writer still writer, the gates flip back before anything else happens (invariant 1)
  * All calls go to the target region's endpoint; the old primary is only probed, best-effort.
  */
 export async function promoteDatabase(
   context: StepContext,
-  database: GlobalDatabasePort,
+  deps: PromotionDeps,
   previous: PromotionProgress | undefined,
 ): Promise<PromotionProgress> {
+  const { database } = deps;
   const { plan, request } = context;
   const globalId = plan.database.globalClusterIdentifier;
   const targetArn = memberArn(plan, request.targetRegion);
@@ -52,10 +71,29 @@ export async function promoteDatabase(
     }
     return { ...settled(previous ?? {}), status: "done", completedAt };
   }
+  const switchingToTarget = global.failover !== undefined && global.failover.toClusterArn === targetArn;
+  if (previous?.gatesMovedAt !== undefined && !switchingToTarget) {
+    await flipGatesBack(context, deps.gates);
+    throw new SwitchoverNotCompleted(targetArn);
+  }
   const deadline = rollbackDeadline(context);
   if (context.clock.now() > deadline) throw new RollbackTriggerExceeded(deadline, { resource: globalId });
-  if (global.failover !== undefined && global.failover.toClusterArn === targetArn) {
-    return { ...previous, status: "pending", pollAfterSeconds: PROMOTION_POLL_SECONDS };
+  if (switchingToTarget) {
+    const progress: PromotionProgress = {
+      ...previous,
+      status: "pending",
+      pollAfterSeconds: PROMOTION_POLL_SECONDS,
+    };
+    if (
+      progress.mode === "switchover" &&
+      progress.gatesMovedAt === undefined &&
+      trafficMode(context.plan) === "gates" &&
+      global.failover?.dataLossAllowed === false
+    ) {
+      await flipGates(context, deps.gates, context.clock.now().toISOString());
+      progress.gatesMovedAt = context.clock.now().toISOString();
+    }
+    return progress;
   }
 
   const sourceArn = memberArn(plan, request.sourceRegion);
@@ -85,12 +123,16 @@ export async function promoteDatabase(
       ? database.switchover(globalId, targetArn, request.targetRegion)
       : database.failover(globalId, targetArn, request.targetRegion),
   );
+  const startedAt = context.clock.now().toISOString();
+  const moveGatesNow = mode === "switchover" && trafficMode(plan) === "gates";
+  if (moveGatesNow) await flipGates(context, deps.gates, startedAt);
   return {
     status: "pending",
     mode,
-    startedAt: context.clock.now().toISOString(),
+    startedAt,
     rpoEstimateSeconds,
     pollAfterSeconds: PROMOTION_POLL_SECONDS,
+    ...(moveGatesNow ? { gatesMovedAt: context.clock.now().toISOString() } : {}),
   };
 }
 
@@ -105,6 +147,16 @@ async function chooseMode(
     throw new DataLossNotAllowed({ resource: sourceArn });
   }
   return "failover";
+}
+
+/** The switchover ended without moving the writer: the gates go back to the region that still writes. */
+async function flipGatesBack(context: StepContext, gates: TrafficGatesPort): Promise<void> {
+  const { request } = context;
+  const reversed: StepContext = {
+    ...context,
+    request: { ...request, sourceRegion: request.targetRegion, targetRegion: request.sourceRegion },
+  };
+  await flipGates(reversed, gates, context.clock.now().toISOString());
 }
 
 function isWriter(global: GlobalClusterState, clusterArn: string): boolean {

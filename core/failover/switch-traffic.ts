@@ -1,7 +1,10 @@
 import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { DnsRecord, Plan } from "../plan/schema.js";
 import type { DnsPort, RecordChange, RecordSet } from "../ports/dns.js";
+import type { DnsAnswersPort } from "../ports/dns-answers.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
+import type { TrafficGatesPort } from "../ports/traffic-gates.js";
+import { gateEndpointRegions, trafficMode } from "../traffic/gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import {
@@ -13,11 +16,22 @@ import { memberArn } from "./plan-lookup.js";
 
 export interface TrafficProgress {
   status: "pending" | "done";
+  /** "gates": the gates were flipped; "record-edits": the records were changed by these batches. */
+  mode?: "gates" | "record-edits";
   changeIds: string[];
   startedAt?: string;
-  /** When Route 53 first answered with the target region for every record. */
+  /** When the gates were set, in gate mode. */
+  gatesSetAt?: string;
+  /** When the zone's name servers first answered with the target region for every record. */
   switchedAt?: string;
   pollAfterSeconds?: number;
+}
+
+export interface SwitchTrafficDeps {
+  dns: DnsPort;
+  database: GlobalDatabasePort;
+  gates: TrafficGatesPort;
+  answers: DnsAnswersPort;
 }
 
 export const TRAFFIC_POLL_SECONDS = 5;
@@ -25,32 +39,87 @@ export const TRAFFIC_POLL_SECONDS = 5;
 const ROUTE53_CONTROL_PLANE_REGION = "us-east-1";
 
 /**
- * Moves the plan's DNS to the target region.
- *   1. past the rollback trigger: stop and escalate without touching DNS
- *   2. invariant 1: the target cluster must be the confirmed writer, read fresh, or nothing changes
- *   3. per record: read what Route 53 holds; submit one atomic batch only where it differs from the
- *      target state (failover: swap PRIMARY/SECONDARY; weighted: target gets the weight, source 0)
- *   4. poll until every change is INSYNC and Route 53 answers with the target region's values
- * Record edits go through Route 53's control plane in us-east-1; answers come from its data plane.
+ * Moves the plan's users to the target region.
+ *   1. past the rollback trigger: stop and escalate without touching traffic
+ *   2. invariant 1: the target cluster must be the confirmed writer, read fresh in the target region, or
+ *      nothing changes
+ *   3. gates (default): in one request, close the source region's gate and open the target's, through
+ *      regional endpoints; Route 53's data plane follows, nothing edits a record. Record edits: per record,
+ *      read what Route 53 holds and submit one batch only where it differs (us-east-1's control plane)
+ *   4. poll until the zone's authoritative name servers answer every record with the target's value (and,
+ *      for record edits, every change is INSYNC): confirmed on the data plane, as users resolve it
  */
 export async function switchTraffic(
   context: StepContext,
-  deps: { dns: DnsPort; database: GlobalDatabasePort },
+  deps: SwitchTrafficDeps,
   previous: TrafficProgress | undefined,
 ): Promise<TrafficProgress> {
-  const { plan, request } = context;
+  const { plan } = context;
   const startedAt = previous?.startedAt ?? context.clock.now().toISOString();
-  if (previous?.changeIds.length) {
-    return confirmSwitch(context, deps.dns, { ...previous, startedAt });
+  if (previous?.changeIds.length || previous?.gatesSetAt) {
+    return confirmSwitch(context, deps, { ...previous, startedAt });
   }
   const deadline = rollbackDeadline(context);
   if (context.clock.now() > deadline)
     throw new RollbackTriggerExceeded(deadline, { resource: plan.dns.hostedZoneId });
   await requireWriter(context, deps.database);
+  const progress =
+    trafficMode(plan) === "gates"
+      ? await flipGates(context, deps.gates, startedAt)
+      : await editRecords(context, deps.dns, startedAt);
+  return confirmSwitch(context, deps, progress);
+}
 
+/**
+ * The source region's gate closes and the target's opens. ARC and the alarm gates change both in one
+ * request, so no answer is computed from half a change; object gates are two writes, closing first, so
+ * the moment between them has both closed and Route 53 keeps answering with the primary, as before.
+ */
+export async function flipGates(
+  context: StepContext,
+  gates: TrafficGatesPort,
+  startedAt: string,
+): Promise<TrafficProgress> {
+  const { plan, request } = context;
+  const kind = plan.dns.gates?.kind ?? "cloudwatch-alarm";
+  const changes = [
+    { region: request.sourceRegion, open: false },
+    { region: request.targetRegion, open: true },
+  ];
+  const batches = kind === "s3-object" ? changes.map((change) => [change]) : [changes];
+  for (const batch of batches) {
+    await auditedAction(
+      context,
+      {
+        action: GATE_ACTIONS[kind],
+        resource: `${plan.name}/gates/${batch.map((change) => change.region).join("+")}`,
+        region: gateEndpointRegions(plan).at(0) ?? request.targetRegion,
+        after: Object.fromEntries(batch.map((change) => [change.region, change.open ? "open" : "closed"])),
+        details: { gates: kind },
+      },
+      () => gates.set(plan, batch),
+    );
+  }
+  return {
+    status: "pending",
+    mode: "gates",
+    changeIds: [],
+    startedAt,
+    gatesSetAt: context.clock.now().toISOString(),
+  };
+}
+
+const GATE_ACTIONS = {
+  "arc-routing-control": "route53-recovery-cluster:UpdateRoutingControlStates",
+  "cloudwatch-alarm": "cloudwatch:PutMetricData",
+  "s3-object": "s3:PutObject",
+} as const;
+
+async function editRecords(context: StepContext, dns: DnsPort, startedAt: string): Promise<TrafficProgress> {
+  const { plan, request } = context;
   const changeIds: string[] = [];
   for (const record of plan.dns.records) {
-    const current = await deps.dns.listRecords(plan.dns.hostedZoneId, record.name, record.type);
+    const current = await dns.listRecords(plan.dns.hostedZoneId, record.name, record.type);
     const changes = changesFor(plan, record, request.targetRegion, current);
     if (changes.length === 0) continue;
     const receipt = await auditedAction(
@@ -63,7 +132,7 @@ export async function switchTraffic(
         after: changes.map((change) => change.record),
       },
       () =>
-        deps.dns.changeRecords(
+        dns.changeRecords(
           plan.dns.hostedZoneId,
           changes,
           `kirikae ${request.kind} of ${plan.name} to ${request.targetRegion} (${context.execution.id})`,
@@ -71,7 +140,7 @@ export async function switchTraffic(
     );
     changeIds.push(receipt.changeId);
   }
-  return confirmSwitch(context, deps.dns, { status: "pending", changeIds, startedAt });
+  return { status: "pending", mode: "record-edits", changeIds, startedAt };
 }
 
 async function requireWriter(context: StepContext, database: GlobalDatabasePort): Promise<void> {
@@ -86,16 +155,18 @@ async function requireWriter(context: StepContext, database: GlobalDatabasePort)
 
 async function confirmSwitch(
   context: StepContext,
-  dns: DnsPort,
+  deps: SwitchTrafficDeps,
   progress: TrafficProgress,
 ): Promise<TrafficProgress> {
   const { plan, request } = context;
   for (const changeId of progress.changeIds) {
-    if (!(await dns.changeInSync(changeId))) return pending(progress);
+    if (!(await deps.dns.changeInSync(changeId))) return pending(progress);
   }
+  const answers: Record<string, string[]> = {};
   for (const record of plan.dns.records) {
     const expected = record.targets[request.targetRegion]?.value;
-    const answer = await dns.answer(plan.dns.hostedZoneId, record.name, record.type);
+    const answer = await deps.answers.answer(record.name, record.type);
+    answers[record.name] = answer;
     if (expected === undefined || !answer.map(normalise).includes(normalise(expected)))
       return pending(progress);
   }
@@ -103,7 +174,7 @@ async function confirmSwitch(
   await recordDecision(context, {
     action: "traffic.switched",
     resource: plan.dns.hostedZoneId,
-    after: { region: request.targetRegion, records: plan.dns.records.map((record) => record.name) },
+    after: { region: request.targetRegion, mode: trafficMode(plan), answers },
   });
   return { ...settled(progress), status: "done", switchedAt };
 }

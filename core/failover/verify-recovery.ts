@@ -1,8 +1,12 @@
 import { recordDecision } from "../audit/audited-action.js";
-import type { DnsPort } from "../ports/dns.js";
+import type { Plan } from "../plan/schema.js";
+import type { DnsAnswersPort } from "../ports/dns-answers.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
+import { trafficMode } from "../traffic/gates.js";
+import { blocks, type CheckResult } from "../workflow/check-result.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import { RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
+import { type HealthCheckReader, healthCheckChecks } from "./health-check-reads.js";
 import { memberArn } from "./plan-lookup.js";
 
 export interface VerificationProgress {
@@ -12,38 +16,59 @@ export interface VerificationProgress {
   rpoSeconds?: number;
   objectivesMet?: { rto: boolean; rpo: boolean };
   verifiedAt?: string;
+  /** What this poll read, required and advisory, so a stuck verification says what it waits for. */
+  checks?: CheckResult[];
   pollAfterSeconds?: number;
+}
+
+export interface VerifyDeps {
+  /** Required: the global cluster, read through the target region's endpoint. */
+  database: GlobalDatabasePort;
+  /** Route 53's data plane: what the zone's authoritative name servers answer now. */
+  answers: DnsAnswersPort;
+  /**
+   * Advisory: health-check status is only served by Route 53's API in us-east-1; back this with probe
+   * clients so an outage there costs seconds and is recorded, never waited on.
+   */
+  healthChecks: HealthCheckReader;
 }
 
 export const VERIFY_POLL_SECONDS = 10;
 
 /**
- * Recovery is measured as users feel it: done only when the target region's health checks are green,
- * Route 53 answers with it, and its cluster is the writer.
- *   1. writer is the target cluster (read fresh)
- *   2. every target health check is healthy, else poll until the rollback trigger
- *   3. achieved RTO = now - trigger time; RPO = the estimate recorded before promotion
+ * Recovery is measured as users feel it, on what the recovery region and the data plane say:
+ *   1. required: the target cluster is the writer (read fresh in the target region)
+ *   2. gates mode: required, the zone's authoritative name servers answer every record with the target
+ *      region's value; the target's health checks are read afterwards, advisory, only recorded
+ *      record-edits mode: the target's health checks are healthy (advisory: unhealthy keeps polling, no
+ *      answer from us-east-1 does not)
+ *   3. not there yet: poll again, until the rollback trigger
+ *   4. achieved RTO = verified - trigger time; RPO = the estimate recorded before promotion
  */
 export async function verifyRecovery(
   context: StepContext,
-  deps: { dns: DnsPort; database: GlobalDatabasePort },
+  deps: VerifyDeps,
   promotion: { rpoEstimateSeconds?: number } | undefined,
 ): Promise<VerificationProgress> {
   const { plan, request } = context;
-  const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
-  const targetArn = memberArn(plan, request.targetRegion);
-  const writerOk = global.members.some((member) => member.clusterArn === targetArn && member.isWriter);
-  let healthy = writerOk;
-  for (const record of plan.dns.records) {
-    const healthCheckId = record.targets[request.targetRegion]?.healthCheckId;
-    if (healthy && healthCheckId !== undefined) healthy = await deps.dns.healthCheckHealthy(healthCheckId);
+  const gates = trafficMode(plan) === "gates";
+  const checks = [await checkWriter(plan, request.targetRegion, deps.database)];
+  if (checks.every((check) => check.ok)) {
+    checks.push(
+      ...(gates
+        ? await checkAnswers(plan, request.targetRegion, deps.answers)
+        : await healthCheckChecks(plan, request.targetRegion, deps.healthChecks)),
+    );
   }
-  if (!healthy) {
+  if (checks.some(blocks)) {
     const deadline = rollbackDeadline(context);
+    const targetArn = memberArn(plan, request.targetRegion);
     if (context.clock.now() > deadline) throw new RollbackTriggerExceeded(deadline, { resource: targetArn });
-    return { status: "pending", pollAfterSeconds: VERIFY_POLL_SECONDS };
+    return { status: "pending", checks, pollAfterSeconds: VERIFY_POLL_SECONDS };
   }
+  // Users are served once the writer and DNS agree; what us-east-1's API says afterwards is only recorded.
   const verifiedAt = context.clock.now();
+  if (gates) checks.push(...(await healthCheckChecks(plan, request.targetRegion, deps.healthChecks)));
   const rtoSeconds = (verifiedAt.getTime() - new Date(request.trigger.detectedAt).getTime()) / 1000;
   const rpoSeconds = promotion?.rpoEstimateSeconds ?? 0;
   const objectivesMet = {
@@ -53,7 +78,59 @@ export async function verifyRecovery(
   await recordDecision(context, {
     action: "recovery.verified",
     resource: plan.name,
-    details: { rtoSeconds, rpoSeconds, objectivesMet, objectives: plan.objectives },
+    details: { rtoSeconds, rpoSeconds, objectivesMet, objectives: plan.objectives, checks },
   });
-  return { status: "done", rtoSeconds, rpoSeconds, objectivesMet, verifiedAt: verifiedAt.toISOString() };
+  return {
+    status: "done",
+    rtoSeconds,
+    rpoSeconds,
+    objectivesMet,
+    verifiedAt: verifiedAt.toISOString(),
+    checks,
+  };
+}
+
+async function checkWriter(plan: Plan, region: string, database: GlobalDatabasePort): Promise<CheckResult> {
+  const global = await database.describe(plan.database.globalClusterIdentifier, region);
+  const targetArn = memberArn(plan, region);
+  const writer = global.members.find((member) => member.isWriter);
+  const ok = writer?.clusterArn === targetArn;
+  return {
+    name: "database.writer",
+    ok,
+    required: true,
+    region,
+    detail: ok
+      ? `${targetArn} is the writer`
+      : `the writer is ${writer?.clusterArn ?? "no cluster"}, not ${targetArn}`,
+  };
+}
+
+/** The data plane's answer, as resolvers get it; a server that does not answer yet means poll again. */
+async function checkAnswers(plan: Plan, region: string, answers: DnsAnswersPort): Promise<CheckResult[]> {
+  const checks: CheckResult[] = [];
+  for (const record of plan.dns.records) {
+    const expected = record.targets[region]?.value ?? "";
+    const base = { name: `dns.answer.${record.name}`, required: true, region: "global" };
+    try {
+      const answer = await answers.answer(record.name, record.type);
+      const ok = answer.map(normalise).includes(normalise(expected));
+      checks.push({
+        ...base,
+        ok,
+        detail: `the authoritative name servers answer ${record.name} ${record.type} with ${answer.join(", ") || "nothing"}${ok ? "" : `, not yet ${expected}`}`,
+      });
+    } catch (error) {
+      checks.push({
+        ...base,
+        ok: false,
+        detail: `no answer for ${record.name} ${record.type} from the authoritative name servers yet: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  return checks;
+}
+
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/\.$/, "");
 }

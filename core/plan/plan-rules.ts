@@ -5,6 +5,50 @@ export interface PlanIssue {
   path: string;
   message: string;
   hint?: string;
+  /** Set on a warning: a risk worth fixing that does not make the plan invalid. Absent on errors. */
+  severity?: "warning";
+}
+
+/** Route 53's health-check metrics, and so the alarms on them, exist only here. */
+const US_EAST_1 = "us-east-1";
+
+/**
+ * Risks that leave the plan valid: `plan validate` prints them and still passes, and `kirikae check`
+ * reports the same risk as a gap against the estate.
+ */
+export function checkPlanWarnings(plan: Plan): PlanIssue[] {
+  const silenced = triggersSilencedBy(plan);
+  if (silenced.length === 0) return [];
+  const standby = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
+  return [
+    {
+      path: "triggers.alarms",
+      message: `every trigger alarm lives in ${silenced.join(" or ")}: an outage of ${silenced.length === 1 ? "that region" : "either"} may silence every trigger, and no failover starts`,
+      hint: canaryHint(standby, plan.activeRegion),
+      severity: "warning",
+    },
+  ];
+}
+
+/**
+ * The regions whose outage could leave the plan with no trigger alarm to fire: those of its alarms when
+ * each lives in the region it watches (the active region) or in us-east-1; empty when one lives anywhere
+ * else. An alarm's events leave from its own region, so an alarm there goes quiet with it.
+ */
+export function triggersSilencedBy(plan: Pick<Plan, "activeRegion" | "triggers">): string[] {
+  const exposed = new Set([plan.activeRegion, US_EAST_1]);
+  const regions = [...new Set(plan.triggers.alarms.map((alarm) => alarm.region))];
+  if (regions.length === 0 || regions.some((region) => !exposed.has(region))) return [];
+  return regions.sort((a, b) => (a === plan.activeRegion ? -1 : b === plan.activeRegion ? 1 : 0));
+}
+
+/** What to add: an alarm evaluated from the region that survives the outage. */
+export function canaryHint(standbyRegion: string, activeRegion: string): string {
+  return (
+    `add a canary alarm evaluated from the standby region ${standbyRegion}: a CloudWatch Synthetics canary ` +
+    `in ${standbyRegion} calling the ${activeRegion} endpoint, with an alarm on its SuccessPercent there, or a ` +
+    `metric alarm in ${standbyRegion} on a probe of ${activeRegion}; list it under triggers.alarms with region ${standbyRegion}`
+  );
 }
 
 /**
@@ -16,6 +60,7 @@ export function checkPlanRules(plan: Plan): PlanIssue[] {
     ...checkRegions(plan),
     ...checkDatabase(plan),
     ...checkDns(plan),
+    ...checkGates(plan),
     ...checkCompute(plan),
     ...checkCustomSteps(plan),
   ];
@@ -85,7 +130,11 @@ function checkDns(plan: Plan): PlanIssue[] {
           message: `no target for region ${region}`,
           hint: "each record needs where traffic goes in each region",
         });
-      } else if (plan.dns.routing === "failover" && target.healthCheckId === undefined) {
+      } else if (
+        plan.dns.routing === "failover" &&
+        plan.dns.gates === undefined &&
+        target.healthCheckId === undefined
+      ) {
         issues.push({
           path: `${base}.targets.${region}.healthCheckId`,
           message: "failover routing needs a health check on every target",
@@ -109,6 +158,42 @@ function checkDns(plan: Plan): PlanIssue[] {
       ),
     );
   });
+  return issues;
+}
+
+/**
+ * Gates only make failover routing safe: with weighted records, two closed gates make Route 53 answer
+ * with every record "as if all were healthy", which would split traffic during the switch.
+ */
+function checkGates(plan: Plan): PlanIssue[] {
+  const gates = plan.dns.gates;
+  if (gates === undefined) return [];
+  const issues: PlanIssue[] = [];
+  if (plan.dns.routing !== "failover") {
+    issues.push({
+      path: "dns.routing",
+      message: "traffic gates need failover routing",
+      hint: 'set dns.routing to "failover", or remove dns.gates to switch by editing records',
+    });
+  }
+  if (gates.kind === "arc-routing-control") {
+    for (const region of plan.regions) {
+      if (gates.routingControls[region] === undefined) {
+        issues.push({
+          path: `dns.gates.routingControls.${region}`,
+          message: `no routing control for region ${region}`,
+          hint: "each region's failover record is gated by its own routing control",
+        });
+      }
+    }
+    issues.push(
+      ...duplicates(
+        gates.clusterEndpoints.map((endpoint) => endpoint.region),
+        "dns.gates.clusterEndpoints",
+        "region",
+      ),
+    );
+  }
   return issues;
 }
 

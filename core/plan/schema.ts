@@ -37,14 +37,70 @@ export const recordSchema = z.strictObject({
   targets: z.record(regionName, recordTargetSchema),
 });
 
+const routingControlArnPattern =
+  /^arn:aws[a-z-]*:route53-recovery-control::\d{12}:controlpanel\/[a-z0-9]+\/routingcontrol\/[a-z0-9]+$/;
+
+/**
+ * How traffic moves without editing records during an incident: each region's failover record carries
+ * a health check that kirikae controls (a gate), so Route 53's data plane answers with a region only while
+ * its gate is open. Both kinds are changed through regional endpoints, never through us-east-1's Route 53 API.
+ */
+export const gatesSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    /** Route 53 ARC routing controls, flipped through the cluster's regional endpoints (tried in turn). */
+    kind: z.literal("arc-routing-control"),
+    clusterEndpoints: z
+      .array(
+        z.strictObject({
+          region: regionName,
+          url: z.url({ protocol: /^https$/, message: "must be the cluster endpoint's https URL" }),
+        }),
+      )
+      .min(1, { message: "needs the ARC cluster's endpoints (it has five, one per region)" })
+      .max(5),
+    routingControls: z.record(
+      regionName,
+      z.string().regex(routingControlArnPattern, { message: "must be a Route 53 ARC routing control ARN" }),
+    ),
+  }),
+  z.strictObject({
+    /**
+     * An HTTPS health check with string matching on one small object per region, in a bucket in the plan's
+     * standby region: no ARC cluster to pay for, and it follows a change within one fast (10 s) interval.
+     * The two objects must be readable by Route 53's health checkers (a bucket policy on that prefix).
+     */
+    kind: z.literal("s3-object"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be an S3 bucket name" }),
+  }),
+  z.strictObject({
+    /**
+     * A health check that follows a CloudWatch alarm over a metric kirikae publishes: no ARC cluster to
+     * pay for. Both gates' alarms live in the plan's standby region, next to the control plane that runs
+     * the failover, so an outage of the active region (or of us-east-1) never holds a gate.
+     */
+    kind: z.literal("cloudwatch-alarm"),
+  }),
+]);
+
 export const dnsSchema = z.strictObject({
   hostedZoneId: z
     .string()
     .regex(hostedZoneIdPattern, { message: "must be a hosted zone ID such as Z0123456789ABC" }),
+  /** The zone's apex (example.com): whose name servers confirm a switch. Default: the first record's parent. */
+  zoneName: z
+    .string()
+    .toLowerCase()
+    .regex(dnsNamePattern, { message: "must be a DNS name such as example.com" })
+    .optional(),
   routing: z.enum(["failover", "weighted"]),
   records: z.array(recordSchema).min(1, { message: "needs at least one record to switch" }),
   /** Weighted routing only: the weight given to the region that takes traffic; the other gets 0. */
   activeWeight: z.number().int().min(1).max(255).default(100),
+  /**
+   * Present: traffic moves on the data plane by gates (failover routing only). Absent: records are edited
+   * through Route 53's API, which is served only from us-east-1.
+   */
+  gates: gatesSchema.optional(),
 });
 
 export const databaseSchema = z.strictObject({
@@ -178,3 +234,4 @@ export type NodegroupPlan = EksClusterPlan["nodegroups"][number];
 export type CustomStep = Plan["customSteps"][number];
 export type TriggerAlarm = Plan["triggers"]["alarms"][number];
 export type AlarmCreation = NonNullable<TriggerAlarm["create"]>;
+export type TrafficGates = NonNullable<Plan["dns"]["gates"]>;

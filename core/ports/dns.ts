@@ -13,7 +13,10 @@ export interface RecordSet {
 
 export type RecordChange = { action: "UPSERT" | "DELETE" | "CREATE"; record: RecordSet };
 
-/** Route 53: record edits go through its control plane (us-east-1); answers and health are data plane. */
+/**
+ * Route 53's API, served only from us-east-1: record edits, change status, health-check status and
+ * configuration. What resolvers are answered is read from the name servers instead (DnsAnswersPort).
+ */
 export interface DnsPort {
   listRecords(hostedZoneId: string, name: string, type: string): Promise<RecordSet[]>;
   changeRecords(
@@ -22,7 +25,7 @@ export interface DnsPort {
     comment: string,
   ): Promise<MutationReceipt & { changeId: string }>;
   changeInSync(changeId: string): Promise<boolean>;
-  /** What Route 53 answers for the name right now. */
-  answer(hostedZoneId: string, name: string, type: string): Promise<string[]>;
   healthCheckHealthy(healthCheckId: string): Promise<boolean>;
+  /** What a health check follows, in the words of `describeGateHealthCheck` (core/traffic/gates.ts). */
+  healthCheckFollows(healthCheckId: string): Promise<string>;
 }

@@ -30,27 +30,26 @@ export interface PendingApproval {
   summary: string;
 }
 
-export interface HeldSignal {
-  alarmKey: string;
-  firstSeenAt: string;
-  /** A detector that died while holding must not silence the plan's alarms forever. */
-  expiresAt: string;
-}
-
 /** The plan's runtime state and its single-workflow lock (invariant 2). */
 export interface PlanStatePort {
   get(plan: string): Promise<PlanRuntimeState>;
   /** Takes the lock if it is free, its lease ran out, or `lock.holder` holds it; false if another does. */
   acquireLock(plan: string, lock: WorkflowLock, now: string): Promise<boolean>;
-  /** Releases the lock held by `holder`, recording where traffic now is. */
+  /**
+   * As acquireLock, saying which way it went: "taken" from nobody (or from an expired lease), "held"
+   * when `lock.holder` already had it, "refused" when another holds it. Of concurrent takers under one
+   * name exactly one gets "taken".
+   */
+  takeLock(plan: string, lock: WorkflowLock, now: string): Promise<"taken" | "held" | "refused">;
+  /**
+   * Releases the lock held by `holder`, recording where traffic now is. Without `endedAt` no run counts
+   * as ended, so no cooldown starts: for a run that changed nothing (a flapping alarm) or never started.
+   */
   releaseLock(
     plan: string,
     holder: string,
-    result: { endedAt: string; activeRegion?: string },
+    result: { endedAt?: string; activeRegion?: string },
   ): Promise<void>;
-  /** Holds an alarm signal; false if one is already being held for the plan (a duplicate event). */
-  holdSignal(plan: string, signal: HeldSignal): Promise<boolean>;
-  clearSignal(plan: string): Promise<void>;
   /** Records that the plan's running failover waits for approval. */
   awaitApproval(plan: string, approval: PendingApproval): Promise<void>;
   /**

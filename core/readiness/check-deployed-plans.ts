@@ -40,7 +40,7 @@ export async function checkDeployedPlans(
     let findings: Finding[];
     try {
       const activeRegion = (await deps.state.get(plan.name)).activeRegion ?? plan.activeRegion;
-      findings = await checkReadiness({ ...plan, activeRegion }, deps, options);
+      findings = await checkReadiness(plan, deps, { ...options, runningIn: activeRegion });
     } catch (error) {
       if (!(error instanceof KirikaeError)) throw error;
       await deps.notifier.notify(

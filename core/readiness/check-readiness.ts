@@ -26,6 +26,8 @@ export interface ReadinessOptions {
   /** Only resources in these regions; default every region the plan names resources in. */
   regions?: readonly string[];
   regionDeadlineMs?: number;
+  /** Where kirikae last moved the plan, when not home: the database and compute are checked as they run. */
+  runningIn?: string;
 }
 
 /**
@@ -45,10 +47,13 @@ export async function checkReadiness(
   for (const region of regions) {
     if (!named.includes(region)) throw new RegionNotInPlan(region, plan.name, named);
   }
+  // Gated records keep the roles they were deployed with whichever gate is open, so DNS is checked against
+  // the plan as deployed; edited records, the writer and the sizes follow where the plan now runs.
+  const running = options.runningIn === undefined ? plan : { ...plan, activeRegion: options.runningIn };
   const families = [
-    databaseChecks(plan, deps.database),
-    computeChecks(plan, deps.compute),
-    dnsChecks(plan, deps.dns),
+    databaseChecks(running, deps.database),
+    computeChecks(running, deps.compute),
+    dnsChecks(plan.dns.gates === undefined ? running : plan, deps.dns),
     alarmChecks(plan, deps.alarms, options.detectorFunction),
   ];
   const specs = named

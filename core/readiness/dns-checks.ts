@@ -1,5 +1,6 @@
 import type { DnsRecord, Plan } from "../plan/schema.js";
 import type { DnsPort, RecordSet } from "../ports/dns.js";
+import { describeGateHealthCheck } from "../traffic/gates.js";
 import { type CheckSpec, gap, isNotFound, once, pass } from "./check-spec.js";
 
 /**
@@ -28,12 +29,15 @@ export function dnsChecks(plan: Plan, dns: DnsPort) {
       if (!target) return [];
       const role = roleFor(plan, region);
       const healthCheckId = target.healthCheckId;
+      const gated = plan.dns.gates !== undefined;
       const specs: CheckSpec[] = [
         {
           check: "dns.record",
           resource: `${record.name} ${record.type} ${target.setIdentifier}`,
           region,
-          expected: describe(target.value, role, healthCheckId),
+          expected: gated
+            ? `${target.value}, ${role}, gate: ${describeGateHealthCheck(plan, region)}`
+            : describe(target.value, role, healthCheckId),
           run: async () => {
             const sets = await recordSets.get(record)?.();
             if (sets === undefined) {
@@ -49,6 +53,7 @@ export function dnsChecks(plan: Plan, dns: DnsPort) {
                 `create the ${record.type} record ${record.name} with set identifier ${target.setIdentifier} in ${hostedZoneId}, or correct dns.records in the plan`,
               );
             }
+            if (gated) return gatedRecord(plan, dns, region, set);
             const actual = describe(set.values.join(", "), roleOf(set), set.healthCheckId);
             const problem = recordProblem(plan, record, region, set);
             return problem ? gap(actual, problem) : pass(actual);
@@ -83,6 +88,35 @@ export function dnsChecks(plan: Plan, dns: DnsPort) {
       }
       return specs;
     });
+}
+
+/**
+ * With gates, a record never changes: it keeps its region's target and role for good, and carries the
+ * health check of that region's gate, which kirikae's deploy creates. Which gate is open is the workflow's
+ * business, not drift.
+ */
+async function gatedRecord(plan: Plan, dns: DnsPort, region: string, set: RecordSet) {
+  const record = plan.dns.records.find((candidate) => sameName(candidate.name, set.name)) as DnsRecord;
+  const target = record.targets[region];
+  const follows =
+    set.healthCheckId === undefined ? "no health check" : await dns.healthCheckFollows(set.healthCheckId);
+  const actual = `${set.values.join(", ")}, ${roleOf(set)}, gate: ${follows}`;
+  if (target !== undefined && !set.values.some((value) => sameName(value, target.value))) {
+    return gap(actual, `the record points elsewhere: set it to ${target.value}, or correct the plan`);
+  }
+  if (roleOf(set) !== roleFor(plan, region)) {
+    return gap(
+      actual,
+      `with gates the record keeps its role for good: make it ${roleFor(plan, region)} again (redeploy the stage)`,
+    );
+  }
+  if (follows !== describeGateHealthCheck(plan, region)) {
+    return gap(
+      actual,
+      `bind the health check of ${region}'s gate (kirikae's deploy creates it) to the record: redeploy the stage`,
+    );
+  }
+  return pass(actual);
 }
 
 /** The first difference between the record as it stands and as the plan has it, as what to do. */

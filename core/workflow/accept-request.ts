@@ -28,8 +28,8 @@ export const LOCK_LEASE_MARGIN_MINUTES = 15;
 /**
  * The first step of every workflow: turn its input into a request, or refuse it having changed nothing.
  *   1. parse the input: the detector's full request, or a person's {plan, reason, ticket}
- *   2. the plan exists, and the request moves traffic away from where it is now (a failback when the
- *      plan is already home is refused)
+ *   2. the plan exists, an alarm trigger names one of its alarms, and the request moves traffic away
+ *      from where it is now (a failback when the plan is already home is refused)
  *   3. take the plan's lock for this execution (the detector may already hold it under the same name)
  * A refusal is audited with its reason, then thrown so the execution fails at once.
  */
@@ -111,6 +111,7 @@ async function toRequest(
         `this is the ${kind} workflow, but the request asks for a ${full.data.kind}`,
       );
     const plan = requirePlan(deps, full.data.plan);
+    requireOwnAlarm(plan, kind, full.data.trigger);
     await requireDirection(deps, plan, kind, full.data.sourceRegion, full.data.targetRegion);
     return full.data;
   }
@@ -150,6 +151,26 @@ function requirePlan(deps: AcceptDeps, name: string): Plan {
     );
   }
   return plan;
+}
+
+/**
+ * An alarm trigger is what the signal hold re-reads and what approval mode keys on, so an input may only
+ * claim one of the plan's own trigger alarms, and only for a failover (invariant 6): the detector starts
+ * nothing else.
+ */
+function requireOwnAlarm(plan: Plan, kind: WorkflowKind, trigger: WorkflowRequest["trigger"]): void {
+  if (trigger.type !== "alarm") return;
+  const named = plan.triggers.alarms.some(
+    (alarm) => alarm.name === trigger.alarmName && alarm.region === trigger.alarmRegion,
+  );
+  if (kind !== "failover" || !named) {
+    throw new InvalidWorkflowInput(
+      kind === "failover"
+        ? `alarm ${trigger.alarmName} in ${trigger.alarmRegion} is not one of plan "${plan.name}"'s trigger alarms`
+        : `a ${kind} is started by hand, never by an alarm`,
+      { action: 'start it by hand with {"plan": "<name>", "reason": "<why>"}' },
+    );
+  }
 }
 
 /** Traffic must be where the request moves it from; a failback when the plan is home has nothing to do. */

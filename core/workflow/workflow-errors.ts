@@ -69,6 +69,18 @@ export class WriterNotConfirmed extends WorkflowError {
   }
 }
 
+/** Aurora ended a switchover with the old writer still writer; the gates were moved back to it. */
+export class SwitchoverNotCompleted extends WorkflowError {
+  constructor(targetArn: string, options: KirikaeErrorOptions = {}) {
+    super(`the switchover to ${targetArn} ended without making it the writer; traffic was moved back`, {
+      action: "read the global database's events in the RDS console, then start the workflow again",
+      resource: targetArn,
+      ...options,
+    });
+    this.name = "SwitchoverNotCompleted";
+  }
+}
+
 export class InvalidWorkflowInput extends WorkflowError {
   constructor(message: string, options: KirikaeErrorOptions = {}) {
     super(message, options);

@@ -5,8 +5,11 @@ import { awsClientProvider } from "../../adapters/aws/aws-client-provider.js";
 import { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
 import { DynamoDbPlanState } from "../../adapters/aws/dynamodb-plan-state.js";
 import { SnsNotifier } from "../../adapters/aws/sns-notifier.js";
+import { AuthoritativeDns } from "../../adapters/dns/authoritative-dns.js";
 import { systemClock } from "../../core/clock.js";
 import { PlanCatalog } from "../../core/plan/plan-catalog.js";
+import type { Plan } from "../../core/plan/schema.js";
+import { zoneNameOf } from "../../core/traffic/zone-name.js";
 import { loadConfig, type RuntimeConfig } from "./config.js";
 import { loadDeployedPlans } from "./deployed-plans.js";
 import type { TaskDeps } from "./task-deps.js";
@@ -25,6 +28,21 @@ export async function productionTaskDeps(): Promise<TaskDeps> {
     state: new DynamoDbPlanState(documents, config.stateTable),
     notifier: new SnsNotifier(new SNSClient({ region: config.region }), config.topicArn),
     actor: `lambda:${config.functionName}`,
+    dnsAnswers: authoritativeAnswers(),
+  };
+}
+
+/** One resolver per zone, kept for the life of the instance so the name servers are looked up once. */
+function authoritativeAnswers() {
+  const byZone = new Map<string, AuthoritativeDns>();
+  return (plan: Plan) => {
+    const zoneName = zoneNameOf(plan);
+    let answers = byZone.get(zoneName);
+    if (!answers) {
+      answers = new AuthoritativeDns({ zoneName });
+      byZone.set(zoneName, answers);
+    }
+    return answers;
   };
 }
 

@@ -1,7 +1,9 @@
 import type { ClientProvider } from "../../adapters/aws/region-clients.js";
 import type { Clock } from "../../core/clock.js";
 import type { PlanCatalog } from "../../core/plan/plan-catalog.js";
+import type { Plan } from "../../core/plan/schema.js";
 import type { AuditPort } from "../../core/ports/audit.js";
+import type { DnsAnswersPort } from "../../core/ports/dns-answers.js";
 import type { PlanStatePort } from "../../core/ports/plan-state.js";
 import type { NotifierPort } from "../../core/ports/workflows.js";
 
@@ -18,6 +20,8 @@ export interface TaskDeps {
   notifier: NotifierPort;
   /** The identity the function acts as, recorded on its audit records. */
   actor: string;
+  /** What the plan's zone's authoritative name servers answer: the data plane users resolve against. */
+  dnsAnswers(plan: Plan): DnsAnswersPort;
 }
 
 /** Dependencies are built on first use, not at import, so importing a handler never reads the environment. */

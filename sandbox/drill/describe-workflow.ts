@@ -18,7 +18,9 @@ export function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
           ? "aborted"
           : execution.error === "RequestRejected"
             ? "rejected"
-            : "escalated";
+            : execution.error === "SignalCleared"
+              ? "cleared"
+              : "escalated";
   return {
     kind: execution.stateMachineArn.endsWith("-failback") ? "failback" : "failover",
     status,
@@ -61,7 +63,12 @@ function modeFromSteps(events: readonly StepEvent[]): "switchover" | "failover" 
 }
 
 function failureReason(events: readonly StepEvent[]): string | null {
-  const abort = [...events].reverse().find((event) => event.state === "Abort" || event.state === "Escalate");
+  // A flap ends the run at "Confirm signal", whose result says why.
+  const abort = [...events]
+    .reverse()
+    .find(
+      (event) => ["Abort", "Escalate", "Confirm signal"].includes(event.state) && event.phase === "succeeded",
+    );
   const reason = (abort?.result as { reason?: unknown } | null)?.reason;
   return typeof reason === "string" ? reason : null;
 }

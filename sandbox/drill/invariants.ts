@@ -4,6 +4,8 @@ import type { CallRecord } from "../call-history.js";
 import type { SandboxExecution } from "../services/sfn-model.js";
 
 export interface InvariantInput {
+  /** What DNS answered, sampled each modelled second (sandbox/traffic-sampler.ts). */
+  traffic: { nonWriterSeconds: number };
   calls: readonly CallRecord[];
   executions: readonly SandboxExecution[];
   records: readonly AuditRecord[];
@@ -15,26 +17,18 @@ export interface InvariantInput {
 }
 
 /**
- * The design's safety invariants, judged from the sandbox's ground truth (every call it answered and the
- * state right after it), so a workflow cannot pass by reporting success it did not achieve.
+ * The design's safety invariants, judged from the sandbox's ground truth (every call it answered, and what
+ * DNS answered each second), so a workflow cannot pass by reporting success it did not achieve.
+ * Invariant 1 is judged on DNS answers rather than on kirikae's record changes, because health checks
+ * move traffic too: no second in which any record sent users to a region whose cluster was not the writer.
  */
 export function checkInvariants(input: InvariantInput): Record<string, boolean> {
   return {
-    trafficOnlyToWriter: trafficOnlyToWriter(input.calls),
+    trafficOnlyToWriter: input.traffic.nonWriterSeconds === 0,
     oneWorkflowAtATime: oneWorkflowAtATime(input.executions, input.expectedExecutions),
     everyMutationAudited: everyMutationAudited(input),
     failedRegionOffCriticalPath: failedRegionOffCriticalPath(input),
   };
-}
-
-/** Invariant 1: each DNS change kirikae made left traffic on the region whose cluster is the writer. */
-function trafficOnlyToWriter(calls: readonly CallRecord[]): boolean {
-  return calls
-    .filter((call) => call.operation === "ChangeResourceRecordSets" && call.error === undefined)
-    .every(
-      (call) =>
-        call.after.trafficRegion !== undefined && call.after.trafficRegion === call.after.writerRegion,
-    );
 }
 
 /** Invariant 2: executions never overlap, and no more started than the incident warrants. */

@@ -68,7 +68,13 @@ export async function failBack(context: ScenarioContext, stateMachineArn: string
   const [failover] = built.models.sfn.all();
   if (failover?.status !== "SUCCEEDED") return false;
   built.estate.removeFaults();
-  context.note(`${plan.activeRegion} answers again; faults cleared`);
+  for (const record of plan.dns.records) {
+    for (const target of Object.values(record.targets)) {
+      if (target.healthCheckId !== undefined)
+        built.models.route53.setEndpointHealth(target.healthCheckId, true);
+    }
+  }
+  context.note(`${plan.activeRegion} answers again and its application is healthy; faults cleared`);
   await built.estate.clock.sleep(FAILBACK_AFTER_MS);
   context.note("oncall-engineer starts the failback from the console");
   await startByHand(context, stateMachineArn, "failback", "drill: the region has recovered");

@@ -6,11 +6,13 @@ import type { Fault } from "../faults.js";
 import type { StepEvent } from "../local-workflow-runner.js";
 import { type SandboxControlPlane, startSandboxControlPlane } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
+import { endpointServes, startTrafficSampler } from "../traffic-sampler.js";
 import { describeWorkflow } from "./describe-workflow.js";
 import { auditOnceDelivered } from "./drill-audit.js";
 import { checkInvariants } from "./invariants.js";
 import { approveWhenAsked, failBack } from "./on-call.js";
 import { type ExpectedOutcome, expectedOutcome, type Scenario, type ScenarioContext } from "./scenarios.js";
+import { describeTraffic } from "./traffic-narration.js";
 
 export interface DrillStep {
   name: string;
@@ -38,6 +40,17 @@ export interface DrillResult {
   workflows: DrillWorkflow[];
   final: { writerRegion: string; trafficRegion: string; nodegroups: Record<string, number> };
   invariants: Record<string, boolean>;
+  /**
+   * What users got, sampled each modelled second from Route 53's answers: seconds any record sent them to
+   * a region whose cluster was not the writer, seconds with no writer at all (a promotion under way), and
+   * each record's region at the end.
+   */
+  traffic: {
+    nonWriterSeconds: number;
+    noWriterSeconds: number;
+    unservedSeconds: number;
+    records: Record<string, string>;
+  };
   audit: {
     records: number;
     /** The hash chain is intact, every call is witnessed by CloudTrail, and CloudTrail shows no unaudited call. */
@@ -51,6 +64,8 @@ export interface DrillResult {
   };
   /** Successful mutating AWS calls by operation, as the sandbox saw them: "nothing changed" is checkable. */
   mutations: Record<string, number>;
+  /** The trigger alarms' state changes: those that reached the detector, and those lost with their region. */
+  alarmEvents: { delivered: string[]; lost: string[] };
   /** What the detector decided for each alarm event it received, counted by outcome. */
   detector: Record<string, number>;
   notifications: string[];
@@ -84,6 +99,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   });
   const { estate, models } = built;
   const startedAt = estate.clock.now();
+  const traffic = startTrafficSampler({
+    clock: estate.clock,
+    plan,
+    rds: models.rds,
+    route53: models.route53,
+    serves: endpointServes(estate, models.route53),
+    onChange: (snapshot) =>
+      options.onNote?.(
+        describeTraffic(snapshot),
+        (estate.clock.now().getTime() - startedAt.getTime()) / 1000,
+      ),
+  });
   const controlPlane = await startSandboxControlPlane(built, [plan]);
   try {
     const elapsed = () => (estate.clock.now().getTime() - startedAt.getTime()) / 1000;
@@ -91,15 +118,32 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const detections: Array<Promise<unknown>> = [];
     let lastEvent: AlarmStateChangeEvent | undefined;
     const note = (text: string) => options.onNote?.(text, elapsed());
+    const alarmEvents: DrillResult["alarmEvents"] = { delivered: [], lost: [] };
+    const isTrigger = (name: string, region: string) =>
+      plan.triggers.alarms.some((alarm) => alarm.name === name && alarm.region === region);
+    // Alarm events travel as on AWS: through the EventBridge rules infra deploys, from the alarm's region
+    // to the detector in the standby region. An event whose region is down never arrives.
     models.cloudwatch.onAlarmStateChange((event) => {
+      if (!isTrigger(event.detail.alarmName, event.region)) return;
+      const label = `${event.detail.alarmName} (${event.region}) ${event.detail.state.value}`;
+      const reached = models.eventbridge.route(event, (region) => estate.isRegionUp(region));
+      if (!reached.some((arn) => arn.endsWith(`:function:${controlPlane.detectorName}`))) {
+        // The rules carry ALARM only; a return to OK reaching no one is by design, not a loss.
+        if (event.detail.state.value !== "ALARM") return;
+        alarmEvents.lost.push(label);
+        const why = estate.isRegionUp(event.region) ? "" : `: ${event.region} does not answer`;
+        note(`alarm ${label}: its event never reaches the detector${why}`);
+        return;
+      }
+      alarmEvents.delivered.push(label);
       lastEvent = event;
-      note(`alarm ${event.detail.alarmName} (${event.region}) is ${event.detail.state.value}`);
+      note(`alarm ${label}`);
       detections.push(
         controlPlane.deliver(event).then((decision) => {
           if (decision.decision !== "ignored" || !decision.reason.startsWith("duplicate")) {
             note(
               decision.decision === "started"
-                ? `detector: signal held ${plan.triggers.holdSeconds} s, started ${decision.executionName}`
+                ? `detector: started ${decision.executionName}; the workflow holds the signal ${plan.triggers.holdSeconds} s`
                 : `detector: ${describeDecision(decision)}`,
             );
           }
@@ -111,18 +155,20 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       );
     });
     for (const fault of options.faults ?? []) estate.addFault(fault);
-    const [alarm] = plan.triggers.alarms;
     const standbyRegion = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
+    // Every trigger alarm says the active region is unhealthy, so an incident there fires them all.
+    const setTriggers = (state: "ALARM" | "OK", reason: string) => {
+      for (const alarm of plan.triggers.alarms) {
+        models.cloudwatch.setAlarmState(alarm.region, alarm.name, state, reason);
+      }
+    };
     const context: ScenarioContext = {
       plan,
       built,
       controlPlane,
       standbyRegion,
-      fireAlarm: () =>
-        alarm &&
-        models.cloudwatch.setAlarmState(alarm.region, alarm.name, "ALARM", `drill: ${scenario.name}`),
-      clearAlarm: () =>
-        alarm && models.cloudwatch.setAlarmState(alarm.region, alarm.name, "OK", "drill: recovered"),
+      fireAlarm: () => setTriggers("ALARM", `drill: ${scenario.name}`),
+      clearAlarm: () => setTriggers("OK", "drill: recovered"),
       note,
       redeliverAlarm: (times) => {
         for (let index = 0; index < times && lastEvent; index++)
@@ -144,7 +190,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const workflows = executions.map(describeWorkflow);
     const records = await controlPlane.audit.chain(plan.name);
     const expected = expectedOutcome(scenario, plan);
+    // The incident and any failback are over; the wait for CloudTrail's delivery below is the drill's own.
+    const { nonWriterSeconds, noWriterSeconds, unservedSeconds, records: trafficRecords } = traffic.stop();
     const invariants = checkInvariants({
+      traffic: { nonWriterSeconds },
       calls: estate.calls,
       executions,
       records,
@@ -171,14 +220,17 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         nodegroups: nodegroupSizes(plan, built),
       },
       invariants,
+      traffic: { nonWriterSeconds, noWriterSeconds, unservedSeconds, records: trafficRecords },
       audit,
       mutations: countMutations(estate.calls),
+      alarmEvents,
       detector: countDecisions(decisions),
       notifications: controlPlane.notifier.sent.map((notification) => notification.subject),
     };
     await options.afterwards?.({ built, controlPlane });
     return result;
   } finally {
+    traffic.stop();
     await controlPlane.stop();
   }
 }

@@ -2,7 +2,8 @@ import type { Plan } from "../../core/plan/schema.js";
 import type { BuildEstateOptions, BuiltEstate } from "../build-estate.js";
 import type { SandboxControlPlane } from "../sandbox-control-plane.js";
 
-export type ExpectedOutcome = "succeeded" | "aborted" | "escalated" | "none";
+/** "cleared": a workflow starts, finds the alarm left ALARM within the hold, and ends with nothing changed. */
+export type ExpectedOutcome = "succeeded" | "aborted" | "escalated" | "cleared" | "none";
 
 export interface ScenarioContext {
   plan: Plan;
@@ -26,6 +27,8 @@ export interface Scenario {
   /** Expected database promotion, when the run gets that far. */
   expectMode?: "switchover" | "failover";
   estateOptions?(plan: Plan): BuildEstateOptions;
+  /** The incident takes Route 53's API down: only a plan that moves traffic by gates can succeed. */
+  route53ApiDown?: boolean;
   incident(context: ScenarioContext): Promise<void>;
 }
 
@@ -40,6 +43,10 @@ export function expectedOutcome(
   if (scenario.expectMode === "failover" && !plan.database.allowDataLoss && scenario.expect === "succeeded") {
     return { outcome: "escalated" };
   }
+  // Record edits need Route 53's API; without it the switch cannot happen and the workflow escalates.
+  if (scenario.route53ApiDown && plan.dns.gates === undefined && scenario.expect === "succeeded") {
+    return { outcome: "escalated" };
+  }
   return { outcome: scenario.expect, ...(scenario.expectMode ? { mode: scenario.expectMode } : {}) };
 }
 
@@ -51,6 +58,16 @@ async function regionOutage(context: ScenarioContext): Promise<void> {
   context.note(`${context.plan.activeRegion} stops answering`);
   await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
   context.fireAlarm();
+}
+
+/** The active region's application endpoints fail their health checks while its database still answers. */
+function failActiveEndpoints(context: ScenarioContext): void {
+  const { plan } = context;
+  for (const record of plan.dns.records) {
+    const check = record.targets[plan.activeRegion]?.healthCheckId;
+    if (check !== undefined) context.built.models.route53.setEndpointHealth(check, false);
+  }
+  context.note(`the application in ${plan.activeRegion} fails its health checks; its database still answers`);
 }
 
 export const scenarios: readonly Scenario[] = [
@@ -68,13 +85,31 @@ export const scenarios: readonly Scenario[] = [
     expect: "succeeded",
     expectMode: "switchover",
     async incident(context) {
+      failActiveEndpoints(context);
+      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      context.fireAlarm();
+    },
+  },
+  {
+    name: "control-plane-outage",
+    summary:
+      "Route 53's API in us-east-1 is impaired while both regions answer, and the active region's health check fails: a switchover, traffic moved by gates",
+    expect: "succeeded",
+    expectMode: "switchover",
+    route53ApiDown: true,
+    async incident(context) {
+      context.built.estate.addFault({ kind: "api-down", service: "route53", region: "us-east-1" });
+      context.note("Route 53's API (us-east-1) stops answering; DNS answers and health checkers go on");
+      failActiveEndpoints(context);
+      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
       context.fireAlarm();
     },
   },
   {
     name: "flapping-alarm",
-    summary: "the alarm fires and clears within the hold time: nothing starts",
-    expect: "none",
+    summary:
+      "the alarm fires and clears within the hold time: the workflow it starts finds the signal cleared and ends, nothing changed",
+    expect: "cleared",
     async incident(context) {
       context.fireAlarm();
       await context.built.estate.clock.sleep((context.plan.triggers.holdSeconds * 1000) / 2);

@@ -11,6 +11,7 @@ import {
   type Statistic,
 } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchAlarmConfiguration, CloudWatchAlarmState, EventBridgeEvent } from "aws-lambda";
+import { GATE_METRIC } from "../../core/traffic/gates.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -52,6 +53,11 @@ export interface CloudWatchSeed {
     namespace?: string;
     metricName?: string;
     dimensions?: Record<string, string>;
+    /**
+     * An alarm over a metric kirikae publishes (a traffic gate): its state follows the published values,
+     * starting from this one, as if published when the alarm was deployed.
+     */
+    published?: { initialValue: number; threshold: number };
   }>;
 }
 
@@ -68,6 +74,8 @@ interface Alarm {
   reason: string;
   reasonData?: string;
   updatedAt: Date;
+  /** Present for alarms whose state follows datapoints kirikae publishes (LessThanThreshold, Maximum). */
+  published?: { threshold: number };
 }
 
 interface PublishedDatapoint {
@@ -107,6 +115,13 @@ const STATE_VALUES: readonly string[] = ["OK", "ALARM", "INSUFFICIENT_DATA"];
 /** Published by Aurora per secondary cluster, in the secondary's region, in milliseconds. */
 const AURORA_LAG_METRICS = new Set(["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"]);
 const DEFAULT_ACCOUNT = "111122223333";
+/**
+ * A standard-resolution alarm is evaluated once a minute on the minute just closed (CloudWatch user guide,
+ * "Evaluating an alarm"), and a datapoint needs a moment to be ingested: a value published during a minute
+ * moves the alarm this long after that minute closes.
+ */
+export const ALARM_EVALUATION_DELAY_MS = 30_000;
+const MINUTE_MS = 60_000;
 
 /**
  * CloudWatch alarms, whose state changes become EventBridge events, and the Aurora global database lag
@@ -143,7 +158,65 @@ export class CloudWatchModel implements ServiceModel {
         state: "OK",
         reason: "Threshold Crossed: no datapoints breaching the threshold",
         updatedAt: now,
+        ...(alarm.published ? { published: { threshold: alarm.published.threshold } } : {}),
       });
+      if (alarm.published) {
+        this.datapoints.push({
+          region: alarm.region,
+          namespace: alarm.namespace ?? "",
+          metricName: alarm.metricName ?? "",
+          dimensions: alarm.dimensions ?? {},
+          value: alarm.published.initialValue,
+          at: new Date(now.getTime() - 10 * MINUTE_MS),
+        });
+        const seeded = this.alarms.get(key(alarm.region, alarm.name));
+        if (seeded) seeded.state = this.publishedStateAt(seeded, now.getTime()) ?? "INSUFFICIENT_DATA";
+      }
+    }
+  }
+
+  /**
+   * Whether an alarm over published values was OK at a moment: what a Route 53 health check that follows
+   * it reads. Between published values the alarm's data runs out and CloudWatch reports INSUFFICIENT_DATA;
+   * a gate's health check is set to LastKnownStatus for exactly that, so the last value keeps deciding.
+   */
+  publishedAlarmOkAt(region: string, name: string, atMs: number): boolean | undefined {
+    const alarm = this.alarms.get(key(region, name));
+    if (!alarm?.published) return undefined;
+    const state = this.publishedStateAt(alarm, atMs);
+    return state === undefined ? undefined : state === "OK";
+  }
+
+  private publishedStateAt(alarm: Alarm, atMs: number): AlarmStateValue | undefined {
+    if (!alarm.published) return undefined;
+    const wanted = dimensionKey(alarm.dimensions);
+    let latest: PublishedDatapoint | undefined;
+    for (const point of this.datapoints) {
+      if (
+        point.region !== alarm.region ||
+        point.namespace !== alarm.namespace ||
+        point.metricName !== alarm.metricName ||
+        dimensionKey(point.dimensions) !== wanted
+      )
+        continue;
+      const minuteClosed = (Math.floor(point.at.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
+      if (minuteClosed + ALARM_EVALUATION_DELAY_MS > atMs) continue;
+      if (!latest || point.at.getTime() >= latest.at.getTime()) latest = point;
+    }
+    if (!latest) return undefined;
+    return latest.value < alarm.published.threshold ? "ALARM" : "OK";
+  }
+
+  /** Brings an alarm over published values up to date before anyone reads it. */
+  private refresh(alarm: Alarm): void {
+    const state = this.publishedStateAt(alarm, this.context.clock.now().getTime());
+    if (state !== undefined && state !== alarm.state) {
+      this.transition(
+        alarm,
+        state,
+        `Threshold Crossed: the published value is ${state === "OK" ? "at or above" : "below"} the threshold`,
+        undefined,
+      );
     }
   }
 
@@ -189,7 +262,9 @@ export class CloudWatchModel implements ServiceModel {
 
   /** Sandbox inspection: an alarm's current state, or undefined if there is no such alarm. */
   alarmState(region: string, name: string): AlarmStateValue | undefined {
-    return this.alarms.get(key(region, name))?.state;
+    const alarm = this.alarms.get(key(region, name));
+    if (alarm) this.refresh(alarm);
+    return alarm?.state;
   }
 
   /** Sandbox inspection: the values published to a custom metric with exactly these dimensions, in order. */
@@ -216,6 +291,7 @@ export class CloudWatchModel implements ServiceModel {
     const prefix = typeof call.input.AlarmNamePrefix === "string" ? call.input.AlarmNamePrefix : undefined;
     const stateFilter = call.input.StateValue;
     const types = stringArray(call.input.AlarmTypes);
+    for (const alarm of this.alarms.values()) if (alarm.region === call.region) this.refresh(alarm);
     // Without AlarmTypes only metric alarms are listed; every alarm here is one, none has actions.
     const wantMetricAlarms = !types || types.includes("MetricAlarm");
     const matching = [...this.alarms.values()]
@@ -457,6 +533,15 @@ function metricAlarmShape(alarm: Alarm): MetricAlarm {
 
 /** How such alarms are usually set up; only shown by DescribeAlarms and in the event's configuration. */
 function evaluationFor(metricName: string): Evaluation {
+  if (metricName === GATE_METRIC.metricName) {
+    return {
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparison: "LessThanThreshold",
+    };
+  }
   return metricName === "HealthCheckStatus"
     ? {
         statistic: "Minimum",

@@ -13,7 +13,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * leaves are arrays of accepted values; every field in the pattern must match, fields it does not name
  * are ignored, and an array in the event matches when any of its elements does. Supported operators:
  * prefix, suffix, equals-ignore-case, anything-but (values, or a prefix or suffix), exists, wildcard and
- * numeric. Anything else is refused rather than guessed at.
+ * numeric, and `$or`, a list of alternative patterns at that level, any of which may match (EventBridge
+ * user guide, "Content filtering in Amazon EventBridge event patterns", "Or matching"). Anything else is
+ * refused rather than guessed at.
  */
 export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
   if (!isObject(pattern))
@@ -39,7 +41,16 @@ function matchesObject(pattern: Record<string, Json>, event: Record<string, Json
   let matched = true;
   for (const [field, rule] of Object.entries(pattern)) {
     const value = event[field];
-    if (Array.isArray(rule)) matched = matchesAny(rule, value) && matched;
+    if (field === "$or") {
+      if (!Array.isArray(rule) || rule.length < 2 || !rule.every(isObject)) {
+        throw new EventPatternError(
+          "Event pattern is not valid. Reason: $or needs a list of at least two patterns",
+        );
+      }
+      let any = false;
+      for (const alternative of rule) any = matchesObject(alternative, event) || any;
+      matched = any && matched;
+    } else if (Array.isArray(rule)) matched = matchesAny(rule, value) && matched;
     else if (isObject(rule)) matched = matchesObject(rule, isObject(value) ? value : {}) && matched;
     else {
       throw new EventPatternError(

@@ -40,6 +40,8 @@ interface StoredRule {
 }
 
 const DEFAULT_BUS = "default";
+/** EventBridge forwards an event across buses at most this many times before it drops it as a loop. */
+const MAX_FORWARDING_HOPS = 2;
 const MAX_PAGE_SIZE = 100;
 const MUTATING = new Set(["DisableRule", "EnableRule", "RemoveTargets", "DeleteRule"]);
 /** The fields TestEventPattern requires of the event it tests. */
@@ -104,6 +106,31 @@ export class EventBridgeModel implements ServiceModel {
       default:
         throw new Error(`the sandbox does not model events:${call.operation}`);
     }
+  }
+
+  /**
+   * Puts an event on its region's default bus, as a service there would, and follows the rules: a rule
+   * targeting another region's bus forwards the event there (keeping its source region), a rule targeting
+   * anything else delivers it. Nothing is put, forwarded or delivered through a region that is down: an
+   * alarm whose region fails never reaches a control plane elsewhere (EventBridge user guide, "Sending and
+   * receiving events between AWS Regions"; a rule and its bus are regional resources).
+   * Returns the ARNs of the targets reached, in the order they were reached.
+   */
+  route(event: { region: string; account?: string }, isRegionUp: (region: string) => boolean): string[] {
+    const reached: string[] = [];
+    const visit = (busRegion: string, hops: number) => {
+      if (!isRegionUp(busRegion) || hops > MAX_FORWARDING_HOPS) return;
+      for (const rule of this.onBus(busRegion, DEFAULT_BUS)) {
+        if (rule.state !== "ENABLED" || !matchesEventPattern(JSON.parse(rule.pattern), event)) continue;
+        for (const target of rule.targets) {
+          const bus = /^arn:aws[a-z-]*:events:([a-z0-9-]+):\d{12}:event-bus\/default$/.exec(target.Arn);
+          if (bus?.[1]) visit(bus[1], hops + 1);
+          else if (isRegionUp(busRegion)) reached.push(target.Arn);
+        }
+      }
+    };
+    visit(event.region, 0);
+    return reached;
   }
 
   /** Sandbox inspection: a rule as it stands, or undefined once deleted. */

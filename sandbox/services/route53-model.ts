@@ -26,8 +26,35 @@ import {
 
 export interface Route53Seed {
   hostedZones: Array<{ id: string; name: string; records: ResourceRecordSet[] }>;
-  /** Each health check probes an endpoint in one region: `region` is where that endpoint runs. */
-  healthChecks: Array<{ id: string; region: string; fqdn?: string }>;
+  /**
+   * Each health check probes an endpoint in one region (`region` is where that endpoint runs), or, as a
+   * traffic gate, follows a CloudWatch alarm or an ARC routing control.
+   */
+  healthChecks: Array<{
+    id: string;
+    region: string;
+    fqdn?: string;
+    alarm?: { region: string; name: string };
+    routingControlArn?: string;
+    /** An HTTPS_STR_MATCH check on an S3 object: healthy while its body holds `search`. */
+    object?: ObjectCheck;
+  }>;
+}
+
+export interface ObjectCheck {
+  region: string;
+  bucket: string;
+  key: string;
+  search: string;
+}
+
+/** Where the gate health checks read their state: the CloudWatch and ARC models. */
+export interface GateHealthSources {
+  /** Whether the alarm was OK at that moment; undefined when it has no data to say. */
+  alarmOkAt(region: string, name: string, atMs: number): boolean | undefined;
+  routingControlOn(arn: string): boolean;
+  /** The object's body as a request at that moment would get it; undefined when it cannot be read. */
+  objectBodyAt(bucket: string, key: string, atMs: number): string | undefined;
 }
 
 export interface Route53Timings {
@@ -48,6 +75,11 @@ interface HealthCheckState {
   region: string;
   fqdn?: string;
   forcedUnhealthy: boolean;
+  alarm?: { region: string; name: string };
+  routingControlArn?: string;
+  object?: ObjectCheck;
+  /** For an alarm's health check: its status when the alarm last had data (LastKnownStatus). */
+  lastKnownHealthy: boolean;
 }
 
 interface ChangeState {
@@ -78,12 +110,23 @@ const NAME_SERVERS = [
   "ns-0.awsdns-00.com",
   "ns-512.awsdns-00.net",
 ];
+/**
+ * How long after an alarm changes state its health check reports the change: Route 53 health checkers
+ * read the alarm's data on their own schedule. AWS gives no figure; one standard interval is assumed.
+ */
+export const ALARM_HEALTH_CHECK_LAG_MS = 30_000;
+/**
+ * A fast health check requests every 10 s; with a failure threshold of 1 its status follows the endpoint
+ * one request later (Route 53 developer guide, "How Route 53 determines whether a health check is healthy").
+ */
+export const FAST_INTERVAL_MS = 10_000;
 const DEFAULT_MAX_ITEMS = 300;
 const MAX_TTL = 2_147_483_647;
 const SUCCESS = "Success: HTTP Status Code 200, OK";
 const REGION_UNREACHABLE =
   "Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall. See https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-router-firewall-rules.html";
 const APPLICATION_FAILING = "Failure: HTTP Status Code 503, Service Unavailable";
+const GATE_CLOSED = "Failure: the health check's alarm or routing control says unhealthy";
 
 /**
  * Route 53: the control plane (record changes and their status) and the data plane (health checks and the
@@ -105,6 +148,7 @@ export class Route53Model implements ServiceModel {
     private readonly context: ModelContext,
     seed: Route53Seed,
     timings: Partial<Route53Timings> = {},
+    private readonly gateSources?: GateHealthSources,
   ) {
     this.timings = { ...DEFAULT_ROUTE53_TIMINGS, ...timings };
     for (const zone of seed.hostedZones) {
@@ -116,7 +160,13 @@ export class Route53Model implements ServiceModel {
         id: check.id,
         region: check.region,
         ...(check.fqdn === undefined ? {} : { fqdn: check.fqdn }),
+        ...(check.alarm === undefined ? {} : { alarm: check.alarm }),
+        ...(check.routingControlArn === undefined ? {} : { routingControlArn: check.routingControlArn }),
+        ...(check.object === undefined ? {} : { object: check.object }),
         forcedUnhealthy: false,
+        // "For new health checks that have no last known status, the status for the health check is
+        // healthy" (Route 53 API reference, HealthCheckConfig.InsufficientDataHealthStatus).
+        lastKnownHealthy: true,
       });
     }
   }
@@ -173,6 +223,20 @@ export class Route53Model implements ServiceModel {
   isHealthy(healthCheckId: string): boolean {
     const check = this.healthChecks.get(healthCheckId);
     if (!check) return false;
+    if (check.routingControlArn !== undefined) {
+      return this.gateSources?.routingControlOn(check.routingControlArn) ?? false;
+    }
+    if (check.object !== undefined) {
+      const at = this.context.clock.now().getTime() - FAST_INTERVAL_MS;
+      const body = this.gateSources?.objectBodyAt(check.object.bucket, check.object.key, at);
+      return body?.includes(check.object.search) === true;
+    }
+    if (check.alarm !== undefined) {
+      const at = this.context.clock.now().getTime() - ALARM_HEALTH_CHECK_LAG_MS;
+      const ok = this.gateSources?.alarmOkAt(check.alarm.region, check.alarm.name, at);
+      if (ok !== undefined) check.lastKnownHealthy = ok;
+      return check.lastKnownHealthy;
+    }
     return !check.forcedUnhealthy && this.context.isRegionUp(check.region);
   }
 
@@ -369,11 +433,17 @@ export class Route53Model implements ServiceModel {
 
   private getHealthCheckStatus(call: SandboxCall): Record<string, unknown> {
     const check = this.requireHealthCheck(call, String(call.input.HealthCheckId ?? ""));
-    const status = !this.context.isRegionUp(check.region)
-      ? REGION_UNREACHABLE
-      : check.forcedUnhealthy
-        ? APPLICATION_FAILING
-        : SUCCESS;
+    const gate =
+      check.alarm !== undefined || check.routingControlArn !== undefined || check.object !== undefined;
+    const status = gate
+      ? this.isHealthy(check.id)
+        ? SUCCESS
+        : GATE_CLOSED
+      : !this.context.isRegionUp(check.region)
+        ? REGION_UNREACHABLE
+        : check.forcedUnhealthy
+          ? APPLICATION_FAILING
+          : SUCCESS;
     const checkedTime = this.context.clock.now();
     return {
       HealthCheckObservations: CHECKER_REGIONS.map((region, index) => ({
@@ -386,6 +456,42 @@ export class Route53Model implements ServiceModel {
 
   private getHealthCheck(call: SandboxCall): Record<string, unknown> {
     const check = this.requireHealthCheck(call, String(call.input.HealthCheckId ?? ""));
+    if (check.object !== undefined) {
+      return {
+        HealthCheck: {
+          Id: check.id,
+          CallerReference: `kirikae-sandbox-${check.id}`,
+          HealthCheckConfig: {
+            Type: "HTTPS_STR_MATCH",
+            FullyQualifiedDomainName: `${check.object.bucket}.s3.${check.object.region}.amazonaws.com`,
+            ResourcePath: `/${check.object.key}`,
+            SearchString: check.object.search,
+            Port: 443,
+            RequestInterval: 10,
+            FailureThreshold: 1,
+            EnableSNI: true,
+          },
+          HealthCheckVersion: 1,
+        },
+      } satisfies GetHealthCheckResponse;
+    }
+    if (check.alarm !== undefined || check.routingControlArn !== undefined) {
+      return {
+        HealthCheck: {
+          Id: check.id,
+          CallerReference: `kirikae-sandbox-${check.id}`,
+          HealthCheckConfig:
+            check.alarm !== undefined
+              ? {
+                  Type: "CLOUDWATCH_METRIC",
+                  AlarmIdentifier: { Region: check.alarm.region as never, Name: check.alarm.name },
+                  InsufficientDataHealthStatus: "LastKnownStatus",
+                }
+              : { Type: "RECOVERY_CONTROL", RoutingControlArn: check.routingControlArn },
+          HealthCheckVersion: 1,
+        },
+      } satisfies GetHealthCheckResponse;
+    }
     return {
       HealthCheck: {
         Id: check.id,

@@ -11,6 +11,7 @@ import type { LocalWorkflowRunner, StepEvent } from "../local-workflow-runner.js
 import { errorMetadata, type SandboxCall, type ServiceModel, type TrailResource } from "../service-model.js";
 import { TaskTokens, type TokenAnswer } from "../task-tokens.js";
 import type { VirtualClock } from "../virtual-clock.js";
+import { ExecutionTimedOut } from "../workflow-timeouts.js";
 
 export interface SandboxExecution {
   executionArn: string;
@@ -18,7 +19,8 @@ export interface SandboxExecution {
   name: string;
   input: unknown;
   principal: string;
-  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  /** As DescribeExecution reports it: an execution past its TimeoutSeconds is TIMED_OUT, not FAILED. */
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
   startDate: Date;
   stopDate?: Date;
   output?: unknown;
@@ -39,6 +41,8 @@ export class SfnModel implements ServiceModel {
   readonly eventSource = "states.amazonaws.com";
   private readonly machines = new Map<string, LocalWorkflowRunner>();
   private readonly executions = new Map<string, SandboxExecution>();
+  /** Each execution's input as sent: AWS compares a repeated start's input with it, text for text. */
+  private readonly inputTexts = new Map<string, string>();
   private readonly stepListeners: Array<(event: StepEvent) => void> = [];
   /** Tokens of Tasks paused until answered; the local runners wait on them. */
   readonly tokens = new TaskTokens();
@@ -112,7 +116,15 @@ export class SfnModel implements ServiceModel {
       throw new InvalidName({ message: `Invalid Name: '${name}'`, $metadata: errorMetadata(call) });
     }
     const executionArn = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
-    if (this.executions.has(executionArn)) {
+    const inputText = String(call.input.input ?? "{}");
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // Step Functions API Reference, StartExecution (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html):
+      // for a Standard workflow, the same name and input as a running execution succeeds and returns the
+      // original response; a closed execution of that name, or other input, is ExecutionAlreadyExists.
+      if (existing.status === "RUNNING" && this.inputTexts.get(executionArn) === inputText) {
+        return { executionArn, startDate: existing.startDate };
+      }
       throw new ExecutionAlreadyExists({
         message: `Execution Already Exists: '${executionArn}'`,
         $metadata: errorMetadata(call),
@@ -120,7 +132,7 @@ export class SfnModel implements ServiceModel {
     }
     let input: unknown;
     try {
-      input = JSON.parse(String(call.input.input ?? "{}"));
+      input = JSON.parse(inputText);
     } catch {
       throw new InvalidExecutionInput({
         message: "Invalid execution input: not JSON",
@@ -152,6 +164,15 @@ export class SfnModel implements ServiceModel {
           Object.assign(execution, { status: "SUCCEEDED", output, stopDate: this.clock.now() });
         },
         (error: unknown) => {
+          if (error instanceof ExecutionTimedOut) {
+            Object.assign(execution, {
+              status: "TIMED_OUT",
+              stopDate: this.clock.now(),
+              error: error.name,
+              cause: error.message,
+            });
+            return;
+          }
           // The local runner wraps the state's error (a Fail state's Error and Cause) in an ExecutionError.
           const wrapped = error as {
             name?: string;
@@ -168,6 +189,7 @@ export class SfnModel implements ServiceModel {
         },
       );
     this.executions.set(executionArn, execution);
+    this.inputTexts.set(executionArn, inputText);
     return { executionArn, startDate: execution.startDate };
   }
 

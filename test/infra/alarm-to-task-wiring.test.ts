@@ -120,6 +120,14 @@ describe("alarm -> rule -> detector", () => {
     }
   });
 
+  it("delivers an alarm that lives in the recovery region straight to its detector, forwarding nothing", () => {
+    const reached = deliver(SINGAPORE, alarmEvent(SINGAPORE, "shop-tokyo-canary-from-singapore"));
+
+    expect(reached.map((delivery) => delivery.path.map((hop) => [hop.region, hop.rule]))).toEqual([
+      [[SINGAPORE, `kirikae-${STAGE}-shop-alarms`]],
+    ]);
+  });
+
   it("lets EventBridge invoke the detector only for the rules that route alarms to it", () => {
     for (const plan of plans) {
       const region = recoveryRegion(plan);
@@ -145,8 +153,11 @@ describe("alarm -> rule -> detector", () => {
   it("routes nothing for an alarm returning to OK, or for an alarm no plan names", () => {
     expect(deliver(VIRGINIA, alarmEvent(VIRGINIA, "shop-tokyo-health-check", "OK"))).toEqual([]);
     expect(deliver(SINGAPORE, alarmEvent(SINGAPORE, "someone-elses-alarm"))).toEqual([]);
-    // The right name from the wrong region is another alarm.
+    // The right name from the wrong region is another alarm, even on a bus whose rule takes alarms from
+    // several regions, and in a region that forwards another of the plan's alarms.
     expect(deliver(SINGAPORE, alarmEvent(SINGAPORE, "shop-tokyo-health-check"))).toEqual([]);
+    expect(deliver(SINGAPORE, alarmEvent(SINGAPORE, "shop-tokyo-5xx-rate"))).toEqual([]);
+    expect(deliver(TOKYO, alarmEvent(TOKYO, "shop-tokyo-canary-from-singapore"))).toEqual([]);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   VIRGINIA,
 } from "./support/deployed-plans.js";
 import {
+  EVENT_INVOKE_CONFIG,
   EVENT_RULE,
   EVENT_TARGET,
   FUNCTION,
@@ -23,6 +24,8 @@ import {
   type MockDeploy,
   mockDeploy,
   PERMISSION,
+  QUEUE,
+  ROLE_POLICY,
   STAGE,
   STATE_MACHINE,
   TABLE,
@@ -58,8 +61,12 @@ describe("the control plane's regions", () => {
   });
 
   it("puts nothing but alarm forwarding in a region that only holds alarms (us-east-1 here)", () => {
+    // Route 53's health checks and records are global, made through its API in us-east-1 at deploy time;
+    // they are the gates' data plane, not a control plane there.
     const types = new Set(
-      deploy.resources.filter((resource) => resource.region === VIRGINIA).map((r) => r.type),
+      deploy.resources
+        .filter((resource) => resource.region === VIRGINIA && !resource.type.startsWith("aws:route53/"))
+        .map((r) => r.type),
     );
 
     expect([...types].sort()).toEqual([EVENT_RULE, EVENT_TARGET, METRIC_ALARM].sort());
@@ -206,13 +213,67 @@ describe("functions", () => {
     }
   });
 
-  it("gives the detector time to wait out the longest hold of its region's plans", () => {
+  it("gives the detector a minute, whatever the plans' holds: it waits for nothing, the workflow holds", () => {
     const detector = (region: string) =>
       deploy.one(FUNCTION, (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-detectAlarm`);
 
-    expect(detector(SINGAPORE).inputs.timeout).toBeGreaterThan(plans.shop.triggers.holdSeconds);
-    expect(detector(IRELAND).inputs.timeout).toBeGreaterThan(plans.payments.triggers.holdSeconds);
-    expect(detector(IRELAND).inputs.timeout).toBeLessThanOrEqual(900);
+    expect(plans.payments.triggers.holdSeconds).toBeGreaterThan(60);
+    for (const region of CONTROL_PLANE_REGIONS) expect(detector(region).inputs.timeout, region).toBe(60);
+  });
+
+  it("keeps an alarm event the detector failed on: two retries, then its dead-letter queue, which only the detector may write", () => {
+    for (const region of CONTROL_PLANE_REGIONS) {
+      const queue = deploy.one(QUEUE, (candidate) => candidate.region === region);
+      const config = deploy.one(EVENT_INVOKE_CONFIG, (candidate) => candidate.region === region);
+      const detector = deploy.one(
+        FUNCTION,
+        (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-detectAlarm`,
+      );
+
+      expect(queue.inputs).toMatchObject({
+        name: `kirikae-${STAGE}-detector-failures`,
+        sqsManagedSseEnabled: true,
+      });
+      expect(config.inputs).toEqual({
+        functionName: detector.inputs.name,
+        maximumRetryAttempts: 2,
+        destinationConfig: { onFailure: { destination: queue.arn } },
+      });
+      const senders = deploy
+        .ofType(ROLE_POLICY)
+        .filter((policy) => String(policy.inputs.policy).includes(queue.arn))
+        .map((policy) => policy.inputs.role);
+      expect(senders).toEqual([`kirikae-${STAGE}-detectAlarm-${region}`]);
+    }
+  });
+
+  it("tells the on-call topic when the detector fails, and when an alarm event was given up on", () => {
+    for (const region of CONTROL_PLANE_REGIONS) {
+      const topic = `arn:aws:sns:${region}:111122223333:kirikae-${STAGE}-notifications`;
+      const alarm = (name: string) =>
+        deploy.one(
+          METRIC_ALARM,
+          (candidate) => candidate.region === region && candidate.inputs.name === name,
+        );
+
+      expect(alarm(`kirikae-${STAGE}-detector-errors`).inputs).toMatchObject({
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: `kirikae-${STAGE}-detectAlarm` },
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        alarmActions: [topic],
+      });
+      expect(alarm(`kirikae-${STAGE}-detector-dead-letters`).inputs).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: `kirikae-${STAGE}-detector-failures` },
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        alarmActions: [topic],
+      });
+    }
   });
 });
 
@@ -282,7 +343,9 @@ describe("schedules and alarms", () => {
   it("creates the trigger alarms a plan asks for, in their own region, and no others", () => {
     const triggers = deploy
       .ofType(METRIC_ALARM)
-      .filter((alarm) => !String(alarm.inputs.name).endsWith("-readiness"));
+      .filter(
+        (alarm) => !/-(readiness|detector-errors|detector-dead-letters)$/.test(String(alarm.inputs.name)),
+      );
 
     expect(triggers.map((alarm) => [alarm.region, alarm.inputs.name])).toEqual([
       [VIRGINIA, "shop-tokyo-health-check"],

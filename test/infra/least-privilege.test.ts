@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { accessOf, type PolicyDocument, type PolicyStatement } from "../../infra/grants.js";
+import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import { validatePlan } from "../../core/plan/validate-plan.js";
+import { accessOf, functionPolicy, type PolicyDocument, type PolicyStatement } from "../../infra/grants.js";
 import { deployedPlans, IRELAND, OREGON, SINGAPORE, TOKYO, VIRGINIA } from "./support/deployed-plans.js";
 import { ACCOUNT, type MockDeploy, mockDeploy, ROLE, ROLE_POLICY, STAGE } from "./support/mock-deploy.js";
 
@@ -46,6 +48,7 @@ const healthChecks = [
 const triggerAlarms = [
   `arn:aws:cloudwatch:${VIRGINIA}:${ACCOUNT}:alarm:shop-tokyo-health-check`,
   `arn:aws:cloudwatch:${TOKYO}:${ACCOUNT}:alarm:shop-tokyo-5xx-rate`,
+  `arn:aws:cloudwatch:${SINGAPORE}:${ACCOUNT}:alarm:shop-tokyo-canary-from-singapore`,
 ];
 const indexes = ["byExecution", "byDay", "byActor", "byAction"].map((index) => `${audit}/index/${index}`);
 const inPlanRegions = { StringEquals: { "aws:RequestedRegion": [TOKYO, SINGAPORE] } };
@@ -63,6 +66,12 @@ const logs = (key: string) =>
     ["logs:CreateLogStream", "logs:PutLogEvents"],
     [`arn:aws:logs:${R}:${ACCOUNT}:log-group:/aws/lambda/kirikae-${STAGE}-${key}:*`],
   );
+// The shop plan moves traffic with S3 object gates kept in Singapore: one object per region.
+const setShopGates = s(
+  "SetObjectGates",
+  ["s3:PutObject"],
+  [TOKYO, SINGAPORE].map((region) => `arn:aws:s3:::shop-traffic-gates/kirikae/gates/shop/${region}`),
+);
 const readState = s("ReadPlanState", ["dynamodb:GetItem"], [state]);
 const updateState = s("UpdatePlanState", ["dynamodb:UpdateItem"], [state]);
 const appendAudit = s("AppendAuditRecords", ["dynamodb:Query", "dynamodb:PutItem"], [audit]);
@@ -101,27 +110,14 @@ const expected: Record<string, unknown[]> = {
       ["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
       [globalCluster, ...members],
     ),
+    // A switchover flips the gates inside its window with no writer.
+    setShopGates,
     appendAudit,
   ],
   scaleNodegroups: [logs("scaleNodegroups"), describeNodegroups, scaleNodegroups, appendAudit],
   scaleDownNodegroups: [logs("scaleDownNodegroups"), describeNodegroups, scaleNodegroups, appendAudit],
-  switchTraffic: [
-    logs("switchTraffic"),
-    describeGlobal,
-    s("ListPlanRecords", ["route53:ListResourceRecordSets"], [zone]),
-    s("ChangeRecordsOfShop", ["route53:ChangeResourceRecordSets"], [zone], {
-      "ForAllValues:StringEquals": {
-        "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["app.example.com"],
-        "route53:ChangeResourceRecordSetsRecordTypes": ["CNAME"],
-        "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
-      },
-    }),
-    s("WatchRecordChanges", ["route53:GetChange"], ["arn:aws:route53:::change/*"]),
-    s("TestDnsAnswers", ["route53:TestDNSAnswer"], ["*"], {
-      StringEquals: { "aws:RequestedRegion": [VIRGINIA] },
-    }),
-    appendAudit,
-  ],
+  // Gates only: no Route 53 record may be edited, and the switch is confirmed over DNS, not through the API.
+  switchTraffic: [logs("switchTraffic"), describeGlobal, setShopGates, appendAudit],
   verifyRecovery: [logs("verifyRecovery"), describeGlobal, readHealth, appendAudit],
   completeWorkflow: [logs("completeWorkflow"), updateState, appendAudit, notify],
   abortWorkflow: [
@@ -133,20 +129,25 @@ const expected: Record<string, unknown[]> = {
     appendAudit,
     notify,
   ],
+  // Decides from the event and its own table: no alarm read, nothing in the watched region.
   detectAlarm: [
     logs("detectAlarm"),
     readState,
     updateState,
-    s("HoldAlarmSignal", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [state]),
-    describeAlarms,
     s(
       "StartFailover",
       ["states:StartExecution"],
       [`arn:aws:states:${R}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-failover`],
     ),
     appendAudit,
-    notify,
+    s(
+      "SendFailedAlarmEvents",
+      ["sqs:SendMessage"],
+      [`arn:aws:sqs:${R}:${ACCOUNT}:kirikae-${STAGE}-detector-failures`],
+    ),
   ],
+  // The hold: re-reads the trigger alarms in their own regions, and on a flap frees the lock.
+  confirmSignal: [logs("confirmSignal"), readState, updateState, describeAlarms, appendAudit, notify],
   queryAudit: [logs("queryAudit"), queryAudit],
   linkEvidence: [
     logs("linkEvidence"),
@@ -166,6 +167,8 @@ const expected: Record<string, unknown[]> = {
     describeNodegroups,
     s("ListPlanRecords", ["route53:ListResourceRecordSets"], [zone]),
     readHealth,
+    // What each gated record's health check follows: the gate's, which Route 53 named at deploy time.
+    s("ReadGateHealthChecks", ["route53:GetHealthCheck"], ["arn:aws:route53:::healthcheck/*"]),
     describeAlarms,
     s("FindAlarmRules", ["events:ListRules", "events:TestEventPattern"], ["*"], {
       StringEquals: { "aws:RequestedRegion": [VIRGINIA, TOKYO, SINGAPORE] },
@@ -196,6 +199,7 @@ const PARTIAL_WILDCARDS = [
   /^arn:aws:logs:[a-z0-9-]+:\d{12}:log-group:\/aws\/lambda\/kirikae-test-[A-Za-z]+:\*$/, // log streams
   /^arn:aws:eks:[a-z0-9-]+:\d{12}:nodegroup\/[^*/]+\/[^*/]+\/\*$/, // a nodegroup's generated ID
   /^arn:aws:route53:::change\/\*$/, // a change's ID
+  /^arn:aws:route53:::healthcheck\/\*$/, // a gate's health check, read only, readiness only
   /^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/\*$/, // rules matching an alarm, read only, readiness only
 ];
 
@@ -291,6 +295,122 @@ describe("each function's policy", () => {
     expect(() => accessOf("somethingNew")).toThrow(
       /somethingNew has no access declared in infra\/access\.ts/,
     );
+  });
+});
+
+describe("what moves traffic", () => {
+  const ROUTE53_WRITES = ["route53:ChangeResourceRecordSets", "route53:GetChange", "route53:TestDNSAnswer"];
+  const actionsOf = (statements: readonly PolicyStatement[] | undefined) =>
+    (statements ?? []).flatMap((statement) => statement.Action);
+  const gateActions = [
+    "s3:PutObject",
+    "route53-recovery-cluster:UpdateRoutingControlStates",
+    "route53-recovery-cluster:UpdateRoutingControlState",
+  ];
+
+  it("keeps Route 53 record edits for a plan that switches by editing records, and gives it no gate", () => {
+    const zoneOfPayments = "arn:aws:route53:::hostedzone/Z9876543210EXAMPLE";
+
+    expect(statementsOf(`kirikae-${STAGE}-switchTraffic-${IRELAND}`)).toEqual([
+      s(
+        "WriteOwnLogs",
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+        [`arn:aws:logs:${IRELAND}:${ACCOUNT}:log-group:/aws/lambda/kirikae-${STAGE}-switchTraffic:*`],
+      ),
+      s(
+        "DescribeGlobalDatabase",
+        ["rds:DescribeGlobalClusters"],
+        [`arn:aws:rds::${ACCOUNT}:global-cluster:payments-global`],
+      ),
+      s("ListPlanRecords", ["route53:ListResourceRecordSets"], [zoneOfPayments]),
+      s("ChangeRecordsOfPaymentsApi", ["route53:ChangeResourceRecordSets"], [zoneOfPayments], {
+        "ForAllValues:StringEquals": {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["api.payments.example.com"],
+          "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+          "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+        },
+      }),
+      s("WatchRecordChanges", ["route53:GetChange"], ["arn:aws:route53:::change/*"]),
+      s(
+        "AppendAuditRecords",
+        ["dynamodb:Query", "dynamodb:PutItem"],
+        [`arn:aws:dynamodb:${IRELAND}:${ACCOUNT}:table/kirikae-${STAGE}-audit`],
+      ),
+    ]);
+    for (const region of [OREGON, IRELAND]) {
+      for (const key of ["switchTraffic", "promoteDatabase"]) {
+        const actions = actionsOf(statementsOf(`kirikae-${STAGE}-${key}-${region}`));
+        expect(
+          actions.filter((action) => gateActions.includes(action)),
+          `${key} ${region}`,
+        ).toEqual([]);
+        expect(actions, `${key} ${region}`).not.toContain("cloudwatch:PutMetricData");
+      }
+    }
+  });
+
+  it("gives no function of a gated plan's regions any way to edit a record, nor TestDNSAnswer anywhere", () => {
+    for (const { role, document } of functionPolicies()) {
+      const actions = actionsOf(document.Statement);
+      expect(actions, role).not.toContain("route53:TestDNSAnswer");
+      if (role.endsWith(`-${TOKYO}`) || role.endsWith(`-${SINGAPORE}`)) {
+        expect(
+          actions.filter((action) => ROUTE53_WRITES.includes(action)),
+          role,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it("lets the steps that flip ARC gates update exactly the plan's routing controls, and nothing on Route 53's API", async () => {
+    const orders = await loadPlanFile("examples/virginia-oregon.plan.json");
+    const scope = { stage: STAGE, region: OREGON, account: ACCOUNT, plans: [orders] };
+    const controls = Object.values(
+      orders.dns.gates?.kind === "arc-routing-control" ? orders.dns.gates.routingControls : {},
+    );
+
+    expect(controls).toHaveLength(2);
+    for (const key of ["promoteDatabase", "switchTraffic"]) {
+      const statements = functionPolicy(key, scope).Statement;
+      expect(
+        statements.filter((statement) => statement.Sid === "SetRoutingControls"),
+        key,
+      ).toEqual([s("SetRoutingControls", ["route53-recovery-cluster:UpdateRoutingControlStates"], controls)]);
+      expect(
+        actionsOf(statements).filter((action) => action.startsWith("route53:") || action.startsWith("s3:")),
+        key,
+      ).toEqual([]);
+    }
+  });
+
+  it("lets the steps that flip alarm gates publish only the gates' namespace, only where the gates' alarms live", async () => {
+    const { shop } = await deployedPlans();
+    const validated = validatePlan({ ...shop, dns: { ...shop.dns, gates: { kind: "cloudwatch-alarm" } } });
+    if (!validated.ok) throw new Error(JSON.stringify(validated.issues));
+    const scope = { stage: STAGE, region: SINGAPORE, account: ACCOUNT, plans: [validated.plan] };
+
+    for (const key of ["promoteDatabase", "switchTraffic"]) {
+      const statements = functionPolicy(key, scope).Statement;
+      expect(
+        statements.filter((statement) => statement.Action.includes("cloudwatch:PutMetricData")),
+        key,
+      ).toEqual([
+        s("PublishGateMetrics", ["cloudwatch:PutMetricData"], ["*"], {
+          StringEquals: {
+            "cloudwatch:namespace": "Kirikae/TrafficGates",
+            "aws:RequestedRegion": [SINGAPORE],
+          },
+        }),
+      ]);
+      expect(
+        actionsOf(statements).filter((action) => gateActions.includes(action)),
+        key,
+      ).toEqual([]);
+    }
+    // Nothing else that runs in a workflow may publish into the gates' namespace.
+    for (const key of ["precheck", "verifyRecovery", "abortWorkflow", "completeWorkflow"]) {
+      expect(actionsOf(functionPolicy(key, scope).Statement), key).not.toContain("cloudwatch:PutMetricData");
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from "../../infra/names.js";
 import { alarmEventPattern, recoveryRegion, topologyOf } from "../../infra/topology.js";
 import { deployedPlans, IRELAND, OREGON, SINGAPORE, TOKYO, VIRGINIA } from "./support/deployed-plans.js";
+import { alarmEvent, matchesPattern } from "./support/event-pattern.js";
 
 describe("names", () => {
   it("gives the CLI the same names infra deploys, from the stage alone", () => {
@@ -63,7 +64,16 @@ describe("where the control plane runs", () => {
         Object.fromEntries(route.alarmsByRegion),
       ]),
     ).toEqual([
-      ["shop", SINGAPORE, { [VIRGINIA]: ["shop-tokyo-health-check"], [TOKYO]: ["shop-tokyo-5xx-rate"] }],
+      [
+        "shop",
+        SINGAPORE,
+        {
+          [VIRGINIA]: ["shop-tokyo-health-check"],
+          [TOKYO]: ["shop-tokyo-5xx-rate"],
+          // The canary evaluated from Singapore itself: its detector's own region, nothing to forward.
+          [SINGAPORE]: ["shop-tokyo-canary-from-singapore"],
+        },
+      ],
       ["payments-api", IRELAND, { [VIRGINIA]: ["payments-oregon-health-check"] }],
     ]);
     expect(recoveryRegion(shop)).toBe(SINGAPORE);
@@ -83,5 +93,23 @@ describe("where the control plane runs", () => {
       region: [VIRGINIA],
       detail: { alarmName: ["a", "b"], state: { value: ["ALARM"] } },
     });
+  });
+
+  it("pairs each alarm name with its own region when the alarms live in several: the same name elsewhere is another alarm", () => {
+    const pattern = alarmEventPattern(
+      new Map([
+        [VIRGINIA, ["a"]],
+        [OREGON, ["b", "c"]],
+      ]),
+    );
+    const matches = (region: string, name: string) => matchesPattern(pattern, alarmEvent(region, name));
+
+    expect([matches(VIRGINIA, "a"), matches(OREGON, "b"), matches(OREGON, "c")]).toEqual([true, true, true]);
+    expect([matches(OREGON, "a"), matches(VIRGINIA, "b"), matches(IRELAND, "a")]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(matchesPattern(pattern, alarmEvent(VIRGINIA, "a", "OK"))).toBe(false);
   });
 });

@@ -4,6 +4,8 @@ import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import type { ClientProvider, RegionClients } from "../../adapters/aws/region-clients.js";
@@ -26,13 +28,13 @@ describe("kirikae check", () => {
       "kirikae check: plan shop (ap-northeast-1 active, ap-southeast-1 standby), stage sandbox",
     );
     expect(lines[2]).toMatch(/^\s+check\s+region\s+resource\s+expected\s+actual$/);
-    expect(lines.filter((line) => line.startsWith("  ✓  "))).toHaveLength(21);
+    expect(lines.filter((line) => line.startsWith("  ✓  "))).toHaveLength(23);
     expect(lines).toContainEqual(
       expect.stringMatching(
         /^ {2}✓ {2}compute\.nodegroup\s+ap-southeast-1\s+shop-singapore\/web\s+max ≥ 6 \(its active size\)\s+max 10, desired 2, ACTIVE$/,
       ),
     );
-    expect(result.stdout).toContain("✓ shop is ready: all 21 checks passed\n");
+    expect(result.stdout).toContain("✓ shop is ready: all 23 checks passed\n");
   });
 
   it("exits 1 and names the gap, with what to do, when a standby nodegroup cannot reach its active size", async () => {
@@ -50,7 +52,7 @@ describe("kirikae check", () => {
     expect(lines[row + 1]).toBe(
       "       what to do: raise its max size: aws eks update-nodegroup-config --region ap-southeast-1 --cluster-name shop-singapore --nodegroup-name web --scaling-config maxSize=10",
     );
-    expect(result.stdout).toContain("✗ shop is not ready: 1 gap in 21 checks\n");
+    expect(result.stdout).toContain("✗ shop is not ready: 1 gap in 23 checks\n");
   });
 
   it("exits 1 and marks a region that does not answer with ?, checking the rest", async () => {
@@ -63,7 +65,7 @@ describe("kirikae check", () => {
     expect(result.stdout).toMatch(
       /^ {2}\? {2}compute\.cluster\s+ap-northeast-1\s+shop-tokyo\s+ACTIVE\s+no answer/m,
     );
-    expect(result.stdout).toContain("✗ shop is not ready: 9 gaps in 21 checks, 8 of them unreachable\n");
+    expect(result.stdout).toContain("✗ shop is not ready: 9 gaps in 23 checks, 8 of them unreachable\n");
   });
 
   it("prints one JSON document with every finding for --json", async () => {
@@ -82,7 +84,7 @@ describe("kirikae check", () => {
       plan: "shop",
       stage: "sandbox",
       regions: ["ap-northeast-1", "ap-southeast-1", "us-east-1"],
-      summary: { checks: 21, passed: 20, gaps: 1, unreachable: 0 },
+      summary: { checks: 23, passed: 22, gaps: 1, unreachable: 0 },
     });
     expect("findings" in report && report.findings.filter((finding) => !finding.ok)).toEqual([
       expect.objectContaining({ check: "database.lag", actual: "10.0 min", hint: expect.any(String) }),
@@ -210,7 +212,18 @@ function withoutCredentials(): ClientProvider {
       cloudwatch: new CloudWatchClient(config),
       sfn: new SFNClient(config),
       eventbridge: new EventBridgeClient(config),
+      s3: new S3Client(config),
     };
   };
-  return { forRegion: clients, probe: clients };
+  return {
+    forRegion: clients,
+    probe: clients,
+    recoveryCluster: (endpoint) =>
+      new Route53RecoveryClusterClient({
+        region: endpoint.region,
+        credentials: noCredentials,
+        endpoint: "http://127.0.0.1:9",
+        maxAttempts: 1,
+      }),
+  };
 }

@@ -7,6 +7,7 @@ import { runKirikae } from "../support/run-kirikae.js";
 
 const TOKYO = "examples/tokyo-singapore.plan.json";
 const WEIGHTED = "examples/weighted.plan.ts";
+const VIRGINIA = "examples/virginia-oregon.plan.json";
 const BROKEN = "examples/broken.plan.json";
 
 const kirikae = (...argv: string[]) => runKirikae(argv);
@@ -33,7 +34,7 @@ describe("kirikae plan explain", () => {
       "2. Pre-checks in ap-southeast-1",
       "3a. Promote shop-singapore to writer (in parallel)",
       "3b. Scale up the nodegroups (in parallel)",
-      "4. Switch traffic to ap-southeast-1 (failover routing)",
+      "4. Switch traffic to ap-southeast-1 (failover routing, by gates)",
       "5. Verify recovery",
       "6. Record the outcome",
     ]);
@@ -42,7 +43,7 @@ describe("kirikae plan explain", () => {
       "2. Pre-checks in ap-northeast-1",
       "3. Scale up the returning region first",
       "4. Switch the database over",
-      "5. Switch traffic to ap-northeast-1 (failover routing)",
+      "5. Switch traffic to ap-northeast-1 (failover routing, by gates)",
       "6. Verify recovery",
       "7. Scale down the region left, last",
       "8. Record the outcome",
@@ -54,11 +55,12 @@ describe("kirikae plan explain", () => {
       "      - failover (FailoverGlobalCluster with AllowDataLoss=true, loses at most the recorded lag) when shop-tokyo does not answer: modelled 45 s",
       "      - web: 2 → 6 nodes, modelled 180 s",
       "      - worker: 1 → 3 nodes, modelled 150 s",
-      "      - app.example.com CNAME: singapore (shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com) becomes PRIMARY, tokyo SECONDARY",
+      "      - app.example.com CNAME: singapore (shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com) gate opened, tokyo gate closed",
       "      - web: 6 → 2 nodes, modelled 60 s",
-      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): hold 60 s + max(promotion 45 s, scale-up 180 s) + DNS propagation 30 s = 270 s",
-      "      expected RTO 4 min 30 s against an objective of 15 min 0 s: within it, 10 min 30 s to spare",
-      "  Critical path, when shop-tokyo kept its active sizes: switchover 75 s + DNS propagation 30 s = 105 s",
+      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): hold 60 s + max(promotion 45 s, scale-up 180 s) + gate propagation 10 s = 250 s",
+      "      expected RTO 4 min 10 s against an objective of 15 min 0 s: within it, 10 min 50 s to spare",
+      "  Critical path, when the old primary still answers (switchover): hold 60 s + max(promotion 75 s, scale-up 180 s) + gate propagation beyond the switchover 0 s = 240 s",
+      "  Critical path, when shop-tokyo kept its active sizes: switchover 75 s + gate propagation beyond the switchover 0 s = 75 s",
     ]) {
       expect(result.stdout.split("\n")).toContain(line);
     }
@@ -133,10 +135,10 @@ describe("kirikae plan explain", () => {
       },
     ]);
     expect(explanation.failover.criticalPaths.map((path) => [path.seconds, path.withinObjective])).toEqual([
-      [270, true],
-      [270, true],
+      [250, true],
+      [240, true],
     ]);
-    expect(explanation.failback.criticalPaths.map((path) => path.seconds)).toEqual([105, 285]);
+    expect(explanation.failback.criticalPaths.map((path) => path.seconds)).toEqual([75, 255]);
   });
 
   it("expects the RTO a drill of the same plan achieves, give or take kirikae's own overhead", async () => {
@@ -150,6 +152,55 @@ describe("kirikae plan explain", () => {
     const achieved = drill.workflows[0]?.rtoSeconds ?? Number.NaN;
     expect(achieved).toBeGreaterThanOrEqual(expected);
     expect(achieved / expected).toBeLessThanOrEqual(1.05);
+  });
+
+  it("says where each step's AWS calls go, and that a gated failover needs nothing in the region it leaves", async () => {
+    const result = await kirikae("plan", "explain", VIRGINIA);
+
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const section = result.stdout.split("\n\n").find((block) => block.startsWith("Failover calls")) ?? "";
+    const lines = section.split("\n");
+    expect(lines).toContain("    Pre-checks (runs in us-west-2)");
+    expect(lines).toContain(
+      "      advisory  us-east-1       route53:GetHealthCheckStatus: the target's health checks: unhealthy stops the run; no answer is recorded and does not",
+    );
+    expect(lines).toContain(
+      "      critical  any one of us-east-1, us-west-2, eu-west-1, ap-northeast-1, ap-southeast-2, tried in turn: route53-recovery-cluster:UpdateRoutingControlStates",
+    );
+    expect(lines.at(-1)).toBe(
+      "  On the critical path: only us-west-2's regional APIs and data planes; nothing in us-east-1 (the region being left), Route 53's API included.",
+    );
+  });
+
+  it("says plainly when a failover depends on us-east-1's Route 53 API", async () => {
+    const result = await kirikae("plan", "explain", WEIGHTED);
+
+    const lines = result.stdout.split("\n");
+    expect(lines).toContain(
+      "    ! Switch traffic: route53:ListResourceRecordSets, route53:ChangeResourceRecordSets, route53:GetChange in us-east-1: depends on us-east-1's Route 53 API",
+    );
+    expect(result.stdout).toMatch(
+      /- dns\.gates is not set, so traffic moves by record edits: the failover depends on us-east-1's Route 53 API/,
+    );
+  });
+
+  it("carries each step's calls and the critical ones beyond the recovery region in the JSON", async () => {
+    const explanation = await explained(TOKYO);
+
+    const precheck = explanation.failover.calls.find((step) => step.step === "Pre-checks");
+    expect(precheck?.calls).toContainEqual({
+      action: "route53:GetHealthCheckStatus",
+      region: "us-east-1",
+      critical: false,
+      note: "the target's health checks: unhealthy stops the run; no answer is recorded and does not",
+    });
+    expect(precheck?.calls.filter((call) => call.critical).map((call) => call.region)).not.toContain(
+      "ap-northeast-1",
+    );
+    expect(explanation.failover.dependencies).toEqual([]);
+    expect(explanation.failback.dependencies.map((dependency) => dependency.step)).toContain(
+      "Scale down region left",
+    );
   });
 
   it("lists every problem of an invalid plan exactly as plan validate does, and exits 1", async () => {

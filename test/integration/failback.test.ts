@@ -5,9 +5,9 @@ import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario } from "../../sandbox/drill/scenarios.js";
 import { sandboxClients } from "../../sandbox/sandbox-clients.js";
 import { type SandboxControlPlane, startSandboxControlPlane } from "../../sandbox/sandbox-control-plane.js";
-import { testPlan } from "../support/plan-fixtures.js";
+import { gatedTestPlan } from "../support/plan-fixtures.js";
 
-const plan = testPlan();
+const plan = gatedTestPlan();
 let controlPlane: SandboxControlPlane | undefined;
 
 afterEach(async () => {
@@ -48,6 +48,8 @@ describe("failback by hand", () => {
     ]);
     expect(result.mutations.FailoverGlobalCluster).toBe(1);
     expect(result.mutations.SwitchoverGlobalCluster).toBe(1);
+    // The gates moved inside the switchover's window with no writer: no one wrote to a read-only database.
+    expect(result.traffic.nonWriterSeconds).toBe(0);
     expect(result.ok).toBe(true);
   });
 

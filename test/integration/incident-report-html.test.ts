@@ -19,7 +19,7 @@ describe("HTML incident report", () => {
     const { reports } = await drillReports("region-outage", "en");
 
     expect(reports.map((report) => report.name)).toEqual([
-      "shop-failover-20260101T000230",
+      "shop-failover-20260101T000130-c5df546f",
       "shop-failback-drill",
     ]);
     for (const report of reports) {

@@ -51,21 +51,38 @@ describe("plan lock in DynamoDB", () => {
     });
   });
 
-  it("holds one alarm signal per plan until it is cleared or expires", async () => {
-    const signal = {
-      alarmKey: "us-east-1/hc",
-      firstSeenAt: "2026-01-01T00:00:00.000Z",
-      expiresAt: "2026-01-01T00:06:00.000Z",
-    };
+  it("lets the same execution take its lock again, as the detector's retry and the first step do", async () => {
+    await tables.state.acquireLock(
+      "same",
+      lock("shop-failover-20260101T000000-abcd1234"),
+      "2026-01-01T00:00:00.000Z",
+    );
 
-    expect(await tables.state.holdSignal("signal", signal)).toBe(true);
-    expect(
-      await tables.state.holdSignal("signal", { ...signal, firstSeenAt: "2026-01-01T00:01:00.000Z" }),
-    ).toBe(false);
-    expect(
-      await tables.state.holdSignal("signal", { ...signal, firstSeenAt: "2026-01-01T00:07:00.000Z" }),
-    ).toBe(true);
-    await tables.state.clearSignal("signal");
-    expect(await tables.state.holdSignal("signal", signal)).toBe(true);
+    const again = await tables.state.acquireLock(
+      "same",
+      lock("shop-failover-20260101T000000-abcd1234"),
+      "2026-01-01T00:01:00.000Z",
+    );
+    const other = await tables.state.acquireLock(
+      "same",
+      lock("shop-failover-20260101T000005-ffff0000"),
+      "2026-01-01T00:01:00.000Z",
+    );
+
+    expect(again).toBe(true);
+    expect(other).toBe(false);
+  });
+
+  it("releases a lock without starting a cooldown when no run ended (a flap, a start that never happened)", async () => {
+    await tables.state.acquireLock("flap", lock("earlier"), "2026-01-01T00:00:00.000Z");
+    await tables.state.releaseLock("flap", "earlier", { endedAt: "2026-01-01T00:05:00.000Z" });
+    await tables.state.acquireLock("flap", lock("flapped"), "2026-01-01T01:00:00.000Z");
+
+    await tables.state.releaseLock("flap", "flapped", {});
+
+    expect(await tables.state.get("flap")).toEqual({
+      plan: "flap",
+      lastWorkflowEndedAt: "2026-01-01T00:05:00.000Z",
+    });
   });
 });

@@ -54,9 +54,16 @@ describe("readiness check against the sandbox", () => {
       `compute.nodegroup ${SINGAPORE} shop-singapore/worker`,
       `dns.record ${SINGAPORE} app.example.com CNAME singapore`,
       `dns.health-check ${SINGAPORE} ${SINGAPORE_HEALTH_CHECK}`,
+      `alarm.exists ${SINGAPORE} shop-tokyo-canary-from-singapore`,
+      `alarm.route ${SINGAPORE} shop-tokyo-canary-from-singapore`,
       "alarm.exists us-east-1 shop-tokyo-health-check",
       "alarm.route us-east-1 shop-tokyo-health-check",
     ]);
+    expect(
+      findings.find((finding) => finding.check === "dns.record" && finding.region === SINGAPORE),
+    ).toMatchObject({
+      actual: `shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com, SECONDARY, gate: object https://shop-traffic-gates.s3.${SINGAPORE}.amazonaws.com/kirikae/gates/shop/${SINGAPORE} containing "open"`,
+    });
     expect(
       findings.find((finding) => finding.check === "alarm.route" && finding.region === "us-east-1"),
     ).toMatchObject({
@@ -198,6 +205,12 @@ describe("readiness check against the sandbox", () => {
     const forwarded = `forwarded to ${SINGAPORE} bus default, where no enabled rule targets ${DETECTOR}`;
     expect(gaps(findings)).toEqual([
       expect.objectContaining({ check: "alarm.route", region: TOKYO, actual: forwarded }),
+      expect.objectContaining({
+        check: "alarm.route",
+        region: SINGAPORE,
+        resource: "shop-tokyo-canary-from-singapore",
+        actual: "matching rule kirikae-sandbox-shop-alarms is disabled",
+      }),
       expect.objectContaining({ check: "alarm.route", region: "us-east-1", actual: forwarded }),
     ]);
   });
@@ -238,6 +251,7 @@ describe("readiness check against the sandbox", () => {
     // Built for another stage: the rules exist but reach that stage's detector, not this one's.
     expect(gaps(findings).map((finding) => `${finding.check} ${finding.region}`)).toEqual([
       `alarm.route ${TOKYO}`,
+      `alarm.route ${SINGAPORE}`,
       "alarm.route us-east-1",
     ]);
   });
@@ -347,7 +361,7 @@ describe("readiness check against the sandbox", () => {
 
     const findings = await check(built, plan, { regions: [SINGAPORE] });
 
-    expect(findings.length).toBe(9);
+    expect(findings.length).toBe(11);
     expect(findings.every((finding) => finding.region === SINGAPORE && finding.ok)).toBe(true);
   });
 

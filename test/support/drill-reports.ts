@@ -8,7 +8,7 @@ import { findScenario } from "../../sandbox/drill/scenarios.js";
 import { testPlan } from "./plan-fixtures.js";
 
 export interface DrilledReport {
-  /** The execution's name, e.g. shop-failover-20260101T000230. */
+  /** The execution's name, e.g. shop-failover-20260101T000130-c5df546f: the plan, the alarm's state-change time, and a hash of the alarm. */
   name: string;
   markdownFile: string;
   htmlFile: string;

@@ -68,6 +68,14 @@ export function testPlanInput(): PlanInput {
   };
 }
 
+/** The test plan moving traffic by S3 object gates, as the examples do. */
+export function gatedTestPlan(change: (input: PlanInput) => void = () => undefined): Plan {
+  return testPlan((input) => {
+    input.dns.gates = { kind: "s3-object", bucket: "shop-traffic-gates" };
+    change(input);
+  });
+}
+
 export function testPlan(change: (input: PlanInput) => void = () => undefined): Plan {
   const input = testPlanInput();
   change(input);

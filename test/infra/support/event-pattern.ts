@@ -1,6 +1,7 @@
 /**
  * EventBridge's matching for the patterns kirikae writes: every field the pattern names must be present,
- * a list matches when the event's value is one of its literals, an object matches field by field.
+ * a list matches when the event's value is one of its literals, an object matches field by field, and
+ * `$or` holds alternative patterns at its level, any one of which may match.
  * (Content filters such as prefix or numeric are not used by kirikae and are refused here.)
  */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
@@ -14,9 +15,12 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (typeof pattern !== "object" || pattern === null)
     throw new Error(`not a pattern: ${JSON.stringify(pattern)}`);
   if (typeof event !== "object" || event === null) return false;
-  return Object.entries(pattern).every(([field, inner]) =>
-    matchesPattern(inner, (event as Record<string, unknown>)[field]),
-  );
+  return Object.entries(pattern).every(([field, inner]) => {
+    if (field !== "$or") return matchesPattern(inner, (event as Record<string, unknown>)[field]);
+    if (!Array.isArray(inner) || inner.length < 2)
+      throw new Error(`$or needs a list of at least two patterns: ${JSON.stringify(inner)}`);
+    return inner.some((alternative) => matchesPattern(alternative, event));
+  });
 }
 
 /** The event CloudWatch puts on the default bus of the alarm's region when it changes state. */

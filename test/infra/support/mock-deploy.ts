@@ -14,6 +14,10 @@ export interface Registered {
   inputs: Record<string, unknown>;
   /** The ARN the mock gave it, shaped as AWS shapes it. */
   arn: string;
+  /** The ID the mock gave it: what other resources receive for `resource.id`. */
+  id: string;
+  /** Inputs a later deploy must leave as they are (the resource option `ignoreChanges`). */
+  ignoreChanges: string[];
   /** A function's package, file by file. */
   packageFiles?: Record<string, string>;
 }
@@ -36,6 +40,14 @@ export const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
 export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 export const PERMISSION = "aws:lambda/permission:Permission";
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+export const QUEUE = "aws:sqs/queue:Queue";
+export const EVENT_INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+export const BUCKET = "aws:s3/bucket:Bucket";
+export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+export const BUCKET_PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+export const BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
+export const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+export const DNS_RECORD = "aws:route53/record:Record";
 
 /** A bundler that bundles nothing: infra is evaluated without touching a handler file. */
 export function fakeBundler(calls: string[]) {
@@ -73,6 +85,7 @@ export async function underMocks(
 ): Promise<MockDeploy> {
   const resources: Registered[] = [];
   const providerRegions = new Map<string, string>();
+  const ignoredChanges = new Map<string, string[]>();
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
@@ -83,6 +96,7 @@ export async function underMocks(
         const providerName = (args.provider ?? "").split("::").at(-2) ?? "";
         const region = providerRegions.get(providerName) ?? "(default provider)";
         const arn = arnOf(args.type, region, args.inputs);
+        const id = String(args.inputs.name ?? args.name);
         const packageFiles = await filesOf(args.inputs.code);
         resources.push({
           type: args.type,
@@ -90,9 +104,11 @@ export async function underMocks(
           region,
           inputs: args.inputs,
           arn,
+          id,
+          ignoreChanges: ignoredChanges.get(`${args.type}::${args.name}`) ?? [],
           ...(packageFiles ? { packageFiles } : {}),
         });
-        return { id: String(args.inputs.name ?? args.name), state: { ...args.inputs, arn } };
+        return { id, state: { ...args.inputs, arn } };
       },
       call: (args) => {
         if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
@@ -108,6 +124,7 @@ export async function underMocks(
     STAGE,
     false,
   );
+  recordIgnoredChanges(ignoredChanges);
   const outputs = await program();
   const resolved = await new Promise((resolve) => pulumi.output(outputs as object).apply(resolve));
   await pulumi.runtime.disconnect();
@@ -122,6 +139,23 @@ export async function underMocks(
       if (found.length !== 1) throw new Error(`expected one ${type} to match, found ${found.length}`);
       return found[0] as Registered;
     },
+  };
+}
+
+/**
+ * The mocks' newResource sees a resource's inputs, not its options; `ignoreChanges` travels beside them in
+ * the request the SDK sends the (mock) engine, so it is read there, keyed by type and logical name.
+ */
+function recordIgnoredChanges(into: Map<string, string[]>): void {
+  type Request = { getType(): string; getName(): string; getIgnorechangesList(): string[] };
+  const monitor = pulumi.runtime.getMonitor() as unknown as
+    | { registerResource(request: Request, callback: unknown): unknown }
+    | undefined;
+  if (!monitor) throw new Error("no mock monitor: call setMocks first");
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    into.set(`${request.getType()}::${request.getName()}`, request.getIgnorechangesList());
+    return register(request, callback);
   };
 }
 
@@ -144,6 +178,10 @@ function arnOf(type: string, region: string, inputs: Record<string, unknown>): s
       return `arn:aws:logs:${region}:${ACCOUNT}:log-group:${name}`;
     case METRIC_ALARM:
       return `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${name}`;
+    case QUEUE:
+      return `arn:aws:sqs:${region}:${ACCOUNT}:${name}`;
+    case BUCKET:
+      return `arn:aws:s3:::${String(inputs.bucket ?? "")}`;
     default:
       return `arn:mock:${type}:${name}`;
   }

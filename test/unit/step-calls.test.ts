@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import type { Plan } from "../../core/plan/schema.js";
+import { DETECTOR_STEP, stepCalls, stepDependencies } from "../../core/workflow/step-calls.js";
+import { taskStates } from "../../stepfunctions/asl.js";
+import { failbackDefinition } from "../../stepfunctions/failback-definition.js";
+import { failoverDefinition } from "../../stepfunctions/failover-definition.js";
+import { localTaskFunctionArns } from "../../stepfunctions/task-functions.js";
+import { testPlan } from "../support/plan-fixtures.js";
+
+const arns = localTaskFunctionArns();
+
+function dependencies(plan: Plan, kind: "failover" | "failback"): string[] {
+  return stepDependencies(plan, kind).map(
+    (dependency) =>
+      `${dependency.step}: ${dependency.call.action} in ${dependency.call.region}: ${dependency.dependsOn}`,
+  );
+}
+
+describe("the call map", () => {
+  it("has an entry for every Task state of both state machines, and the detector", async () => {
+    const approvalPlan = await loadPlanFile("examples/weighted.plan.ts");
+
+    const failover = stepCalls(approvalPlan, "failover").map((step) => step.step);
+    const failback = stepCalls(approvalPlan, "failback").map((step) => step.step);
+
+    expect(failover).toEqual(
+      expect.arrayContaining([
+        DETECTOR_STEP,
+        ...taskStates(failoverDefinition(arns)).map((state) => state.name),
+      ]),
+    );
+    expect(failback).toEqual(
+      expect.arrayContaining(taskStates(failbackDefinition(arns)).map((state) => state.name)),
+    );
+  });
+
+  it("says plainly that record edits depend on us-east-1's Route 53 API, whatever the plan's regions", () => {
+    const plan = testPlan();
+
+    expect(dependencies(plan, "failover")).toEqual([
+      "Switch traffic: route53:ListResourceRecordSets in us-east-1: depends on us-east-1's Route 53 API",
+      "Switch traffic: route53:ChangeResourceRecordSets in us-east-1: depends on us-east-1's Route 53 API",
+      "Switch traffic: route53:GetChange in us-east-1: depends on us-east-1's Route 53 API",
+    ]);
+  });
+
+  it("finds nothing beyond the recovery region on a gated failover, and names what a planned failback needs", () => {
+    const plan = testPlan((input) => {
+      input.dns.gates = { kind: "cloudwatch-alarm" };
+    });
+
+    expect(dependencies(plan, "failover")).toEqual([]);
+    expect(dependencies(plan, "failback")).toEqual([
+      "Switch over database: rds:DescribeDBClusters in ap-southeast-1: needs ap-southeast-1, the region being left",
+      "Switch over database: cloudwatch:PutMetricData in ap-southeast-1: needs ap-southeast-1, the region being left",
+      "Switch traffic: cloudwatch:PutMetricData in ap-southeast-1: needs ap-southeast-1, the region being left",
+      "Scale down region left: eks:DescribeNodegroup in ap-southeast-1: needs ap-southeast-1, the region being left",
+      "Scale down region left: eks:UpdateNodegroupConfig in ap-southeast-1: needs ap-southeast-1, the region being left",
+    ]);
+  });
+
+  it("does not count an ARC endpoint in the failed region as a dependency while another endpoint will do", async () => {
+    const plan = await loadPlanFile("examples/virginia-oregon.plan.json");
+
+    const gates = stepCalls(plan, "failover")
+      .find((step) => step.step === "Switch traffic")
+      ?.calls.filter((call) => call.action === "route53-recovery-cluster:UpdateRoutingControlStates");
+
+    expect(gates?.map((call) => call.region)).toContain("us-east-1");
+    expect(dependencies(plan, "failover")).toEqual([]);
+  });
+});
