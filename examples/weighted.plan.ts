@@ -3,6 +3,12 @@ import { definePlan } from "../core/plan/define-plan.js";
 /**
  * An API served from Oregon with Ireland warm: weighted records move their weight during a failover,
  * and a person approves each automatic failover before it runs.
+ *
+ * The one example left in the record-edit mode, for estates that cannot have gates: weighted routing
+ * cannot be gated safely (with both gates closed Route 53 answers with every record), so this plan moves
+ * traffic through Route 53's API in us-east-1, and its drills show the price. Oregon's health check
+ * failing lets Route 53 answer with Ireland, whose database is not yet the writer (the drill's
+ * `traffic.nonWriterSeconds`), and with Route 53's API down the switch cannot happen at all.
  */
 export default definePlan({
   name: "payments-api",
