@@ -296,15 +296,15 @@ function promotionStep(plan: Plan, from: string, to: string): UnnumberedStep {
     {
       mode: "switchover" as const,
       call: "SwitchoverGlobalCluster",
-      when: `${source} still answers (probed once, ${PROBE_TIMEOUT_MS / 1000} s timeout)`,
+      when: `${source} answers with a healthy status (probed each look, ${PROBE_TIMEOUT_MS / 1000} s timeout)`,
       allowed: true,
       modelledSeconds: promotionSeconds("switchover"),
     },
     {
       mode: "failover" as const,
       call: "FailoverGlobalCluster with AllowDataLoss=true",
-      when: `${source} does not answer`,
-      allowed: plan.database.allowDataLoss,
+      when: `${source} is judged down on agreeing evidence and ${dataLossWhen(plan)}`,
+      allowed: plan.database.dataLoss !== "never",
       modelledSeconds: promotionSeconds("failover"),
     },
   ];
@@ -313,11 +313,11 @@ function promotionStep(plan: Plan, from: string, to: string): UnnumberedStep {
     id: "promote-database",
     title: `Promote ${target} to writer`,
     lines: [
-      `The replication lag is recorded first as the RPO estimate; then, all calls to ${to}:`,
-      `- switchover (${switchover?.call}, no data loss) when ${switchover?.when}: modelled ${switchover?.modelledSeconds} s`,
-      plan.database.allowDataLoss
-        ? `- failover (${failover?.call}, loses at most the recorded lag) when ${failover?.when}: modelled ${failover?.modelledSeconds} s`
-        : `- when ${failover?.when}: no failover, since database.allowDataLoss is false; the run stops and escalates, DNS untouched`,
+      `The old primary is looked at from every side (its RDS API, its health checks, the lag) and the decision recorded with that evidence; while the evidence disagrees the step waits (up to 5 min, within the rollback trigger):`,
+      `- switchover (${switchover?.call}, sent to the old primary's region, no data loss) when ${switchover?.when}: modelled ${switchover?.modelledSeconds} s`,
+      plan.database.dataLoss !== "never"
+        ? `- failover (${failover?.call}, sent to ${to}, loses at most the recorded lag) when ${failover?.when}: modelled ${failover?.modelledSeconds} s`
+        : `- when ${source} is down: no failover, since database.dataLoss is "never"; the run stops and escalates, DNS untouched`,
       `Polled every ${PROMOTION_POLL_SECONDS} s until ${target} is the writer.`,
     ],
     promotion,
@@ -443,6 +443,18 @@ function numbered(stages: Array<UnnumberedStep | UnnumberedStep[]>): ExplainedSt
   );
 }
 
+/** When the plan lets a failover lose writes, in words. */
+function dataLossWhen(plan: Plan): string {
+  switch (plan.database.dataLoss) {
+    case "never":
+      return "the plan allows no data loss";
+    case "within-rpo":
+      return `the lag read then is known and within the RPO (${plan.objectives.rpoMinutes} min)`;
+    case "approval-above-rpo":
+      return `the lag read then is known and within the RPO (${plan.objectives.rpoMinutes} min); above it or unknown, a person is asked`;
+  }
+}
+
 function escalation(plan: Plan, compensation: string): string[] {
   return [
     `If a step fails after the pre-checks, or the run passes its rollback trigger (${plan.timeouts.rollbackAfterMinutes} min after it started): escalate; ${compensation}; a promoted database is never reverted and DNS is not moved by the escalation; a person is notified.`,
@@ -452,7 +464,7 @@ function escalation(plan: Plan, compensation: string): string[] {
 function failoverEstimates(plan: Plan): CriticalPathEstimate[] {
   // The unplanned case first: it is what the alarm usually means.
   const modes: Array<[PromotionMode, string]> = [
-    ...(plan.database.allowDataLoss
+    ...(plan.database.dataLoss !== "never"
       ? [
           ["failover", "the old primary's region is down (failover with AllowDataLoss)"] as [
             PromotionMode,
@@ -493,10 +505,10 @@ function notes(plan: Plan): string[] {
           `dns.gates is not set, so traffic moves by record edits: the failover depends on ${ROUTE53_API_REGION}'s Route 53 API, which an outage there (or of Route 53's API alone) takes away; add gates to move traffic on Route 53's data plane.`,
         ]
       : []),
-    ...(plan.database.allowDataLoss
+    ...(plan.database.dataLoss !== "never"
       ? []
       : [
-          "database.allowDataLoss is false: if the active region's database does not answer, the failover stops and escalates; set it to true to fail over with data loss bounded by the measured lag.",
+          'database.dataLoss is "never": if the active region\'s database is down, the failover stops and escalates; set it to "within-rpo" (or "approval-above-rpo") to fail over with data loss bounded by the measured lag.',
         ]),
     ...plan.customSteps.map(
       (step) =>

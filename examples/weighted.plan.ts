@@ -20,7 +20,7 @@ export default definePlan({
       "us-west-2": "arn:aws:rds:us-west-2:444455556666:cluster:payments-oregon",
       "eu-west-1": "arn:aws:rds:eu-west-1:444455556666:cluster:payments-ireland",
     },
-    allowDataLoss: false,
+    dataLoss: "never",
   },
   dns: {
     hostedZoneId: "Z9876543210EXAMPLE",

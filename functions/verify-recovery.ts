@@ -9,7 +9,7 @@ export const createVerifyRecoveryHandler = (deps: DepsSource<TaskDeps>) =>
   taskHandler("verify-recovery", deps, (context, event, resolved) =>
     verifyRecovery(
       context,
-      { ...awsPorts(resolved), answers: resolved.dnsAnswers(context.plan) },
+      { ...awsPorts(resolved), answers: resolved.dnsAnswers(context.plan), kubernetes: resolved.kubernetes },
       (event.recovery?.promotion ?? event.promotion) as PromotionProgress | undefined,
     ),
   );

@@ -24,7 +24,7 @@ export type Capability =
   | "database.describe"
   /** RdsGlobalDatabase.clusterAvailable: DescribeDBClusters on the member clusters. */
   | "database.probe"
-  /** RdsGlobalDatabase.replicationLagMs: GetMetricData (AuroraGlobalDBRPOLag). */
+  /** RdsGlobalDatabase.replicationLag(Ms): GetMetricData (AuroraGlobalDBRPOLag or AuroraGlobalDBReplicationLag). */
   | "database.lag"
   | "database.promote"
   /** EksCompute.clusterStatus and nodegroups: DescribeCluster, ListNodegroups. */
@@ -72,17 +72,21 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "database.lag",
     "database.promote",
     "traffic.gates",
+    // Evidence about the old primary: its region's health checks, advisory.
+    "dns.health",
     "audit.append",
   ],
-  scaleNodegroups: ["compute.nodegroups", "compute.scale", "audit.append"],
-  scaleDownNodegroups: ["compute.nodegroups", "compute.scale", "audit.append"],
+  // compute.clusters: the Kubernetes API's endpoint and CA (eks:DescribeCluster), for Ready nodes and pods.
+  scaleNodegroups: ["compute.clusters", "compute.nodegroups", "compute.scale", "audit.append"],
+  scaleDownNodegroups: ["compute.clusters", "compute.nodegroups", "compute.scale", "audit.append"],
   // Confirms on the zone's authoritative name servers (plain DNS, no AWS API), whichever the mode.
   switchTraffic: ["database.describe", "dns.change", "traffic.gates", "audit.append"],
-  verifyRecovery: ["database.describe", "dns.health", "audit.append"],
+  verifyRecovery: ["database.describe", "dns.health", "compute.clusters", "audit.append"],
   completeWorkflow: ["state.update", "audit.append", "notify"],
   // Escalation reads the writer and undoes this run's scale-up; it never touches DNS or the database.
   abortWorkflow: [
     "database.describe",
+    "compute.clusters",
     "compute.nodegroups",
     "compute.scale",
     "state.update",

@@ -46,8 +46,19 @@ export function trafficGates(stage: string, plans: readonly Plan[], providers: R
             zoneId: plan.dns.hostedZoneId,
             name: record.name,
             type: record.type,
-            ttl: record.ttlSeconds,
-            records: [target.value],
+            // A load balancer is published with an alias (an A record's value must be an IP); it takes
+            // the target's TTL, and its health counts only when the plan asks Route 53 to evaluate it.
+            ...(target.alias
+              ? {
+                  aliases: [
+                    {
+                      zoneId: target.alias.hostedZoneId,
+                      name: target.alias.dnsName,
+                      evaluateTargetHealth: target.alias.evaluateTargetHealth,
+                    },
+                  ],
+                }
+              : { ttl: record.ttlSeconds, records: [target.value] }),
             setIdentifier: target.setIdentifier,
             failoverRoutingPolicies: [{ type: region === plan.activeRegion ? "PRIMARY" : "SECONDARY" }],
             healthCheckId: healthCheck.id,

@@ -17,9 +17,11 @@ import { SandboxEstate } from "./estate.js";
 import { ArcClusterModel, type ArcClusterSeed } from "./services/arc-cluster-model.js";
 import { CloudTrailModel } from "./services/cloudtrail-model.js";
 import { CloudWatchModel, type CloudWatchSeed } from "./services/cloudwatch-model.js";
-import { EksModel, type EksSeed } from "./services/eks-model.js";
+import { EksModel, type EksSeed, type EksTimings } from "./services/eks-model.js";
 import { EventBridgeModel, type EventBridgeSeed } from "./services/eventbridge-model.js";
+import { KubernetesModel, type KubernetesSeed, type KubernetesTimings } from "./services/kubernetes-model.js";
 import { RdsModel, type RdsSeed, type RdsTimings } from "./services/rds-model.js";
+import type { FencingTimings } from "./services/rds-write-history.js";
 import { Route53Model, type Route53Seed } from "./services/route53-model.js";
 import { S3Model, type S3Seed } from "./services/s3-model.js";
 import { SfnModel } from "./services/sfn-model.js";
@@ -31,6 +33,8 @@ export interface EstateModels {
   arc: ArcClusterModel;
   s3: S3Model;
   eks: EksModel;
+  /** Each cluster's Kubernetes API (nodes, Deployments, pods): not an AWS API, so not in the estate. */
+  kubernetes: KubernetesModel;
   cloudwatch: CloudWatchModel;
   cloudtrail: CloudTrailModel;
   sfn: SfnModel;
@@ -49,9 +53,13 @@ export interface BuildEstateOptions {
   clock?: VirtualClock;
   seed?: number;
   rdsTimings?: Partial<RdsTimings>;
+  /** How long an old primary takes writes after its region returns, and how long its rebuild takes. */
+  fencing?: Partial<FencingTimings>;
   /** Replication lag of every secondary at the start, in ms (Aurora: typically under a second). */
   replicationLagMs?: number;
   cloudTrailDeliveryDelayMs?: number;
+  eksTimings?: Partial<EksTimings>;
+  kubernetesTimings?: Partial<KubernetesTimings>;
   /** The control plane's stage, whose detector the seeded alarm rules target (default the sandbox's). */
   stage?: string;
 }
@@ -66,8 +74,14 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
-  const rds = new RdsModel(estate, rdsSeed(plans, options.replicationLagMs ?? 800), options.rdsTimings);
-  const eks = new EksModel(estate, eksSeed(plans));
+  const rds = new RdsModel(
+    estate,
+    rdsSeed(plans, options.replicationLagMs ?? 800),
+    options.rdsTimings,
+    options.fencing,
+  );
+  const kubernetes = new KubernetesModel(estate.clock, kubernetesSeed(plans), options.kubernetesTimings);
+  const eks = new EksModel(estate, eksSeed(plans), options.eksTimings, kubernetes);
   const cloudwatch = new CloudWatchModel(
     estate,
     {
@@ -108,7 +122,10 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
       trafficRegion: () => trafficRegion(observed, route53),
     });
   }
-  return { estate, models: { rds, route53, arc, s3, eks, cloudwatch, cloudtrail, sfn, eventbridge } };
+  return {
+    estate,
+    models: { rds, route53, arc, s3, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
+  };
 }
 
 /** The region whose endpoint Route 53 answers with for the plan's first record. */
@@ -154,8 +171,15 @@ function route53Seed(plans: readonly Plan[]): Route53Seed {
             Name: `${record.name}.`,
             Type: record.type,
             SetIdentifier: target?.setIdentifier ?? region,
-            TTL: record.ttlSeconds,
-            ResourceRecords: [{ Value: target?.value ?? "" }],
+            ...(target?.alias
+              ? {
+                  AliasTarget: {
+                    HostedZoneId: target.alias.hostedZoneId,
+                    DNSName: target.alias.dnsName,
+                    EvaluateTargetHealth: target.alias.evaluateTargetHealth,
+                  },
+                }
+              : { TTL: record.ttlSeconds, ResourceRecords: [{ Value: target?.value ?? "" }] }),
             ...recordHealthCheck(plan, region, target?.healthCheckId),
             ...(plan.dns.routing === "failover"
               ? { Failover: active ? "PRIMARY" : "SECONDARY" }
@@ -274,6 +298,30 @@ function eksSeed(plans: readonly Plan[]): EksSeed {
           return { name: nodegroup.name, minSize: size, maxSize: nodegroup.maxSize, desiredSize: size };
         }),
       })),
+    ),
+  };
+}
+
+/** Nodes at the sizes the nodegroups run at, long Ready; each planned Deployment at its region's count. */
+function kubernetesSeed(plans: readonly Plan[]): KubernetesSeed {
+  return {
+    clusters: plans.flatMap((plan) =>
+      plan.compute.clusters.map((cluster) => {
+        const active = cluster.region === plan.activeRegion;
+        return {
+          region: cluster.region,
+          name: cluster.name,
+          nodegroups: cluster.nodegroups.map((nodegroup) => ({
+            name: nodegroup.name,
+            nodes: active ? nodegroup.activeSize : nodegroup.standbySize,
+          })),
+          deployments: cluster.workloads.map((workload) => ({
+            namespace: workload.namespace,
+            name: workload.name,
+            replicas: active ? workload.activeReplicas : workload.standbyReplicas,
+          })),
+        };
+      }),
     ),
   };
 }

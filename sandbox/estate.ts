@@ -33,6 +33,7 @@ export class SandboxEstate implements ModelContext {
   private readonly models = new Map<ServiceName, ServiceModel>();
   private readonly listeners: CallListener[] = [];
   private faults: Fault[] = [];
+  private readonly downSince = new Map<string, Date>();
   private readonly failuresLeft = new Map<Fault, number>();
   private readonly apiLatencyMs: { read: number; write: number };
   private readonly regionDownHangMs: number;
@@ -64,12 +65,22 @@ export class SandboxEstate implements ModelContext {
   }
 
   addFault(fault: Fault): void {
+    if (fault.kind === "region-down" && this.isRegionUp(fault.region)) {
+      this.downSince.set(fault.region, this.clock.now());
+    }
     this.faults.push(fault);
     if (fault.kind === "fail") this.failuresLeft.set(fault, fault.times);
   }
 
   removeFaults(predicate: (fault: Fault) => boolean = () => true): void {
     this.faults = this.faults.filter((fault) => !predicate(fault));
+    for (const region of [...this.downSince.keys()]) {
+      if (this.isRegionUp(region)) this.downSince.delete(region);
+    }
+  }
+
+  regionDownSince(region: string): Date | undefined {
+    return this.downSince.get(region);
   }
 
   activeFaults(): readonly Fault[] {

@@ -44,6 +44,7 @@ import { type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.js";
 import { type LocalFunction, type LocalHandler, LocalWorkflowRunner } from "./local-workflow-runner.js";
 import { sandboxClients } from "./sandbox-clients.js";
 import { SandboxDnsAnswers } from "./sandbox-dns-answers.js";
+import { SandboxKubernetes } from "./sandbox-kubernetes.js";
 
 /** The sandbox's control plane is deployed as this stage, under the names a real stage gets. */
 export const SANDBOX_STAGE = "sandbox";
@@ -112,6 +113,8 @@ export async function startSandboxControlPlane(
     actor: roles.tasks,
     dnsAnswers: (answering) =>
       new SandboxDnsAnswers(models.route53, answering.dns.hostedZoneId, estate.clock),
+    kubernetes: (clusterRegion, clusterName) =>
+      new SandboxKubernetes(estate, models.kubernetes, clusterRegion, clusterName),
   };
   const functionArns = localTaskFunctionArns(region, account);
   const stateMachineArns = {

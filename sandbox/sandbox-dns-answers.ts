@@ -32,6 +32,11 @@ export class SandboxDnsAnswers implements DnsAnswersPort {
     return this.asked;
   }
 
+  /** The Route 53 model answers an alias with its target's name, so the target "resolves" to its name. */
+  async addressesOf(hostname: string): Promise<string[]> {
+    return [hostname];
+  }
+
   async answer(name: string, type: string): Promise<string[]> {
     const answer = this.route53.answer(this.hostedZoneId, name, type);
     this.asked.push({ at: this.clock.now(), name, type, answer: [...answer] });

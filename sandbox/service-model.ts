@@ -48,6 +48,8 @@ export interface ModelContext {
   clock: VirtualClock;
   /** Whether a region's endpoints answer (false under a region-down fault). */
   isRegionUp(region: string): boolean;
+  /** Since when a region has been down, for models whose state drifts during an outage (lag). */
+  regionDownSince?(region: string): Date | undefined;
 }
 
 /** AWS-shaped response metadata for errors the sandbox throws. */

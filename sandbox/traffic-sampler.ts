@@ -19,6 +19,16 @@ export interface TrafficReport {
   records: Record<string, string>;
   /** The same misdirected seconds counted per record, to say which record sent users astray. */
   nonWriterSecondsByRecord: Record<string, number>;
+  /**
+   * The regions some record sent users to and that served them, from each sampled second on, recorded
+   * when it changes: what the `oneWriter` invariant sets against the clusters that accepted writes.
+   */
+  reached: ReachedSpan[];
+}
+
+export interface ReachedSpan {
+  from: Date;
+  regions: string[];
 }
 
 /** The state at one sampled instant. */
@@ -71,6 +81,7 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
   let noWriterSeconds = 0;
   let unservedSeconds = 0;
   let stopped = false;
+  const reached: ReachedSpan[] = [];
 
   const [firstRecord] = plan.dns.records;
   const read = (): TrafficSnapshot => ({
@@ -84,7 +95,9 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
     ),
   });
 
-  let previous = JSON.stringify(read());
+  const initial = read();
+  let previous = JSON.stringify(initial);
+  noteReached(reached, plan, initial, options.serves, clock.now());
   const unsubscribe = clock.onAdvance(
     (fromMs, toMs) => {
       const seconds = Math.floor(toMs / SECOND_MS) - Math.floor(fromMs / SECOND_MS);
@@ -98,6 +111,7 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
         (snapshot.records[record.name] ?? []).some((region) => !options.serves(region, record)),
       );
       if (unserved) unservedSeconds += seconds;
+      noteReached(reached, plan, snapshot, options.serves, clock.now());
       if (writer === undefined) {
         noWriterSeconds += seconds;
         return;
@@ -128,6 +142,7 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
       ]),
     ),
     nonWriterSecondsByRecord: { ...byRecord },
+    reached: reached.map((span) => ({ ...span, regions: [...span.regions] })),
   });
 
   return {
@@ -153,6 +168,24 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
 function writerRegion(rds: TrafficSamplerOptions["rds"], globalClusterId: string): string | undefined {
   if (rds.statusOf(globalClusterId) !== "available") return undefined;
   return rds.writerOf(globalClusterId)?.region;
+}
+
+/** Which regions users were sent to and served by at this second; a new span when that changes. */
+function noteReached(
+  reached: ReachedSpan[],
+  plan: Plan,
+  snapshot: TrafficSnapshot,
+  serves: TrafficSamplerOptions["serves"],
+  at: Date,
+): void {
+  const regions = plan.regions.filter((region) =>
+    plan.dns.records.some(
+      (record) => (snapshot.records[record.name] ?? []).includes(region) && serves(region, record),
+    ),
+  );
+  const last = reached[reached.length - 1];
+  if (last && last.regions.join() === regions.join()) return;
+  reached.push({ from: at, regions });
 }
 
 /** The plan's regions whose target value for this record the answer contains. */

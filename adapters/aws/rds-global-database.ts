@@ -6,9 +6,15 @@ import {
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
 import type { Clock } from "../../core/clock.js";
+import { isHealthyClusterStatus } from "../../core/failover/cluster-statuses.js";
+import { lagMetricFor } from "../../core/failover/lag-metric.js";
 import type {
+  ClusterObservation,
+  EngineInfo,
   GlobalClusterState,
   GlobalDatabasePort,
+  LagMetric,
+  LagReading,
   MutationReceipt,
 } from "../../core/ports/global-database.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
@@ -33,6 +39,8 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
     return {
       identifier: global?.GlobalClusterIdentifier ?? globalClusterId,
       status: global?.Status ?? "unknown",
+      ...(global?.Engine === undefined ? {} : { engine: global.Engine }),
+      ...(global?.EngineVersion === undefined ? {} : { engineVersion: global.EngineVersion }),
       members: (global?.GlobalClusterMembers ?? []).map((member) => ({
         clusterArn: member.DBClusterArn ?? "",
         region: (member.DBClusterArn ?? "").split(":")[3] ?? "",
@@ -50,20 +58,48 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
     };
   }
 
-  /** Best-effort: asks the cluster's own region with a probe client; no answer means not available. */
+  /** Best-effort: a healthy status (available, backing-up, ...) through a probe; no answer is not available. */
   async clusterAvailable(clusterArn: string): Promise<boolean> {
+    const observation = await this.observeCluster(clusterArn);
+    return observation.answered && isHealthyClusterStatus(observation.status);
+  }
+
+  /** Asks the cluster's own region with a probe client, so a region that hangs costs seconds. */
+  async observeCluster(clusterArn: string): Promise<ClusterObservation> {
     const region = clusterArn.split(":")[3] ?? "";
     try {
       const output = await this.clients
         .probe(region)
         .rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
-      return output.DBClusters?.[0]?.Status === "available";
-    } catch {
-      return false;
+      const status = output.DBClusters?.[0]?.Status;
+      return status === undefined
+        ? { answered: false, error: "DescribeDBClusters returned no cluster" }
+        : { answered: true, status };
+    } catch (error) {
+      return {
+        answered: false,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      };
     }
   }
 
+  /** Whichever lag metric has a datapoint, RPO lag first: for checks that do not know the engine. */
   async replicationLagMs(clusterArn: string): Promise<number | undefined> {
+    const values = await this.lagValues(clusterArn, ["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"]);
+    return values.AuroraGlobalDBRPOLag ?? values.AuroraGlobalDBReplicationLag;
+  }
+
+  async replicationLag(clusterArn: string, engine: EngineInfo): Promise<LagReading> {
+    const metric = lagMetricFor(engine);
+    const values = await this.lagValues(clusterArn, [metric]);
+    return { ms: values[metric] ?? null, metric };
+  }
+
+  /** The latest datapoint of each metric over the last minutes; a metric with none is absent. */
+  private async lagValues(
+    clusterArn: string,
+    metrics: readonly LagMetric[],
+  ): Promise<Partial<Record<LagMetric, number>>> {
     const region = clusterArn.split(":")[3] ?? "";
     const clusterId = clusterArn.split(":").pop() ?? "";
     const output = await callAws({ action: "cloudwatch:GetMetricData", resource: clusterArn }, () => {
@@ -73,33 +109,43 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
         new GetMetricDataCommand({
           StartTime: new Date(end.getTime() - LAG_WINDOW_MS),
           EndTime: end,
-          MetricDataQueries: [
-            {
-              Id: "rpoLag",
-              MetricStat: {
-                Metric: {
-                  Namespace: "AWS/RDS",
-                  MetricName: "AuroraGlobalDBRPOLag",
-                  Dimensions: [{ Name: "DBClusterIdentifier", Value: clusterId }],
-                },
-                Period: 60,
-                Stat: "Maximum",
+          ScanBy: "TimestampDescending",
+          MetricDataQueries: metrics.map((metricName, index) => ({
+            Id: `lag${index}`,
+            MetricStat: {
+              Metric: {
+                Namespace: "AWS/RDS",
+                MetricName: metricName,
+                Dimensions: [{ Name: "DBClusterIdentifier", Value: clusterId }],
               },
+              Period: 60,
+              Stat: "Maximum",
             },
-          ],
+          })),
         }),
       );
     });
-    return output.MetricDataResults?.[0]?.Values?.[0];
+    const values: Partial<Record<LagMetric, number>> = {};
+    metrics.forEach((metricName, index) => {
+      const value = output.MetricDataResults?.find((result) => result.Id === `lag${index}`)?.Values?.[0];
+      if (value !== undefined) values[metricName] = value;
+    });
+    return values;
   }
 
+  /**
+   * Sent to the current primary's region: the Aurora User Guide's switchover procedure says to call it
+   * with "the AWS Region where the primary DB cluster of the Aurora global database is running"
+   * ("Performing switchovers for Amazon Aurora global databases",
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+   */
   async switchover(
     globalClusterId: string,
     targetClusterArn: string,
-    viaRegion: string,
+    primaryRegion: string,
   ): Promise<MutationReceipt> {
     const output = await callAws({ action: "rds:SwitchoverGlobalCluster", resource: globalClusterId }, () =>
-      this.clients.forRegion(viaRegion).rds.send(
+      this.clients.forRegion(primaryRegion).rds.send(
         new SwitchoverGlobalClusterCommand({
           GlobalClusterIdentifier: globalClusterId,
           TargetDbClusterIdentifier: targetClusterArn,
@@ -109,14 +155,18 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
     return { requestId: requestIdOf(output) };
   }
 
-  /** Unplanned: AllowDataLoss is what makes this a failover; without it the call is a switchover and fails. */
+  /**
+   * Unplanned: AllowDataLoss is what makes this a failover; without it the call is a switchover and fails.
+   * Sent to the secondary being promoted, whose region answers when the primary's does not (same guide,
+   * "Performing managed failovers for Aurora global databases").
+   */
   async failover(
     globalClusterId: string,
     targetClusterArn: string,
-    viaRegion: string,
+    targetRegion: string,
   ): Promise<MutationReceipt> {
     const output = await callAws({ action: "rds:FailoverGlobalCluster", resource: globalClusterId }, () =>
-      this.clients.forRegion(viaRegion).rds.send(
+      this.clients.forRegion(targetRegion).rds.send(
         new FailoverGlobalClusterCommand({
           GlobalClusterIdentifier: globalClusterId,
           TargetDbClusterIdentifier: targetClusterArn,

@@ -115,11 +115,22 @@ function withDot(name: string): string {
   return lower.endsWith(".") ? lower : `${lower}.`;
 }
 
+/** An alias keeps its AliasTarget; its DNS name stands as its value, so comparisons read the same. */
 function fromAws(set: ResourceRecordSet): RecordSet {
+  const alias = set.AliasTarget;
   return {
     name: set.Name ?? "",
     type: set.Type ?? "",
-    values: (set.ResourceRecords ?? []).map((record) => record.Value ?? ""),
+    values: alias ? [alias.DNSName ?? ""] : (set.ResourceRecords ?? []).map((record) => record.Value ?? ""),
+    ...(alias === undefined
+      ? {}
+      : {
+          alias: {
+            hostedZoneId: alias.HostedZoneId ?? "",
+            dnsName: alias.DNSName ?? "",
+            evaluateTargetHealth: alias.EvaluateTargetHealth === true,
+          },
+        }),
     ...(set.SetIdentifier === undefined ? {} : { setIdentifier: set.SetIdentifier }),
     ...(set.TTL === undefined ? {} : { ttl: set.TTL }),
     ...(set.Failover === undefined ? {} : { failover: set.Failover }),
@@ -128,13 +139,25 @@ function fromAws(set: ResourceRecordSet): RecordSet {
   };
 }
 
+/** Route 53 takes exactly one of AliasTarget or TTL with ResourceRecords. */
 function toAws(record: RecordSet): ResourceRecordSet {
+  const { alias } = record;
   return {
     Name: withDot(record.name),
     Type: record.type as ResourceRecordSet["Type"],
-    ResourceRecords: record.values.map((value) => ({ Value: value })),
+    ...(alias
+      ? {
+          AliasTarget: {
+            HostedZoneId: alias.hostedZoneId,
+            DNSName: alias.dnsName,
+            EvaluateTargetHealth: alias.evaluateTargetHealth,
+          },
+        }
+      : {
+          ResourceRecords: record.values.map((value) => ({ Value: value })),
+          ...(record.ttl === undefined ? {} : { TTL: record.ttl }),
+        }),
     ...(record.setIdentifier === undefined ? {} : { SetIdentifier: record.setIdentifier }),
-    ...(record.ttl === undefined ? {} : { TTL: record.ttl }),
     ...(record.failover === undefined ? {} : { Failover: record.failover }),
     ...(record.weight === undefined ? {} : { Weight: record.weight }),
     ...(record.healthCheckId === undefined ? {} : { HealthCheckId: record.healthCheckId }),

@@ -82,6 +82,21 @@ export class AuthoritativeDns implements DnsAnswersPort {
     }
   }
 
+  async addressesOf(hostname: string, type: string): Promise<string[]> {
+    const resolver = this.resolver();
+    if (this.bootstrapServers) resolver.setServers(this.bootstrapServers);
+    const query = type === "AAAA" ? resolver.resolve6(hostname) : resolver.resolve4(hostname);
+    try {
+      return await this.withinDeadline(resolver, query, `${type} ${hostname}`);
+    } catch (error) {
+      if (EMPTY_ANSWER_CODES.has(codeOf(error))) return [];
+      throw new DnsAnswerError(`no addresses found for ${hostname} (${codeOf(error)})`, {
+        resource: hostname,
+        cause: error,
+      });
+    }
+  }
+
   private authoritativeServers(): Promise<string[]> {
     if (!this.servers) {
       this.servers = this.findServers();

@@ -57,7 +57,8 @@ export function incidentReportModel(
   const initiator = ordered.find((record) => record.kind === "evidence" && record.details?.initiator);
   const occurredAt = request?.trigger?.detectedAt ?? accepted?.at ?? ordered[0]?.at ?? "";
   const recoveredAt = verified?.at;
-  const achieved = verified?.details as { rtoSeconds?: number; rpoSeconds?: number } | undefined;
+  // rpoSeconds null: the lag was unknown at decision time, which the report says, never as 0.
+  const achieved = verified?.details as { rtoSeconds?: number; rpoSeconds?: number | null } | undefined;
   const mode = rpoEstimate?.details?.mode as "switchover" | "failover" | undefined;
 
   const summary = [
@@ -214,14 +215,14 @@ function timeline(records: readonly AuditRecord[]): AuditRecord[] {
 function objectiveRow(
   name: "RTO" | "RPO",
   objective: number,
-  achieved: number | undefined,
+  achieved: number | null | undefined,
   text: ReportText,
 ): IncidentReportModel["objectives"][number] {
-  const met = achieved === undefined ? undefined : achieved <= objective;
+  const met = achieved === undefined || achieved === null ? undefined : achieved <= objective;
   return {
     name,
     objective: text.formatDuration(objective),
-    achieved: achieved === undefined ? "-" : text.formatDuration(achieved),
+    achieved: achieved === undefined ? "-" : achieved === null ? text.unknown : text.formatDuration(achieved),
     verdict: met === undefined ? "-" : met ? text.met : text.missed,
     met,
   };

@@ -55,7 +55,10 @@ export async function linkEvidence(deps: EvidenceDeps, plan: string): Promise<Li
       record.requestId &&
       record.region &&
       !linkedIds.has(record.requestId) &&
-      !DATA_EVENT_ACTIONS.has(record.action),
+      !DATA_EVENT_ACTIONS.has(record.action) &&
+      // A Kubernetes API call is no AWS API call: the cluster's own audit log (EKS control plane logging)
+      // holds it under the same Audit-Id, CloudTrail never does.
+      !record.action.startsWith("k8s:"),
   );
   const now = deps.clock.now();
   const result: LinkResult = { linked: 0, waiting: [], missing: [], initiators: [] };

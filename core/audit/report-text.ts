@@ -45,6 +45,7 @@ export function reportText(language: ReportLanguage) {
     trigger: ja ? "契機" : "Trigger",
     initiator: ja ? "実行者" : "Started by",
     notRecovered: ja ? "未復旧" : "not recovered",
+    unknown: ja ? "不明" : "unknown",
     inProgress: ja ? "実行中" : "in progress",
     objectives: ja ? "目標と実績" : "Objectives",
     objective: ja ? "目標" : "Objective",
@@ -84,7 +85,7 @@ export function reportText(language: ReportLanguage) {
       plan: Plan,
       source: string,
       target: string,
-      rpoSeconds: number | undefined,
+      rpoSeconds: number | null | undefined,
       moved: boolean,
     ) => {
       const names = plan.dns.records.map((record) => record.name).join(", ");
@@ -95,11 +96,15 @@ export function reportText(language: ReportLanguage) {
           : `traffic for ${names} was not moved to ${target} by this run (it stopped before recovery was verified)`;
       }
       const loss =
-        rpoSeconds && rpoSeconds > 0
+        rpoSeconds === null
           ? ja
-            ? `。昇格前の最大 ${rpoSeconds.toFixed(1)} 秒分の書き込みが失われた可能性あり`
-            : `; writes from up to ${rpoSeconds.toFixed(1)} s before the promotion may be lost`
-          : "";
+            ? "。昇格時のレプリケーション遅延は不明（失われた書き込みの量は不明）"
+            : "; the replication lag at the promotion was unknown, so the writes lost are unknown"
+          : rpoSeconds && rpoSeconds > 0
+            ? ja
+              ? `。昇格前の最大 ${rpoSeconds.toFixed(1)} 秒分の書き込みが失われた可能性あり`
+              : `; writes from up to ${rpoSeconds.toFixed(1)} s before the promotion may be lost`
+            : "";
       return ja
         ? `${names} のトラフィックを ${source} から ${target} へ切替${loss}`
         : `traffic for ${names} moved from ${source} to ${target}${loss}`;

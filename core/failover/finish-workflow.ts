@@ -1,11 +1,11 @@
-import { auditedAction } from "../audit/audited-action.js";
-import type { ComputePort } from "../ports/compute.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
 import { executionNameOf } from "../workflow/accept-request.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
-import { clusterFor, memberArn } from "./plan-lookup.js";
+import { memberArn } from "./plan-lookup.js";
+import { restoreStandby } from "./restore-capacity.js";
+import type { CapacityDeps } from "./scale-nodegroups.js";
 import type { VerificationProgress } from "./verify-recovery.js";
 
 export interface FinishDeps {
@@ -69,13 +69,13 @@ export interface FailureInfo {
 /**
  * Closes a run that cannot finish: a failed pre-check (nothing changed) or a failed or stuck step.
  *   1. audit the failure with its cause
- *   2. compensate only what is safe: nodegroups scaled up in a region that did not become writer go back
- *      to standby size; a promoted database is never reverted and DNS is never touched here
+ *   2. compensate only what is safe: capacity scaled up in a region that did not become writer goes back
+ *      to standby where it still holds what the scale-up set (restoreStandby); a promoted database is never reverted and DNS is never touched here
  *   3. release the lock (the cooldown still applies) and notify the on-call engineer
  */
 export async function abortWorkflow(
   context: StepContext,
-  deps: FinishDeps & { database: GlobalDatabasePort; compute: ComputePort },
+  deps: FinishDeps & CapacityDeps & { database: GlobalDatabasePort },
   failure: FailureInfo,
   stage: "precheck" | "recovery",
 ): Promise<WorkflowOutcome> {
@@ -114,7 +114,7 @@ export async function abortWorkflow(
 
 async function compensate(
   context: StepContext,
-  deps: { database: GlobalDatabasePort; compute: ComputePort },
+  deps: CapacityDeps & { database: GlobalDatabasePort },
 ): Promise<string[]> {
   const { plan, request } = context;
   const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
@@ -123,32 +123,9 @@ async function compensate(
     global.failover?.toClusterArn === targetArn ||
     global.members.some((member) => member.clusterArn === targetArn && member.isWriter);
   if (targetIsOrBecomesWriter || request.kind === "failback") return [];
-  const cluster = clusterFor(plan, request.targetRegion);
-  const undone: string[] = [];
-  for (const nodegroup of cluster.nodegroups) {
-    const state = await deps.compute.nodegroup(request.targetRegion, cluster.name, nodegroup.name);
-    // Only what this run did is undone: a scale-up to the active size. A size someone else set stays.
-    if (state.desiredSize !== nodegroup.activeSize || state.minSize !== nodegroup.activeSize) continue;
-    if (state.status !== "ACTIVE") {
-      undone.push(`${nodegroup.name} left at ${nodegroup.activeSize}: still updating, scale it down by hand`);
-      continue;
-    }
-    const size = { minSize: nodegroup.standbySize, desiredSize: nodegroup.standbySize };
-    await auditedAction(
-      context,
-      {
-        action: "eks:UpdateNodegroupConfig",
-        resource: `${request.targetRegion}/${cluster.name}/${nodegroup.name}`,
-        region: request.targetRegion,
-        before: { minSize: state.minSize, desiredSize: state.desiredSize },
-        after: size,
-        details: { compensation: true },
-      },
-      () => deps.compute.scale(request.targetRegion, cluster.name, nodegroup.name, size),
-    );
-    undone.push(`${nodegroup.name} scaled back to ${nodegroup.standbySize}`);
-  }
-  return undone;
+  // Only what a scale-up sets is undone; sizes an autoscaler or a person set since stay theirs.
+  const restored = await restoreStandby(context, deps, request.targetRegion, { compensation: true });
+  return [...restored.changes.map((change) => `${change} (compensation)`), ...restored.left];
 }
 
 /** Step Functions' Catch gives the error's Cause as a JSON string of the Lambda error; show its message. */

@@ -5,11 +5,22 @@ import { trafficMode } from "../traffic/gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import {
+  DataLossNeedsApproval,
   DataLossNotAllowed,
   RollbackTriggerExceeded,
   SwitchoverNotCompleted,
 } from "../workflow/workflow-errors.js";
+import type { HealthCheckReader } from "./health-check-reads.js";
 import { memberArn } from "./plan-lookup.js";
+import { decidePromotion, type PromotionDecision } from "./promotion-decision.js";
+import {
+  EVIDENCE_POLL_SECONDS,
+  EVIDENCE_WINDOW_SECONDS,
+  type EvidenceWindow,
+  extendWindow,
+  judgePrimary,
+  observePrimary,
+} from "./promotion-evidence.js";
 import { flipGates } from "./switch-traffic.js";
 
 export type PromotionMode = "switchover" | "failover";
@@ -20,8 +31,13 @@ export interface PromotionProgress {
   mode?: PromotionMode;
   startedAt?: string;
   completedAt?: string;
-  /** Replication lag read just before promoting: the writes a failover may lose (0 for a switchover). */
-  rpoEstimateSeconds?: number;
+  /**
+   * Replication lag read just before promoting: the writes a failover may lose (0 for a switchover);
+   * null when CloudWatch had no datapoint, which is unknown, never 0.
+   */
+  rpoEstimateSeconds?: number | null;
+  /** The looks at the old primary so far, while the evidence is not yet conclusive. */
+  evidence?: EvidenceWindow;
   /** Present while pending: when to look again. */
   pollAfterSeconds?: number;
   /** When the gates were flipped inside the switchover's window with no writer (gate mode only). */
@@ -31,6 +47,8 @@ export interface PromotionProgress {
 export interface PromotionDeps {
   database: GlobalDatabasePort;
   gates: TrafficGatesPort;
+  /** Advisory: the old primary's region's health checks, through probes of us-east-1's Route 53 API. */
+  healthChecks: HealthCheckReader;
 }
 
 export const PROMOTION_POLL_SECONDS = 5;
@@ -41,13 +59,17 @@ export const PROMOTION_POLL_SECONDS = 5;
  *   1. already the writer and nothing in progress: done (and if we started it, record completion)
  *   2. past the rollback trigger: stop and escalate (a promotion may still complete on its own)
  *   3. a switchover/failover towards the target is in progress: pending
- *   4. otherwise record the RPO estimate, then switch over if the old primary answers, else fail over
- *      with data loss only where the plan allows it; failback is always a switchover
+ *   4. otherwise look at the old primary from every side (promotion-evidence.ts) and decide by the
+ *      README's table (promotion-decision.ts): switch over when it is alive; fail over with data loss only
+ *      when it is down on agreeing evidence and the plan's dataLoss policy allows the lag read now; wait
+ *      (poll again, within the evidence window and the rollback trigger) while unsure; else escalate or
+ *      ask a person. The decision is recorded with its evidence before any call
  *   5. gate mode, switchover: once Aurora has begun it, neither cluster takes writes until it completes,
  *      so the gates flip now and DNS reaches the new writer as it starts taking writes (a switchover is
  *      over in about a minute; a gate propagates in seconds). Should the switchover end with the old
  *      writer still writer, the gates flip back before anything else happens (invariant 1)
- * All calls go to the target region's endpoint; the old primary is only probed, best-effort.
+ * A switchover is sent to the old primary's region, as AWS documents (it needs that region anyway, and
+ * is only chosen when it answers); a failover to the target's. Reads of the old primary are probes.
  */
 export async function promoteDatabase(
   context: StepContext,
@@ -97,31 +119,83 @@ export async function promoteDatabase(
   }
 
   const sourceArn = memberArn(plan, request.sourceRegion);
-  const lagMs = request.kind === "failback" ? 0 : ((await database.replicationLagMs(targetArn)) ?? 0);
-  const mode = await chooseMode(context, database, sourceArn);
-  const rpoEstimateSeconds = mode === "switchover" ? 0 : lagMs / 1000;
+  const now = context.clock.now();
+  const observation = await observePrimary(
+    plan,
+    request.sourceRegion,
+    sourceArn,
+    targetArn,
+    global,
+    deps,
+    now,
+  );
+  const evidence = extendWindow(previous?.evidence, observation);
+  const judgement = judgePrimary(evidence);
+  const windowEnd = Math.min(
+    Date.parse(evidence.startedAt) + EVIDENCE_WINDOW_SECONDS * 1000,
+    deadline.getTime(),
+  );
+  const lagSeconds = observation.lag.ms === null ? null : observation.lag.ms / 1000;
+  const decision = decidePromotion({
+    kind: request.kind,
+    verdict: judgement.verdict,
+    windowClosed: now.getTime() >= windowEnd,
+    policy: plan.database.dataLoss,
+    lagSeconds,
+    rpoSeconds: plan.objectives.rpoMinutes * 60,
+  });
+  const record = {
+    decision: decision.action,
+    why: decision.why,
+    verdict: judgement.verdict,
+    evidence: judgement.reasons,
+    dataLoss: plan.database.dataLoss,
+    lagMetric: observation.lag.metric,
+    replicationLagMs: observation.lag.ms,
+    rpoObjectiveMinutes: plan.objectives.rpoMinutes,
+    looks: evidence.observations.length,
+    evidenceWindowStartedAt: evidence.startedAt,
+  };
+  if (decision.action === "wait") {
+    // The first look that leaves kirikae unsure is recorded; the looks after it travel in the step's state.
+    if (previous?.evidence === undefined) {
+      await recordDecision(context, {
+        action: "database.evidence-unsure",
+        resource: sourceArn,
+        details: record,
+      });
+    }
+    return { status: "pending", evidence, pollAfterSeconds: EVIDENCE_POLL_SECONDS };
+  }
+  if (decision.action === "escalate" || decision.action === "ask") {
+    await recordDecision(context, {
+      action: decision.action === "ask" ? "database.data-loss-approval-needed" : "database.promotion-refused",
+      resource: sourceArn,
+      outcome: "failed",
+      details: record,
+    });
+    throw refusal(decision, sourceArn);
+  }
+  const mode: PromotionMode = decision.action;
+  const rpoEstimateSeconds = mode === "switchover" ? 0 : lagSeconds;
   await recordDecision(context, {
     action: "database.rpo-estimate",
     resource: targetArn,
-    details: {
-      mode,
-      replicationLagMs: lagMs,
-      rpoEstimateSeconds,
-      rpoObjectiveMinutes: plan.objectives.rpoMinutes,
-    },
+    details: { mode, rpoEstimateSeconds, ...record },
   });
+  const callRegion = mode === "switchover" ? request.sourceRegion : request.targetRegion;
   const description = {
     action: mode === "switchover" ? "rds:SwitchoverGlobalCluster" : "rds:FailoverGlobalCluster",
     resource: globalId,
-    region: request.targetRegion,
+    region: callRegion,
     before: { writer: writerArn(global) },
     after: { writer: targetArn },
     details: { targetClusterArn: targetArn, ...(mode === "failover" ? { allowDataLoss: true } : {}) },
   };
   await auditedAction(context, description, () =>
     mode === "switchover"
-      ? database.switchover(globalId, targetArn, request.targetRegion)
-      : database.failover(globalId, targetArn, request.targetRegion),
+      ? database.switchover(globalId, targetArn, callRegion)
+      : database.failover(globalId, targetArn, callRegion),
   );
   const startedAt = context.clock.now().toISOString();
   const moveGatesNow = mode === "switchover" && trafficMode(plan) === "gates";
@@ -136,17 +210,11 @@ export async function promoteDatabase(
   };
 }
 
-async function chooseMode(
-  context: StepContext,
-  database: GlobalDatabasePort,
-  sourceArn: string,
-): Promise<PromotionMode> {
-  const oldPrimaryAnswers = await database.clusterAvailable(sourceArn);
-  if (oldPrimaryAnswers) return "switchover";
-  if (context.request.kind === "failback" || !context.plan.database.allowDataLoss) {
-    throw new DataLossNotAllowed({ resource: sourceArn });
-  }
-  return "failover";
+/** Escalation's error: its name is what the state machine and the report show; its action what to do. */
+function refusal(decision: PromotionDecision, sourceArn: string): Error {
+  return decision.action === "ask"
+    ? new DataLossNeedsApproval(decision.why, { resource: sourceArn })
+    : new DataLossNotAllowed({ resource: sourceArn, reason: decision.why });
 }
 
 /** The switchover ended without moving the writer: the gates go back to the region that still writes. */

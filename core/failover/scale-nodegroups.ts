@@ -1,71 +1,78 @@
 import { auditedAction, recordDecision } from "../audit/audited-action.js";
+import type { EksClusterPlan, Plan } from "../plan/schema.js";
 import type { ComputePort } from "../ports/compute.js";
+import type { KubernetesPort } from "../ports/kubernetes.js";
+import type { CheckResult } from "../workflow/check-result.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import { RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
+import { capacityChecks, type ReadyCapacity, readCapacity, workloadKey } from "./capacity.js";
 import { clusterFor } from "./plan-lookup.js";
+import { restoreStandby } from "./restore-capacity.js";
 
 export interface ScalingProgress {
   status: "pending" | "done";
   region: string;
-  /** Nodegroup name to its desired size once done. */
+  /** Nodegroup name to the size the plan asks of it (active or standby). */
   sizes: Record<string, number>;
+  /** Scale-up only: Ready nodes and pods at the last poll. */
+  ready?: ReadyCapacity;
+  /** Scale-up only: the share of active capacity that had to be Ready for the step to be done. */
+  trafficAtCapacity?: number;
+  /** Scale-up only: whether all the active capacity, not only the share traffic waits for, is Ready. */
+  full?: boolean;
+  checks?: CheckResult[];
   startedAt?: string;
   completedAt?: string;
   pollAfterSeconds?: number;
 }
 
+export interface CapacityDeps {
+  compute: ComputePort;
+  /** The Kubernetes API of one region's cluster. */
+  kubernetes(region: string, clusterName: string): KubernetesPort;
+}
+
 export const SCALING_POLL_SECONDS = 10;
 
 /**
- * Brings one region's nodegroups to their active (or standby) sizes. Capacity is not guaranteed, so the
- * step is done only when EKS reports each nodegroup ACTIVE at its size, not when the call is accepted.
+ * Brings one region's capacity to the plan's active sizes, or back from them. Capacity is not guaranteed,
+ * and EKS calls a nodegroup ACTIVE once its Auto Scaling group is changed, before any new node has joined,
+ * so scale-up is done only when the cluster's Kubernetes API shows the nodes and pods Ready.
+ * Scale-up (invariant 4: re-running changes nothing):
  *   1. read each nodegroup; one UPDATING is left alone until it settles (EKS refuses a second update)
- *   2. an ACTIVE one at another size gets UpdateNodegroupConfig (min = desired = the plan's size)
- *   3. done when every nodegroup is ACTIVE at its size; re-running changes nothing (invariant 4)
+ *   2. an ACTIVE one below the active size gets UpdateNodegroupConfig raising minSize to the active size
+ *      (so an autoscaler cannot take it back) and desiredSize to at least that: never lower, because an
+ *      autoscaler that raised it knows of load the plan does not
+ *   3. each planned Deployment with fewer replicas than its active count is raised to it, never lowered
+ *   4. done when every nodegroup is ACTIVE and the plan's share (compute.trafficAtCapacity) of every
+ *      nodegroup's nodes and every Deployment's pods is Ready; verification waits for the rest
+ * Scale-down (the region failback leaves) puts back what kirikae set and nothing else (restoreStandby).
  */
 export async function scaleNodegroups(
   context: StepContext,
-  compute: ComputePort,
+  deps: CapacityDeps,
   target: { region: string; size: "active" | "standby" },
   previous: ScalingProgress | undefined,
 ): Promise<ScalingProgress> {
   const cluster = clusterFor(context.plan, target.region);
-  const sizes: Record<string, number> = {};
-  let settled = true;
-  for (const nodegroup of cluster.nodegroups) {
-    const wanted = target.size === "active" ? nodegroup.activeSize : nodegroup.standbySize;
-    sizes[nodegroup.name] = wanted;
-    const state = await compute.nodegroup(target.region, cluster.name, nodegroup.name);
-    if (state.status !== "ACTIVE") {
-      settled = false;
-      continue;
-    }
-    if (state.desiredSize === wanted && state.minSize === wanted) continue;
-    settled = false;
-    const deadline = rollbackDeadline(context);
-    if (context.clock.now() > deadline)
-      throw new RollbackTriggerExceeded(deadline, { resource: nodegroup.name });
-    await auditedAction(
-      context,
-      {
-        action: "eks:UpdateNodegroupConfig",
-        resource: `${target.region}/${cluster.name}/${nodegroup.name}`,
-        region: target.region,
-        before: { minSize: state.minSize, desiredSize: state.desiredSize, maxSize: state.maxSize },
-        after: { minSize: wanted, desiredSize: wanted, maxSize: state.maxSize },
-      },
-      () =>
-        compute.scale(target.region, cluster.name, nodegroup.name, { minSize: wanted, desiredSize: wanted }),
-    );
-  }
   const now = context.clock.now().toISOString();
   const startedAt = previous?.startedAt ?? now;
-  if (settled) {
+  if (target.size === "standby") {
+    const restored = await restoreStandby(context, deps, target.region, { compensation: false });
+    const sizes = Object.fromEntries(cluster.nodegroups.map((ng) => [ng.name, ng.standbySize]));
+    if (!restored.settled)
+      return {
+        status: "pending",
+        region: target.region,
+        sizes,
+        startedAt,
+        pollAfterSeconds: SCALING_POLL_SECONDS,
+      };
     if (previous?.status === "pending") {
       await recordDecision(context, {
-        action: target.size === "active" ? "nodegroups.scaled-up" : "nodegroups.scaled-down",
+        action: "nodegroups.scaled-down",
         resource: `${target.region}/${cluster.name}`,
-        after: sizes,
+        after: { restored: restored.changes, left: restored.left },
       });
     }
     return {
@@ -76,11 +83,100 @@ export async function scaleNodegroups(
       completedAt: previous?.completedAt ?? now,
     };
   }
-  return {
-    status: "pending",
-    region: target.region,
-    sizes,
-    startedAt,
-    pollAfterSeconds: SCALING_POLL_SECONDS,
-  };
+
+  const settled = await raiseToActive(context, deps, cluster);
+  const kubernetes = deps.kubernetes(cluster.region, cluster.name);
+  const ready = await readCapacity(cluster, kubernetes);
+  const fraction = context.plan.compute.trafficAtCapacity;
+  const checks = capacityChecks(cluster, ready, fraction);
+  const full = capacityChecks(cluster, ready, 1).every((check) => check.ok);
+  const sizes = Object.fromEntries(cluster.nodegroups.map((ng) => [ng.name, ng.activeSize]));
+  const base = { region: target.region, sizes, ready, trafficAtCapacity: fraction, full, checks, startedAt };
+  if (!settled || !checks.every((check) => check.ok)) {
+    guardDeadline(context, cluster);
+    return { status: "pending", ...base, pollAfterSeconds: SCALING_POLL_SECONDS };
+  }
+  if (previous?.status === "pending") {
+    await recordDecision(context, {
+      action: "nodegroups.scaled-up",
+      resource: `${target.region}/${cluster.name}`,
+      after: sizes,
+      details: { ready, trafficAtCapacity: fraction, full, checks },
+    });
+  }
+  return { status: "done", ...base, completedAt: previous?.completedAt ?? now };
+}
+
+/** Raises what is below the active sizes; true when every nodegroup was ACTIVE and needed no call. */
+async function raiseToActive(
+  context: StepContext,
+  deps: CapacityDeps,
+  cluster: EksClusterPlan,
+): Promise<boolean> {
+  let settled = true;
+  for (const nodegroup of cluster.nodegroups) {
+    const state = await deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name);
+    if (state.status !== "ACTIVE") {
+      settled = false;
+      continue;
+    }
+    const wanted = {
+      minSize: Math.max(state.minSize, nodegroup.activeSize),
+      desiredSize: Math.max(state.desiredSize, nodegroup.activeSize),
+    };
+    if (wanted.minSize === state.minSize && wanted.desiredSize === state.desiredSize) continue;
+    settled = false;
+    guardDeadline(context, cluster, nodegroup.name);
+    await auditedAction(
+      context,
+      {
+        action: "eks:UpdateNodegroupConfig",
+        resource: `${cluster.region}/${cluster.name}/${nodegroup.name}`,
+        region: cluster.region,
+        before: { minSize: state.minSize, desiredSize: state.desiredSize, maxSize: state.maxSize },
+        after: { ...wanted, maxSize: state.maxSize },
+        ...(wanted.desiredSize > nodegroup.activeSize
+          ? {
+              details: {
+                keptDesiredSize: `${state.desiredSize}, above the active size ${nodegroup.activeSize}`,
+              },
+            }
+          : {}),
+      },
+      () => deps.compute.scale(cluster.region, cluster.name, nodegroup.name, wanted),
+    );
+  }
+  const kubernetes = deps.kubernetes(cluster.region, cluster.name);
+  for (const workload of cluster.workloads) {
+    const deployment = await kubernetes.deployment(workload.namespace, workload.name);
+    if (!deployment || deployment.replicas >= workload.activeReplicas) continue;
+    guardDeadline(context, cluster, workloadKey(workload));
+    await auditedAction(
+      context,
+      {
+        action: "k8s:PatchDeploymentScale",
+        resource: `${cluster.region}/${cluster.name}/${workloadKey(workload)}`,
+        region: cluster.region,
+        before: { replicas: deployment.replicas },
+        after: { replicas: workload.activeReplicas },
+      },
+      () => kubernetes.scaleDeployment(workload.namespace, workload.name, workload.activeReplicas),
+    );
+  }
+  return settled;
+}
+
+function guardDeadline(context: StepContext, cluster: EksClusterPlan, what?: string): void {
+  const deadline = rollbackDeadline(context);
+  if (context.clock.now() > deadline)
+    throw new RollbackTriggerExceeded(deadline, {
+      resource: `${cluster.region}/${cluster.name}${what ? `/${what}` : ""}`,
+    });
+}
+
+/** For verification: all of the active capacity, whatever share traffic waited for. */
+export async function fullCapacityChecks(plan: Plan, region: string, deps: Pick<CapacityDeps, "kubernetes">) {
+  const cluster = clusterFor(plan, region);
+  const ready = await readCapacity(cluster, deps.kubernetes(cluster.region, cluster.name));
+  return capacityChecks(cluster, ready, 1);
 }

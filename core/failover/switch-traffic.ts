@@ -4,6 +4,7 @@ import type { DnsPort, RecordChange, RecordSet } from "../ports/dns.js";
 import type { DnsAnswersPort } from "../ports/dns-answers.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { TrafficGatesPort } from "../ports/traffic-gates.js";
+import { answerReaches } from "../traffic/answer-reaches.js";
 import { gateEndpointRegions, trafficMode } from "../traffic/gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
@@ -164,11 +165,9 @@ async function confirmSwitch(
   }
   const answers: Record<string, string[]> = {};
   for (const record of plan.dns.records) {
-    const expected = record.targets[request.targetRegion]?.value;
     const answer = await deps.answers.answer(record.name, record.type);
     answers[record.name] = answer;
-    if (expected === undefined || !answer.map(normalise).includes(normalise(expected)))
-      return pending(progress);
+    if (!(await answerReaches(deps.answers, record, request.targetRegion, answer))) return pending(progress);
   }
   const switchedAt = progress.switchedAt ?? context.clock.now().toISOString();
   await recordDecision(context, {
@@ -206,8 +205,9 @@ function desiredRecordSet(plan: Plan, record: DnsRecord, region: string, isTarge
     name: record.name,
     type: record.type,
     setIdentifier: target.setIdentifier,
-    ttl: record.ttlSeconds,
     values: [target.value],
+    // An alias has no TTL of its own: Route 53 uses the target's.
+    ...(target.alias ? { alias: target.alias } : { ttl: record.ttlSeconds }),
     ...(target.healthCheckId === undefined ? {} : { healthCheckId: target.healthCheckId }),
   };
   return plan.dns.routing === "failover"
@@ -224,6 +224,8 @@ function sameRecordSet(a: RecordSet, b: RecordSet): boolean {
     a.failover === b.failover &&
     a.weight === b.weight &&
     a.healthCheckId === b.healthCheckId &&
+    a.alias?.evaluateTargetHealth === b.alias?.evaluateTargetHealth &&
+    a.alias?.hostedZoneId === b.alias?.hostedZoneId &&
     a.values.map(normalise).sort().join() === b.values.map(normalise).sort().join()
   );
 }

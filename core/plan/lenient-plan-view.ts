@@ -28,7 +28,7 @@ export function lenientPlanView(document: unknown): Plan {
       members: Object.fromEntries(
         Object.entries(object(database.members)).map(([region, arn]) => [region, text(arn)]),
       ),
-      allowDataLoss: database.allowDataLoss === true,
+      dataLoss: "never",
     },
     dns: {
       hostedZoneId: text(dns.hostedZoneId),
@@ -38,16 +38,33 @@ export function lenientPlanView(document: unknown): Plan {
         const record = object(entry);
         return {
           name: text(record.name),
-          type: "A" as const,
+          // Only a type the schema accepted is checked against its values (an A record's must be IPs).
+          type: record.type === "A" || record.type === "AAAA" ? record.type : ("CNAME" as const),
           ttlSeconds: 60,
           targets: Object.fromEntries(
             Object.entries(object(record.targets)).map(([region, value]) => {
               const target = object(value);
               const healthCheckId =
                 typeof target.healthCheckId === "string" ? { healthCheckId: target.healthCheckId } : {};
+              // An alias stands for its DNS name, as in a parsed plan; its own fields the schema checked.
+              const alias = Object.keys(object(target.alias)).length > 0;
+              const aliasTarget = object(target.alias);
               return [
                 region,
-                { value: text(target.value), setIdentifier: text(target.setIdentifier), ...healthCheckId },
+                {
+                  value: alias ? text(aliasTarget.dnsName) : text(target.value),
+                  setIdentifier: text(target.setIdentifier),
+                  ...healthCheckId,
+                  ...(alias
+                    ? {
+                        alias: {
+                          hostedZoneId: text(aliasTarget.hostedZoneId),
+                          dnsName: text(aliasTarget.dnsName),
+                          evaluateTargetHealth: aliasTarget.evaluateTargetHealth === true,
+                        },
+                      }
+                    : {}),
+                },
               ];
             }),
           ),
@@ -69,8 +86,10 @@ export function lenientPlanView(document: unknown): Plan {
               maxSize: count(nodegroup.maxSize),
             };
           }),
+          workloads: [],
         };
       }),
+      trafficAtCapacity: 1,
     },
     triggers: { alarms: [], mode: "automatic", holdSeconds: 60, cooldownMinutes: 30 },
     objectives: { rtoMinutes: 1, rpoMinutes: 0 },

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from "node:net";
 import type { Plan } from "./schema.js";
 
 export interface PlanIssue {
@@ -17,6 +18,26 @@ const US_EAST_1 = "us-east-1";
  * reports the same risk as a gap against the estate.
  */
 export function checkPlanWarnings(plan: Plan): PlanIssue[] {
+  return [...deprecationWarnings(plan), ...silencedTriggerWarnings(plan)];
+}
+
+/** Fields old plans still say: they load, with what to write instead. */
+function deprecationWarnings(plan: Plan): PlanIssue[] {
+  const { allowDataLoss, dataLoss } = plan.database;
+  if (allowDataLoss === undefined) return [];
+  return [
+    {
+      path: "database.allowDataLoss",
+      message: `is deprecated; read as database.dataLoss "${dataLoss}"`,
+      hint:
+        `replace it with "dataLoss": "${dataLoss}" (one of "never", "within-rpo", "approval-above-rpo"; ` +
+        `see "When kirikae switches over, fails over, waits or asks" in the README)`,
+      severity: "warning",
+    },
+  ];
+}
+
+function silencedTriggerWarnings(plan: Plan): PlanIssue[] {
   const silenced = triggersSilencedBy(plan);
   if (silenced.length === 0) return [];
   const standby = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
@@ -142,7 +163,9 @@ function checkDns(plan: Plan): PlanIssue[] {
         });
       }
     }
-    for (const region of Object.keys(record.targets)) {
+    for (const [region, target] of Object.entries(record.targets)) {
+      const notAnAddress = addressProblem(record.type, target);
+      if (notAnAddress) issues.push({ path: `${base}.targets.${region}.value`, ...notAnAddress });
       if (!plan.regions.includes(region)) {
         issues.push({
           path: `${base}.targets.${region}`,
@@ -255,6 +278,28 @@ function checkCustomSteps(plan: Plan): PlanIssue[] {
     "customSteps",
     "name",
   );
+}
+
+/**
+ * Route 53 takes an A record's value only as an IPv4 address and an AAAA's only as an IPv6 one
+ * (InvalidChangeBatch otherwise); a load balancer's host name is published with an alias instead.
+ */
+function addressProblem(
+  type: string,
+  target: { value: string; alias?: unknown },
+): Omit<PlanIssue, "path"> | undefined {
+  if (target.alias !== undefined) return undefined;
+  const wanted =
+    type === "A"
+      ? { ok: isIPv4, what: "an IPv4 address" }
+      : type === "AAAA"
+        ? { ok: isIPv6, what: "an IPv6 address" }
+        : undefined;
+  if (!wanted || wanted.ok(target.value)) return undefined;
+  return {
+    message: `an ${type} record's value must be ${wanted.what}, not "${target.value}"`,
+    hint: `to point at a load balancer by name, replace value with alias: { hostedZoneId, dnsName: "${target.value}", evaluateTargetHealth: true } (the load balancer's canonical hosted zone ID), or make the record a CNAME`,
+  };
 }
 
 function duplicates(values: string[], path: string, field: string): PlanIssue[] {

@@ -18,14 +18,68 @@ const lambdaArnPattern =
 const hostedZoneIdPattern = /^Z[A-Z0-9]{1,31}$/;
 const dnsNamePattern = /^(?=.{1,253}\.?$)([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/;
 
-const recordTargetSchema = z.strictObject({
-  value: z.string().min(1, { message: "must name where this region's traffic goes (an IP or a DNS name)" }),
-  setIdentifier: z.string().min(1).max(128),
-  // Route 53 assigns IDs in the 8-4-4-4-12 hex shape but does not promise RFC 9562 version bits (its
-  // own documented example, abcdef11-2222-3333-4444-555555fedcba, has none), so a strict UUID check
-  // would reject real IDs.
-  healthCheckId: z.guid({ message: "must be a Route 53 health check ID (8-4-4-4-12 hex digits)" }).optional(),
+/**
+ * A Route 53 alias: how a record points at an ALB or NLB (the way most EKS services are published), since
+ * an A record's value must be an IP address. `hostedZoneId` is the load balancer's canonical hosted zone.
+ */
+export const aliasTargetSchema = z.strictObject({
+  hostedZoneId: z
+    .string()
+    .regex(hostedZoneIdPattern, { message: "must be the target's hosted zone ID, such as Z14GRHDCWA56QT" }),
+  dnsName: z.string().toLowerCase().regex(dnsNamePattern, {
+    message: "must be the target's DNS name, such as my-alb-123.us-east-1.elb.amazonaws.com",
+  }),
+  evaluateTargetHealth: z.boolean(),
 });
+
+export type AliasTarget = z.output<typeof aliasTargetSchema>;
+
+/**
+ * Where one region's traffic goes: a `value` (an IP, or a DNS name for CNAME records) or an `alias`.
+ * For an alias, the parsed plan's `value` is the alias's DNS name: what the sandbox answers with and what
+ * the switch's confirmation looks for (real resolvers get the load balancer's addresses instead).
+ */
+const recordTargetSchema = z
+  .strictObject({
+    value: z
+      .string()
+      .min(1, { message: "must name where this region's traffic goes (an IP or a DNS name)" })
+      .optional(),
+    alias: aliasTargetSchema.optional(),
+    setIdentifier: z.string().min(1).max(128),
+    // Route 53 assigns IDs in the 8-4-4-4-12 hex shape but does not promise RFC 9562 version bits (its
+    // own documented example, abcdef11-2222-3333-4444-555555fedcba, has none), so a strict UUID check
+    // would reject real IDs.
+    healthCheckId: z
+      .guid({ message: "must be a Route 53 health check ID (8-4-4-4-12 hex digits)" })
+      .optional(),
+  })
+  .superRefine((target, context) => {
+    if ((target.value === undefined) !== (target.alias === undefined)) return;
+    context.addIssue({
+      code: "custom",
+      path: [target.value === undefined ? "value" : "alias"],
+      message:
+        target.value === undefined
+          ? "needs a value (an IP, or a DNS name for CNAME) or an alias (a load balancer's AliasTarget)"
+          : "has both a value and an alias: Route 53 takes one or the other",
+    });
+  })
+  .transform(
+    ({ value, alias, setIdentifier, healthCheckId }): RecordTarget => ({
+      value: alias ? alias.dnsName : (value ?? ""),
+      setIdentifier,
+      ...(alias ? { alias } : {}),
+      ...(healthCheckId === undefined ? {} : { healthCheckId }),
+    }),
+  );
+
+export interface RecordTarget {
+  value: string;
+  alias?: AliasTarget;
+  setIdentifier: string;
+  healthCheckId?: string;
+}
 
 export const recordSchema = z.strictObject({
   name: z
@@ -103,17 +157,52 @@ export const dnsSchema = z.strictObject({
   gates: gatesSchema.optional(),
 });
 
-export const databaseSchema = z.strictObject({
-  globalClusterIdentifier: z
-    .string()
-    .regex(identifierPattern, { message: "must be a global cluster identifier (letters, digits, hyphens)" }),
-  members: z.record(
-    regionName,
-    z.string().regex(dbClusterArnPattern, { message: "must be a DB cluster ARN" }),
-  ),
-  /** Whether an unplanned failover may lose the writes not yet replicated (bounded by the RPO objective). */
-  allowDataLoss: z.boolean().default(false),
-});
+/** What a plan allows an unplanned failover to lose; see databaseSchema.dataLoss. */
+export const DATA_LOSS_POLICIES = ["never", "within-rpo", "approval-above-rpo"] as const;
+export type DataLossPolicy = (typeof DATA_LOSS_POLICIES)[number];
+
+export const databaseSchema = z
+  .strictObject({
+    globalClusterIdentifier: z.string().regex(identifierPattern, {
+      message: "must be a global cluster identifier (letters, digits, hyphens)",
+    }),
+    members: z.record(
+      regionName,
+      z.string().regex(dbClusterArnPattern, { message: "must be a DB cluster ARN" }),
+    ),
+    /**
+     * When an unplanned failover may give up the writes not yet replicated (README, "When kirikae switches
+     * over, fails over, waits or asks"): "never"; "within-rpo", when the lag read at decision time is known
+     * and within the RPO objective; "approval-above-rpo", as within-rpo, and above it or unknown a person
+     * decides. Default "never": losing data is something a plan says, never something it forgets to say.
+     */
+    dataLoss: z.enum(DATA_LOSS_POLICIES).optional(),
+    /**
+     * Deprecated: true reads as dataLoss "within-rpo" (the pre-checks already refused a lag above the RPO),
+     * false as "never". Still accepted so old plans load; `plan validate` warns.
+     */
+    allowDataLoss: z.boolean().optional(),
+  })
+  .refine(
+    (database) =>
+      database.allowDataLoss === undefined ||
+      database.dataLoss === undefined ||
+      database.dataLoss === legacyDataLoss(database.allowDataLoss),
+    {
+      path: ["allowDataLoss"],
+      message: "contradicts database.dataLoss; remove database.allowDataLoss (deprecated) and keep dataLoss",
+    },
+  )
+  .transform(({ dataLoss, ...database }) => ({
+    ...database,
+    dataLoss:
+      dataLoss ?? (database.allowDataLoss === undefined ? "never" : legacyDataLoss(database.allowDataLoss)),
+  }));
+
+/** The deprecated boolean's meaning in the policy's terms. */
+export function legacyDataLoss(allowDataLoss: boolean): DataLossPolicy {
+  return allowDataLoss ? "within-rpo" : "never";
+}
 
 export const nodegroupSchema = z.strictObject({
   name: z.string().regex(identifierPattern, { message: "must be a nodegroup name" }),
@@ -122,10 +211,37 @@ export const nodegroupSchema = z.strictObject({
   maxSize: z.number().int().min(1),
 });
 
+/** A Deployment of the application whose replicas kirikae raises in the region it activates. */
+export const workloadSchema = z.strictObject({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    message: "must be a Kubernetes namespace name (lowercase letters, digits, hyphens)",
+  }),
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+    message: "must be a Kubernetes Deployment name (lowercase letters, digits, hyphens, dots)",
+  }),
+  activeReplicas: z.number().int().min(0),
+  standbyReplicas: z.number().int().min(0),
+});
+
 export const eksClusterSchema = z.strictObject({
   region: regionName,
   name: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9-_]{0,99}$/, { message: "must be an EKS cluster name" }),
   nodegroups: z.array(nodegroupSchema).min(1, { message: "needs at least one nodegroup" }),
+  /** Deployments scaled with the nodegroups; none by default. */
+  workloads: z.array(workloadSchema).default([]),
+});
+
+export const computeSchema = z.strictObject({
+  clusters: z.array(eksClusterSchema).min(1),
+  /**
+   * The share of the active capacity (Ready nodes and Ready pods, per nodegroup and Deployment) that must
+   * be there before traffic moves; verification still waits for all of it. 1: traffic waits for all.
+   */
+  trafficAtCapacity: z
+    .number()
+    .gt(0, { message: "must be above 0: traffic cannot move to no capacity" })
+    .max(1, { message: "must be at most 1 (all of the active capacity)" })
+    .default(1),
 });
 
 /** Route 53 publishes health-check metrics only in us-east-1, so alarms on them can only live there. */
@@ -217,7 +333,7 @@ export const planSchema = z.strictObject({
   activeRegion: regionName,
   database: databaseSchema,
   dns: dnsSchema,
-  compute: z.strictObject({ clusters: z.array(eksClusterSchema).min(1) }),
+  compute: computeSchema,
   triggers: triggerSchema,
   objectives: objectivesSchema,
   timeouts: timeoutsSchema.default({ stepSeconds: 600, rollbackAfterMinutes: 30 }),
@@ -231,6 +347,7 @@ export type Plan = z.output<typeof planSchema>;
 export type DnsRecord = Plan["dns"]["records"][number];
 export type EksClusterPlan = Plan["compute"]["clusters"][number];
 export type NodegroupPlan = EksClusterPlan["nodegroups"][number];
+export type WorkloadPlan = EksClusterPlan["workloads"][number];
 export type CustomStep = Plan["customSteps"][number];
 export type TriggerAlarm = Plan["triggers"]["alarms"][number];
 export type AlarmCreation = NonNullable<TriggerAlarm["create"]>;

@@ -11,4 +11,9 @@ export interface DnsAnswersPort {
    * cannot be asked or do not answer in time.
    */
   answer(name: string, type: string): Promise<string[]>;
+  /**
+   * What an ordinary resolver answers for a target's own name (an alias's load balancer): Route 53
+   * answers an alias record with its target's addresses, so these are what the alias must answer with.
+   */
+  addressesOf(hostname: string, type: string): Promise<string[]>;
 }

@@ -5,7 +5,10 @@ export interface RecordSet {
   type: string;
   setIdentifier?: string;
   ttl?: number;
+  /** For an alias record, the alias's DNS name (what it answers with in kirikae's eyes). */
   values: string[];
+  /** Present on an alias record (ALB/NLB targets), which has no TTL or values of its own in Route 53. */
+  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
   failover?: "PRIMARY" | "SECONDARY";
   weight?: number;
   healthCheckId?: string;

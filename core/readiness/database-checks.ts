@@ -3,9 +3,22 @@ import type { GlobalClusterState, GlobalDatabasePort } from "../ports/global-dat
 import { type CheckSpec, gap, isNotFound, once, pass } from "./check-spec.js";
 
 /**
+ * Two members claim the writer role: after a data-loss failover Aurora fences the old primary only on a
+ * best-effort basis, and until it rebuilds it as a secondary writes may land there.
+ */
+function twoWriters(arns: string[]) {
+  const names = arns.map((arn) => arn.split(":").pop() ?? arn);
+  return gap(
+    `${names.join(" and ")} both claim the writer role`,
+    `keep traffic away from every region but the promoted writer's (the others' gates closed), wait for Aurora to rebuild the old primary as a secondary (SynchronizationStatus connected), and reconcile the writes it accepted`,
+  );
+}
+
+/**
  * The Aurora global database, from the region's own RDS endpoint: the region's cluster is a member in the
  * role the plan gives it (writer in the active region, secondary in the standby) and available, and the
- * standby's replication lag is within the RPO. The same reads the failover's pre-checks make.
+ * standby's replication lag is within the RPO, and no second member claims the writer role (invariant 7).
+ * The same reads the failover's pre-checks make.
  */
 export function databaseChecks(plan: Plan, database: GlobalDatabasePort) {
   const globalId = plan.database.globalClusterIdentifier;
@@ -51,6 +64,10 @@ export function databaseChecks(plan: Plan, database: GlobalDatabasePort) {
           const actual = `${actualRole} of ${globalId}${global.status === "available" ? "" : `, global cluster ${global.status}`}`;
           if (global.status !== "available") {
             return gap(actual, "a switchover or failover is in progress: check again once it ends");
+          }
+          const claimants = global.members.filter((other) => other.isWriter);
+          if (claimants.length > 1) {
+            return twoWriters(claimants.map((other) => other.clusterArn));
           }
           if (actualRole !== role) {
             const writer = global.members.find((other) => other.isWriter)?.region ?? "another region";

@@ -97,10 +97,10 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
     ...(kind === "failover"
       ? [
           step("Promote database", [...promotionCalls(plan, kind, source, target), ...audit]),
-          step("Scale up nodegroups", [...scalingCalls(target), ...audit]),
+          step("Scale up nodegroups", [...scalingCalls(target), ...audit], [kubernetesApi(target)]),
         ]
       : [
-          step("Scale up returning region", [...scalingCalls(target), ...audit]),
+          step("Scale up returning region", [...scalingCalls(target), ...audit], [kubernetesApi(target)]),
           step("Switch over database", [...promotionCalls(plan, kind, source, target), ...audit]),
         ]),
     step("Switch traffic", [...trafficCalls(plan, source, target), ...audit], [AUTHORITATIVE_DNS]),
@@ -113,7 +113,9 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
       ],
       plan.dns.gates === undefined ? [] : [AUTHORITATIVE_DNS],
     ),
-    ...(kind === "failback" ? [step("Scale down region left", [...scalingCalls(source), ...audit])] : []),
+    ...(kind === "failback"
+      ? [step("Scale down region left", [...scalingCalls(source), ...audit], [kubernetesApi(source)])]
+      : []),
     step("Record outcome", [
       ...audit,
       call("dynamodb:UpdateItem", home, true, "plan state: the new active region; releases the lock"),
@@ -243,26 +245,40 @@ function precheckCalls(plan: Plan, target: string): StepCall[] {
 function promotionCalls(plan: Plan, kind: WorkflowKind, source: string, target: string): StepCall[] {
   const failover = kind === "failover";
   return [
-    call("rds:DescribeGlobalClusters", target, true, "who is the writer, and any promotion in progress"),
-    ...(failover
-      ? [call("cloudwatch:GetMetricData", target, true, "the replication lag, recorded as the RPO estimate")]
-      : []),
+    call(
+      "rds:DescribeGlobalClusters",
+      target,
+      true,
+      "who is the writer, any promotion in progress, the engine",
+    ),
+    call(
+      "cloudwatch:GetMetricData",
+      target,
+      true,
+      "the lag from the metric the engine has (AuroraGlobalDBRPOLag, else AuroraGlobalDBReplicationLag): evidence, then the RPO estimate",
+    ),
     call(
       "rds:DescribeDBClusters",
       source,
+      false,
+      "looks at the old primary through a probe, each poll of the evidence window: its status, or no answer",
+    ),
+    ...healthCheckReads(plan, source, "evidence about the old primary; no answer is recorded as unknown"),
+    call(
+      "rds:SwitchoverGlobalCluster",
+      source,
       !failover,
       failover
-        ? "probes the old primary once: an answer means switchover, none means failover"
-        : "the old primary must answer: a switchover needs it",
+        ? "sent to the old primary's region, as AWS documents, and only once it has answered alive"
+        : "sent to the current primary's region, as AWS documents: a switchover needs it",
     ),
-    call("rds:SwitchoverGlobalCluster", target, true, "when the old primary answers"),
-    ...(failover && plan.database.allowDataLoss
+    ...(failover && plan.database.dataLoss !== "never"
       ? [
           call(
             "rds:FailoverGlobalCluster",
             target,
             true,
-            "with AllowDataLoss, when the old primary does not answer",
+            `with AllowDataLoss, sent to the region promoted, when the old primary is down and database.dataLoss "${plan.database.dataLoss}" allows the lag`,
           ),
         ]
       : []),
@@ -278,7 +294,21 @@ function promotionCalls(plan: Plan, kind: WorkflowKind, source: string, target: 
 }
 
 function scalingCalls(region: string): StepCall[] {
-  return [call("eks:DescribeNodegroup", region, true), call("eks:UpdateNodegroupConfig", region, true)];
+  return [
+    call("eks:DescribeNodegroup", region, true),
+    call("eks:UpdateNodegroupConfig", region, true),
+    call(
+      "eks:DescribeCluster",
+      region,
+      true,
+      "the cluster's Kubernetes API endpoint and CA, once per instance; the token is presigned locally (no STS call)",
+    ),
+  ];
+}
+
+/** Ready nodes and pods are only known to the cluster's own API server, in the cluster's region. */
+function kubernetesApi(region: string): string {
+  return `the Kubernetes API of the EKS cluster in ${region}: Ready nodes per nodegroup, the plan's Deployments (read, scaled)`;
 }
 
 function trafficCalls(plan: Plan, source: string, target: string): StepCall[] {

@@ -44,14 +44,31 @@ export class RollbackTriggerExceeded extends WorkflowError {
   }
 }
 
+/** The old primary was not judged alive, and the plan's data-loss policy does not allow a failover now. */
 export class DataLossNotAllowed extends WorkflowError {
-  constructor(options: KirikaeErrorOptions = {}) {
-    super("the old primary does not answer and the plan does not allow a failover with data loss", {
+  constructor(options: KirikaeErrorOptions & { reason?: string } = {}) {
+    const { reason, ...rest } = options;
+    super(
+      `no failover with data loss: ${reason ?? "the old primary does not answer and the plan does not allow losing writes"}`,
+      {
+        action:
+          "restore the old primary (kirikae then switches over with no data loss), or set database.dataLoss in the plan to what losing unreplicated writes is worth (see the README's decision table)",
+        ...rest,
+      },
+    );
+    this.name = "DataLossNotAllowed";
+  }
+}
+
+/** The plan's dataLoss is "approval-above-rpo" and the loss cannot be bounded by the RPO: a person decides. */
+export class DataLossNeedsApproval extends WorkflowError {
+  constructor(reason: string, options: KirikaeErrorOptions = {}) {
+    super(`a failover now may lose more than the RPO allows: ${reason}`, {
       action:
-        "set database.allowDataLoss in the plan if losing the unreplicated writes is acceptable, or restore the old primary",
+        "decide whether losing the unreplicated writes is acceptable: if so, fail over by hand in the RDS console (FailoverGlobalCluster with AllowDataLoss, in the standby region) and start the workflow again to move traffic; if not, restore the old primary",
       ...options,
     });
-    this.name = "DataLossNotAllowed";
+    this.name = "DataLossNeedsApproval";
   }
 }
 

@@ -6,6 +6,7 @@ import { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
 import { DynamoDbPlanState } from "../../adapters/aws/dynamodb-plan-state.js";
 import { SnsNotifier } from "../../adapters/aws/sns-notifier.js";
 import { AuthoritativeDns } from "../../adapters/dns/authoritative-dns.js";
+import { eksKubernetes } from "../../adapters/k8s/eks-kubernetes.js";
 import { systemClock } from "../../core/clock.js";
 import { PlanCatalog } from "../../core/plan/plan-catalog.js";
 import type { Plan } from "../../core/plan/schema.js";
@@ -20,15 +21,17 @@ export async function productionTaskDeps(): Promise<TaskDeps> {
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region }), {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const clients = awsClientProvider();
   return {
     plans: new PlanCatalog(await loadDeployedPlans(config.plansFile)),
     clock: systemClock,
-    clients: awsClientProvider(),
+    clients,
     audit: new DynamoDbAuditTrail(documents, config.auditTable),
     state: new DynamoDbPlanState(documents, config.stateTable),
     notifier: new SnsNotifier(new SNSClient({ region: config.region }), config.topicArn),
     actor: `lambda:${config.functionName}`,
     dnsAnswers: authoritativeAnswers(),
+    kubernetes: eksKubernetes(clients),
   };
 }
 

@@ -19,7 +19,7 @@ export function scalingStep(
   return taskHandler(name, deps, (context, event, resolved) =>
     scaleNodegroups(
       context,
-      awsPorts(resolved).compute,
+      { compute: awsPorts(resolved).compute, kubernetes: resolved.kubernetes },
       { region: context.request[target.region], size: target.size },
       event[target.progressKey] as ScalingProgress | undefined,
     ),

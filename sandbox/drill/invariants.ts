@@ -1,11 +1,15 @@
 import { PROBE_TIMEOUT_MS } from "../../adapters/aws/region-clients.js";
 import type { AuditRecord } from "../../core/ports/audit.js";
 import type { CallRecord } from "../call-history.js";
+import type { WriterInterval } from "../services/rds-write-history.js";
 import type { SandboxExecution } from "../services/sfn-model.js";
+import type { ReachedSpan } from "../traffic-sampler.js";
 
 export interface InvariantInput {
   /** What DNS answered, sampled each modelled second (sandbox/traffic-sampler.ts). */
-  traffic: { nonWriterSeconds: number };
+  traffic: { nonWriterSeconds: number; reached: readonly ReachedSpan[] };
+  /** Which clusters accepted writes, when (RdsModel.writerHistory), the primary's and any stale one's. */
+  writers: readonly WriterInterval[];
   calls: readonly CallRecord[];
   executions: readonly SandboxExecution[];
   records: readonly AuditRecord[];
@@ -28,6 +32,7 @@ export function checkInvariants(input: InvariantInput): Record<string, boolean> 
     oneWorkflowAtATime: oneWorkflowAtATime(input.executions, input.expectedExecutions),
     everyMutationAudited: everyMutationAudited(input),
     failedRegionOffCriticalPath: failedRegionOffCriticalPath(input),
+    oneWriter: oneWriterConflicts(input.writers, input.traffic.reached).length === 0,
   };
 }
 
@@ -71,4 +76,71 @@ function failedRegionOffCriticalPath(input: InvariantInput): boolean {
     .every(
       (call) => !call.mutating && call.endedAt.getTime() - call.at.getTime() <= PROBE_TIMEOUT_MS + 1_000,
     );
+}
+
+export interface WriterConflict {
+  at: Date;
+  /** The regions users reached whose clusters accepted writes then. */
+  regions: string[];
+  why: string;
+}
+
+/**
+ * Invariant 7, judged on two ground truths: which clusters accepted writes (the RDS model's history) and
+ * which regions DNS sent users to that served them (the sampler's). A split brain is writes landing in two
+ * places, so it is judged where users could write: at no instant may users reach a region whose cluster
+ * accepts writes without being the primary (an old primary Aurora has not fenced yet), nor two regions
+ * whose clusters both accept writes; and the model may never show two primaries at once. A stale writer
+ * that no user reaches takes no writes: Aurora's fencing is best effort (it may accept writes for a while
+ * after its region returns), so that much is AWS's to answer for, and keeping users away is kirikae's.
+ * Users sent to a secondary reach a read-only database: that is invariant 1's concern, not this one's.
+ */
+export function oneWriterConflicts(
+  writers: readonly WriterInterval[],
+  reached: readonly ReachedSpan[],
+): WriterConflict[] {
+  const instants = [
+    ...new Set(
+      [
+        ...writers.flatMap((span) => [span.from, span.until ?? span.from]),
+        ...reached.map((span) => span.from),
+      ].map((at) => at.getTime()),
+    ),
+  ].sort((a, b) => a - b);
+  const conflicts: WriterConflict[] = [];
+  for (const ms of instants) {
+    const at = new Date(ms);
+    const accepting = writers.filter(
+      (span) => span.from <= at && (span.until === undefined || at < span.until),
+    );
+    const primaries = new Set(
+      accepting.filter((span) => span.role === "primary").map((span) => span.clusterArn),
+    );
+    if (primaries.size > 1) {
+      conflicts.push({ at, regions: [], why: `${primaries.size} clusters were the primary at once` });
+    }
+    const users = reachedAt(reached, at);
+    const reachedWriters = accepting.filter((span) => users.includes(span.region));
+    const regions = [...new Set(reachedWriters.map((span) => span.region))];
+    const stale = reachedWriters.find((span) => span.role === "stale");
+    if (stale) {
+      conflicts.push({
+        at,
+        regions,
+        why: `users reached ${stale.region}, whose old primary still accepted writes after the failover`,
+      });
+    } else if (regions.length > 1) {
+      conflicts.push({ at, regions, why: `users reached ${regions.join(" and ")}, each accepting writes` });
+    }
+  }
+  return conflicts;
+}
+
+function reachedAt(reached: readonly ReachedSpan[], at: Date): string[] {
+  let regions: string[] = [];
+  for (const span of reached) {
+    if (span.from > at) break;
+    regions = span.regions;
+  }
+  return regions;
 }

@@ -191,9 +191,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const records = await controlPlane.audit.chain(plan.name);
     const expected = expectedOutcome(scenario, plan);
     // The incident and any failback are over; the wait for CloudTrail's delivery below is the drill's own.
-    const { nonWriterSeconds, noWriterSeconds, unservedSeconds, records: trafficRecords } = traffic.stop();
+    const {
+      nonWriterSeconds,
+      noWriterSeconds,
+      unservedSeconds,
+      records: trafficRecords,
+      reached,
+    } = traffic.stop();
     const invariants = checkInvariants({
-      traffic: { nonWriterSeconds },
+      traffic: { nonWriterSeconds, reached },
+      writers: models.rds.writerHistory(plan.database.globalClusterIdentifier),
       calls: estate.calls,
       executions,
       records,

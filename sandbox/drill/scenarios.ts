@@ -40,7 +40,11 @@ export function expectedOutcome(
   scenario: Scenario,
   plan: Plan,
 ): { outcome: ExpectedOutcome; mode?: "switchover" | "failover" } {
-  if (scenario.expectMode === "failover" && !plan.database.allowDataLoss && scenario.expect === "succeeded") {
+  if (
+    scenario.expectMode === "failover" &&
+    plan.database.dataLoss === "never" &&
+    scenario.expect === "succeeded"
+  ) {
     return { outcome: "escalated" };
   }
   // Record edits need Route 53's API; without it the switch cannot happen and the workflow escalates.
@@ -68,6 +72,117 @@ function failActiveEndpoints(context: ScenarioContext): void {
     if (check !== undefined) context.built.models.route53.setEndpointHealth(check, false);
   }
   context.note(`the application in ${plan.activeRegion} fails its health checks; its database still answers`);
+}
+
+/** How long the drill watches the old region after it returns: past Aurora's fencing and rebuild. */
+const WATCH_RETURN_MS = 9 * 60_000;
+
+/**
+ * After a data-loss failover, the failed region comes back before anyone fails back: Aurora may let its
+ * old primary take writes for a while (fencing is best effort), so nothing may send users there. Its gate
+ * (or its record, in record-edit mode) still points away from it, and the drill watches past the rebuild.
+ */
+async function oldPrimaryReturns(context: ScenarioContext): Promise<void> {
+  const { built, plan } = context;
+  const clock = built.estate.clock;
+  await regionOutage(context);
+  const deadline = clock.now().getTime() + plan.timeouts.rollbackAfterMinutes * 60_000 + 10 * 60_000;
+  const ended = () => built.models.sfn.all().some((execution) => execution.status !== "RUNNING");
+  while (!ended() && clock.now().getTime() < deadline) await clock.sleep(15_000);
+  built.estate.removeFaults((fault) => fault.kind === "region-down" && fault.region === plan.activeRegion);
+  context.note(
+    `${plan.activeRegion} answers again: its old primary may take writes until Aurora fences it and rebuilds it as a secondary`,
+  );
+  await clock.sleep(WATCH_RETURN_MS);
+  const writer = built.models.rds.writerOf(plan.database.globalClusterIdentifier);
+  context.note(
+    `${plan.activeRegion} has rejoined as a secondary; the writer is in ${writer?.region ?? "no region"}`,
+  );
+}
+
+/** How long the old primary's RDS API stays silent in `slow-primary-api`, while the cluster itself is fine. */
+export const SLOW_PRIMARY_API_MS = 4 * 60_000;
+
+/**
+ * Scenarios of issue 11's evidence-based promotion and data-loss policy. Appended to `scenarios` below so
+ * each part of the issue keeps its own list.
+ */
+export const promotionScenarios: readonly Scenario[] = [
+  {
+    name: "slow-primary-api",
+    summary:
+      "the application in the active region fails its health checks and the old primary's RDS API times out for 4 minutes, while the primary replicates and takes writes: no data-loss failover; a switchover once its API answers",
+    expect: "succeeded",
+    expectMode: "switchover",
+    async incident(context) {
+      const { plan, built } = context;
+      built.estate.addFault({ kind: "api-down", service: "rds", region: plan.activeRegion });
+      context.note(
+        `the RDS API in ${plan.activeRegion} stops answering; the cluster itself still replicates`,
+      );
+      failActiveEndpoints(context);
+      await built.estate.clock.sleep(DETECTION_DELAY_MS);
+      context.fireAlarm();
+      await built.estate.clock.sleep(SLOW_PRIMARY_API_MS - DETECTION_DELAY_MS);
+      built.estate.removeFaults((fault) => fault.kind === "api-down" && fault.service === "rds");
+      context.note(`the RDS API in ${plan.activeRegion} answers again`);
+    },
+  },
+  {
+    name: "lag-growing",
+    summary:
+      "replication already lags 4 minutes when the active region goes dark, and the lag keeps growing past the RPO while the alarm holds: the plan's dataLoss policy decides (within-rpo and never: escalate; approval-above-rpo: ask)",
+    expect: "escalated",
+    async incident(context) {
+      const arn = context.plan.database.members[context.standbyRegion] ?? "";
+      const startLagMs = Math.max(0, context.plan.objectives.rpoMinutes * 60_000 - 60_000);
+      context.built.models.rds.setReplicationLag(arn, startLagMs);
+      context.note(`replication to ${context.standbyRegion} lags ${startLagMs / 1000} s, inside the RPO`);
+      await regionOutage(context);
+      context.note("the lag grows as long as the region stays dark");
+    },
+  },
+  {
+    name: "autoscaler",
+    summary:
+      "a Cluster Autoscaler had raised a standby nodegroup above its active size: the failover raises minSize and scales nothing down",
+    expect: "succeeded",
+    expectMode: "switchover",
+    async incident(context) {
+      const { cluster, nodegroup } = standbyNodegroup(context);
+      if (cluster && nodegroup) {
+        const wants = Math.min(nodegroup.maxSize, nodegroup.activeSize + 2);
+        context.built.models.eks.setAutoscaler(context.standbyRegion, cluster.name, nodegroup.name, wants);
+        context.note(
+          `an autoscaler holds ${cluster.name}/${nodegroup.name} at ${wants} nodes (active size ${nodegroup.activeSize})`,
+        );
+      }
+      failActiveEndpoints(context);
+      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      context.fireAlarm();
+    },
+  },
+  {
+    name: "slow-nodes",
+    summary:
+      "new nodes become Ready minutes after their nodegroup is ACTIVE: traffic waits for the plan's capacity fraction (compute.trafficAtCapacity)",
+    expect: "succeeded",
+    expectMode: "switchover",
+    estateOptions: () => ({ eksTimings: { scaleBaseMs: 6 * 60_000, scalePerNodeMs: 60_000 } }),
+    async incident(context) {
+      context.note("new nodes take 6 min to become Ready, then one a minute");
+      failActiveEndpoints(context);
+      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      context.fireAlarm();
+    },
+  },
+];
+
+function standbyNodegroup(context: ScenarioContext) {
+  const cluster = context.plan.compute.clusters.find(
+    (candidate) => candidate.region === context.standbyRegion,
+  );
+  return { cluster, nodegroup: cluster?.nodegroups[0] };
 }
 
 export const scenarios: readonly Scenario[] = [
@@ -150,8 +265,9 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     name: "lag-beyond-rpo",
-    summary: "replication lag exceeds the RPO: pre-checks stop the failover, nothing changes",
-    expect: "aborted",
+    summary:
+      "replication lag already exceeds the RPO when the region goes dark: no data-loss failover beyond the RPO; the run escalates (or asks, per database.dataLoss), DNS untouched",
+    expect: "escalated",
     async incident(context) {
       const arn = context.plan.database.members[context.standbyRegion] ?? "";
       context.built.models.rds.setReplicationLag(arn, context.plan.objectives.rpoMinutes * 60_000 + 60_000);
@@ -172,12 +288,21 @@ export const scenarios: readonly Scenario[] = [
     },
   },
   {
+    name: "old-primary-returns",
+    summary:
+      "after a data-loss failover the old region comes back: its old primary is fenced late, and it takes no traffic and no writes",
+    expect: "succeeded",
+    expectMode: "failover",
+    incident: oldPrimaryReturns,
+  },
+  {
     name: "stuck-promotion",
     summary: "the promotion never completes: at the rollback trigger the workflow escalates, DNS untouched",
     expect: "escalated",
     estateOptions: () => ({ rdsTimings: { failoverMs: 6 * 3600_000, switchoverMs: 6 * 3600_000 } }),
     incident: regionOutage,
   },
+  ...promotionScenarios,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

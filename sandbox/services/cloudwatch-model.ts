@@ -450,7 +450,9 @@ export class CloudWatchModel implements ServiceModel {
     const [dimension, ...others] = metric.Dimensions ?? [];
     if (others.length > 0 || dimension?.Name !== "DBClusterIdentifier" || !dimension.Value) return undefined;
     const arn = this.rds.clusterArnOf(region, dimension.Value);
-    return arn === undefined ? undefined : this.rds.replicationLagMs(arn);
+    // Older Aurora MySQL publishes no AuroraGlobalDBRPOLag at all: the query finds no datapoint.
+    if (arn === undefined || !this.rds.publishesLagMetric(arn, metric.MetricName ?? "")) return undefined;
+    return this.rds.replicationLagMs(arn);
   }
 
   private transition(

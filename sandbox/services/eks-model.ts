@@ -18,6 +18,7 @@ import {
   type ServiceModel,
   type TrailResource,
 } from "../service-model.js";
+import type { KubernetesModel } from "./kubernetes-model.js";
 
 export interface EksSeed {
   clusters: Array<{
@@ -29,20 +30,27 @@ export interface EksSeed {
 }
 
 export interface EksTimings {
-  /** New nodes take minutes to join: a fixed part (launch, bootstrap) plus a part per added node. */
+  /** An accepted UpdateNodegroupConfig is done once the Auto Scaling group is changed: seconds. */
+  asgUpdateMs: number;
+  /** New nodes take minutes to join: a fixed part (launch, bootstrap, kubelet Ready)... */
   scaleBaseMs: number;
+  /** ...and one by one, each this much after the one before. */
   scalePerNodeMs: number;
-  /** Any update that adds no node: draining and terminating, or a change of limits only. */
+  /** A node taken away: cordoned, drained, terminated. */
   scaleDownMs: number;
+  /** Cluster Autoscaler's --scan-interval: how soon it puts desiredSize back where it wants it. */
+  autoscalerScanMs: number;
 }
 
 export const DEFAULT_EKS_TIMINGS: EksTimings = {
+  asgUpdateMs: 20_000,
   scaleBaseMs: 120_000,
   scalePerNodeMs: 15_000,
   scaleDownMs: 60_000,
+  autoscalerScanMs: 10_000,
 };
 
-/** How long a nodegroup update from one desired size to another takes in this model. */
+/** How long until every node a change of desired size asks for is Ready (or gone) in this model. */
 export function nodegroupUpdateMs(timings: EksTimings, fromDesired: number, toDesired: number): number {
   const added = Math.max(0, toDesired - fromDesired);
   return added > 0 ? timings.scaleBaseMs + added * timings.scalePerNodeMs : timings.scaleDownMs;
@@ -79,6 +87,10 @@ interface NodegroupState {
   scaling: Scaling;
   createdAt: Date;
   updates: NodegroupUpdate[];
+  /** Cluster Autoscaler's wish for this nodegroup's size, when one runs in the cluster. */
+  autoscalerWants?: number;
+  /** When desiredSize last changed, by anyone. */
+  changedAt: number;
 }
 
 interface ClusterState {
@@ -99,9 +111,18 @@ const MODELLED_UPDATE_FIELDS = new Set([
 ]);
 
 /**
- * EKS clusters and managed nodegroups, per region. UpdateNodegroupConfig leaves a nodegroup UPDATING until
- * its new nodes have joined (modelled time, computed from the clock when asked), with EKS's validation,
- * its one-update-at-a-time rule and client-token idempotency.
+ * EKS clusters and managed nodegroups, per region, with EKS's validation, its one-update-at-a-time rule
+ * and client-token idempotency. An UpdateNodegroupConfig is finished (nodegroup ACTIVE, update
+ * Successful) once the Auto Scaling group is changed, seconds later; the nodes it asks for join the
+ * cluster's Kubernetes API one by one, minutes later, and only there are they seen Ready
+ * (EKS API reference, NodegroupScalingConfig and UpdateNodegroupConfig,
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupScalingConfig.html; the EKS workshop
+ * waits for nodes with `kubectl wait --for=condition=Ready`).
+ * An autoscaler may own desiredSize: "When the Cluster Autoscaler is used, the desiredSize parameter is
+ * altered by the Cluster Autoscaler (but can be out-of-date for short periods of time). the Cluster
+ * Autoscaler doesn't scale a managed node group lower than minSize or higher than maxSize" (same page);
+ * it re-evaluates every --scan-interval, 10 s by default (kubernetes/autoscaler, Cluster Autoscaler FAQ,
+ * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md).
  */
 export class EksModel implements ServiceModel {
   readonly service = "eks" as const;
@@ -114,6 +135,7 @@ export class EksModel implements ServiceModel {
     private readonly context: ModelContext,
     seed: EksSeed,
     timings: Partial<EksTimings> = {},
+    private readonly kubernetes?: KubernetesModel,
   ) {
     this.timings = { ...DEFAULT_EKS_TIMINGS, ...timings };
     const createdAt = context.clock.now();
@@ -136,6 +158,7 @@ export class EksModel implements ServiceModel {
               },
               createdAt,
               updates: [],
+              changedAt: createdAt.getTime(),
             },
           ]),
         ),
@@ -160,6 +183,7 @@ export class EksModel implements ServiceModel {
   }
 
   handle(call: SandboxCall): Record<string, unknown> {
+    this.runAutoscalers();
     switch (call.operation) {
       case "DescribeCluster":
         return this.describeCluster(call);
@@ -176,17 +200,65 @@ export class EksModel implements ServiceModel {
     }
   }
 
-  /** Sandbox inspection: the nodes actually joined, which lag the desired size until an update completes. */
+  /** Sandbox inspection: the nodes Ready in the cluster's Kubernetes API, which lag the desired size. */
   readyNodes(region: string, clusterName: string, nodegroupName: string): number {
+    this.runAutoscalers();
+    return this.kubernetes?.readyNodes(region, clusterName, nodegroupName) ?? 0;
+  }
+
+  /**
+   * Sandbox control: a Cluster Autoscaler in the cluster wants this nodegroup at `wants` nodes (pending pods,
+   * say). It moves desiredSize there now, and back there whenever someone else moves it, within min and max.
+   */
+  setAutoscaler(region: string, clusterName: string, nodegroupName: string, wants: number): void {
     const nodegroup = this.findNodegroup(region, clusterName, nodegroupName);
-    if (!nodegroup) return 0;
-    return this.pendingUpdate(nodegroup)?.from.desiredSize ?? nodegroup.scaling.desiredSize;
+    if (!nodegroup) throw new Error(`the sandbox has no nodegroup ${region}/${clusterName}/${nodegroupName}`);
+    nodegroup.autoscalerWants = wants;
+    nodegroup.changedAt = Number.NEGATIVE_INFINITY;
+    this.runAutoscalers();
+  }
+
+  /** The autoscalers act on the Auto Scaling group directly, so no EKS update records it. */
+  private runAutoscalers(): void {
+    const now = this.context.clock.now().getTime();
+    for (const cluster of this.clusters.values()) {
+      for (const nodegroup of cluster.nodegroups.values()) {
+        if (nodegroup.autoscalerWants === undefined || this.pendingUpdate(nodegroup)) continue;
+        const { minSize, maxSize, desiredSize } = nodegroup.scaling;
+        const wants = Math.min(maxSize, Math.max(minSize, nodegroup.autoscalerWants));
+        if (wants === desiredSize || now < nodegroup.changedAt + this.timings.autoscalerScanMs) continue;
+        nodegroup.scaling = { ...nodegroup.scaling, desiredSize: wants };
+        this.resizeNodes(cluster, nodegroup, wants, now);
+      }
+    }
+  }
+
+  private resizeNodes(cluster: ClusterState, nodegroup: NodegroupState, desired: number, at: number): void {
+    nodegroup.changedAt = at;
+    this.kubernetes?.resize(
+      cluster.region,
+      cluster.name,
+      nodegroup.name,
+      desired,
+      at,
+      (index) => at + this.timings.scaleBaseMs + (index + 1) * this.timings.scalePerNodeMs,
+      this.timings.scaleDownMs,
+    );
   }
 
   /** Sandbox control, for "standby not ready" scenarios: a nodegroup whose max cannot take the active size. */
   setNodegroupMax(region: string, clusterName: string, nodegroupName: string, maxSize: number): void {
     const nodegroup = this.findNodegroup(region, clusterName, nodegroupName);
     if (!nodegroup) throw new Error(`the sandbox has no nodegroup ${region}/${clusterName}/${nodegroupName}`);
+    this.kubernetes?.resize(
+      region,
+      clusterName,
+      nodegroupName,
+      Math.min(nodegroup.scaling.desiredSize, maxSize),
+      this.context.clock.now().getTime(),
+      () => 0,
+      0,
+    );
     nodegroup.scaling = {
       maxSize,
       minSize: Math.min(nodegroup.scaling.minSize, maxSize),
@@ -284,7 +356,7 @@ export class EksModel implements ServiceModel {
 
     const from = { ...nodegroup.scaling };
     const now = this.context.clock.now().getTime();
-    const duration = nodegroupUpdateMs(this.timings, from.desiredSize, to.desiredSize);
+    const duration = this.timings.asgUpdateMs;
     this.updateCount += 1;
     const update: NodegroupUpdate = {
       id: uuidFrom(`update/${this.updateCount}/${cluster.region}/${cluster.name}/${nodegroup.name}`),
@@ -299,6 +371,7 @@ export class EksModel implements ServiceModel {
     };
     nodegroup.updates.push(update);
     nodegroup.scaling = to;
+    if (to.desiredSize !== from.desiredSize) this.resizeNodes(cluster, nodegroup, to.desiredSize, now);
     return { update: this.updateShape(update) } satisfies UpdateNodegroupConfigResponse;
   }
 

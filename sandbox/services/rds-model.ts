@@ -9,6 +9,7 @@ import {
   InvalidGlobalClusterStateFault,
   RDSServiceException,
 } from "@aws-sdk/client-rds";
+import { lagMetricFor } from "../../core/failover/lag-metric.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -16,11 +17,20 @@ import {
   type ServiceModel,
   type TrailResource,
 } from "../service-model.js";
+import {
+  acceptsAt,
+  DEFAULT_FENCING_TIMINGS,
+  type FencingTimings,
+  WriteHistory,
+  type WriterInterval,
+} from "./rds-write-history.js";
 
 export interface RdsSeed {
   globalClusters: Array<{
     identifier: string;
     engine?: string;
+    /** Default: the engine's recent version; "8.0.mysql_aurora.3.03.1" models an engine without RPO lag. */
+    engineVersion?: string;
     members: Array<{ arn: string; region: string; isWriter: boolean; replicationLagMs?: number }>;
   }>;
 }
@@ -58,6 +68,10 @@ interface Member {
    * answers again; until then Aurora reports it "pending-resync".
    */
   pendingResync: boolean;
+  /** When an old primary's region was first seen answering again after the failover that left it behind. */
+  returnedAt?: number;
+  /** A DB cluster status set by a scenario (backing-up, stopped, ...); absent: "available". */
+  status?: string;
 }
 
 interface Promotion {
@@ -71,6 +85,7 @@ interface Promotion {
 interface GlobalCluster {
   identifier: string;
   engine: string;
+  engineVersion: string;
   members: Member[];
   promotion?: Promotion;
 }
@@ -88,17 +103,22 @@ export class RdsModel implements ServiceModel {
   private readonly clusters = new Map<string, GlobalCluster>();
   private readonly timings: RdsTimings;
   private readonly failovers = new Map<string, FailoverRecord>();
+  private readonly writes = new WriteHistory();
+  private readonly fencing: FencingTimings;
 
   constructor(
     private readonly context: ModelContext,
     seed: RdsSeed,
     timings: Partial<RdsTimings> = {},
+    fencing: Partial<FencingTimings> = {},
   ) {
+    this.fencing = { ...DEFAULT_FENCING_TIMINGS, ...fencing };
     this.timings = { ...DEFAULT_RDS_TIMINGS, ...timings };
     for (const global of seed.globalClusters) {
       this.clusters.set(global.identifier, {
         identifier: global.identifier,
         engine: global.engine ?? "aurora-postgresql",
+        engineVersion: global.engineVersion ?? engineDefaults(global.engine ?? "aurora-postgresql").version,
         members: global.members.map((member) => ({
           arn: member.arn,
           region: member.region,
@@ -107,6 +127,9 @@ export class RdsModel implements ServiceModel {
           pendingResync: false,
         })),
       });
+      for (const member of global.members) {
+        if (member.isWriter) this.writes.open(global.identifier, member, "primary", context.clock.now());
+      }
     }
   }
 
@@ -172,7 +195,7 @@ export class RdsModel implements ServiceModel {
     if (!found) return undefined;
     this.settle(found.global);
     const { member } = found;
-    return member.isWriter || member.pendingResync ? undefined : member.replicationLagMs;
+    return member.isWriter || member.pendingResync ? undefined : this.currentLagMs(found.global, member);
   }
 
   /** Sandbox inspection: the member cluster ARN with this identifier in this region, if any. */
@@ -186,9 +209,92 @@ export class RdsModel implements ServiceModel {
     return undefined;
   }
 
+  // --- Promotion evidence and lag (issue 11, items 1 and 3): statuses, lag metrics, where to call ---
+
+  /** Sandbox control: a member cluster's DB cluster status, as Aurora's documented list has them. */
+  setClusterStatus(clusterArn: string, status: string | undefined): void {
+    const found = this.memberByArn(clusterArn);
+    if (!found) throw new Error(`no member cluster ${clusterArn} in the sandbox's global databases`);
+    if (status === undefined || status === "available") delete found.member.status;
+    else found.member.status = status;
+  }
+
+  /**
+   * Sandbox inspection for CloudWatch: whether the cluster publishes this lag metric. AuroraGlobalDBRPOLag
+   * exists for Aurora PostgreSQL and Aurora MySQL 3.04 / 2.12 and later only; AuroraGlobalDBReplicationLag
+   * for every version (Aurora User Guide, "Monitoring Amazon Aurora global databases",
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-monitoring.html).
+   */
+  publishesLagMetric(clusterArn: string, metricName: string): boolean {
+    const found = this.memberByArn(clusterArn);
+    if (!found) return false;
+    if (metricName === "AuroraGlobalDBReplicationLag") return true;
+    return (
+      metricName === "AuroraGlobalDBRPOLag" &&
+      lagMetricFor({ engine: found.global.engine, engineVersion: found.global.engineVersion }) ===
+        "AuroraGlobalDBRPOLag"
+    );
+  }
+
+  /**
+   * A secondary's lag now. While the writer's region is down nothing reaches the secondary, so its lag
+   * grows with the outage: AWS warns that during a cross-Region disruption the RPO lag may keep
+   * increasing (Aurora User Guide, "Monitoring Amazon Aurora global databases", AuroraGlobalDBRPOLag;
+   * and "Recovering an Amazon Aurora global database from an unplanned outage": replication ceases).
+   */
+  private currentLagMs(global: GlobalCluster, member: Member): number {
+    const writer = global.members.find((candidate) => candidate.isWriter);
+    const since = writer ? this.context.regionDownSince?.(writer.region) : undefined;
+    if (member.isWriter || since === undefined) return member.replicationLagMs;
+    return member.replicationLagMs + Math.max(0, this.context.clock.now().getTime() - since.getTime());
+  }
+
+  /**
+   * Where each promotion must be sent. SwitchoverGlobalCluster (and FailoverGlobalCluster without
+   * AllowDataLoss, which is one) goes to "the AWS Region where the primary DB cluster of the Aurora global
+   * database is running"; FailoverGlobalCluster with AllowDataLoss to the Region of the secondary being
+   * promoted, since the primary's is the one that failed (Aurora User Guide, "Using switchover or failover
+   * in Amazon Aurora Global Database", CLI procedures,
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+   * The API reference documents no error of its own for this; InvalidGlobalClusterStateFault is the fault
+   * both operations list for a request the global cluster cannot take.
+   */
+  private checkPromotionRegion(call: SandboxCall, global: GlobalCluster, kind: Promotion["kind"]): void {
+    const targetRef = optionalString(call, "TargetDbClusterIdentifier");
+    const target = global.members.find(
+      (member) => member.arn === targetRef || clusterId(member.arn) === targetRef,
+    );
+    const writer = global.members.find((member) => member.isWriter);
+    const expected = kind === "switchover" ? writer : target;
+    if (!expected || expected.region === call.region) return;
+    // The primary being unreachable is its own, clearer error (see promote).
+    if (kind === "switchover" && !this.context.isRegionUp(expected.region)) return;
+    throw new InvalidGlobalClusterStateFault({
+      message:
+        kind === "switchover"
+          ? `A switchover of global cluster ${global.identifier} must be requested in the primary cluster's Region ${expected.region}, not ${call.region}.`
+          : `A failover of global cluster ${global.identifier} with AllowDataLoss must be requested in the Region of the target cluster ${expected.region}, not ${call.region}.`,
+      $metadata: errorMetadata(call),
+    });
+  }
+
   /** Sandbox inspection: the last unplanned failover, with the data it gave up (the target's lag then). */
   lastFailover(globalId: string): FailoverRecord | undefined {
     return this.failovers.get(globalId);
+  }
+
+  /**
+   * Sandbox inspection: every span in which a member cluster accepted writes, the primary's and any old
+   * primary's that Aurora had not fenced yet ("stale"). The drill judges `oneWriter` on it.
+   */
+  writerHistory(globalId: string): WriterInterval[] {
+    this.settled(globalId);
+    return this.writes.of(globalId);
+  }
+
+  /** Sandbox inspection: the member clusters that accepted writes at that instant. */
+  writersAt(globalId: string, at: Date): WriterInterval[] {
+    return this.writerHistory(globalId).filter((span) => acceptsAt(span, at));
   }
 
   private describeGlobalClusters(call: SandboxCall): Record<string, unknown> {
@@ -209,7 +315,7 @@ export class RdsModel implements ServiceModel {
         // Each region's RDS endpoint knows only its own clusters, whatever global database they are in.
         if (member.region !== call.region) continue;
         if (wanted !== undefined && wanted !== clusterId(member.arn) && wanted !== member.arn) continue;
-        found.push(clusterShape(global, member));
+        found.push(clusterShape(global, member, this.claimsWriter(member)));
       }
     }
     if (wanted !== undefined && found.length === 0) {
@@ -262,6 +368,13 @@ export class RdsModel implements ServiceModel {
         $metadata: errorMetadata(call),
       });
     }
+    this.checkPromotionRegion(call, global, kind);
+    if (target.pendingResync) {
+      throw new InvalidDBClusterStateFault({
+        message: `DBCluster ${target.arn} is being rebuilt as a secondary of global cluster ${global.identifier} and cannot be promoted until it is synchronized.`,
+        $metadata: errorMetadata(call),
+      });
+    }
     if (!this.context.isRegionUp(target.region)) {
       throw new InvalidDBClusterStateFault({
         message: `DBCluster ${target.arn} is not available for promotion.`,
@@ -276,6 +389,8 @@ export class RdsModel implements ServiceModel {
       });
     }
     const now = this.context.clock.now().getTime();
+    // A switchover demotes the writer before promoting; a failover fences it, best effort (see fence()).
+    this.writes.close(global.identifier, writer.arn, new Date(now));
     global.promotion = {
       kind,
       from: writer.arn,
@@ -288,7 +403,7 @@ export class RdsModel implements ServiceModel {
         at: new Date(now),
         from: writer.arn,
         to: target.arn,
-        dataLossMs: target.replicationLagMs,
+        dataLossMs: this.currentLagMs(global, target),
       });
     }
     return { GlobalCluster: this.globalShape(global) };
@@ -299,8 +414,12 @@ export class RdsModel implements ServiceModel {
     const promotion = global.promotion;
     if (promotion && this.context.clock.now().getTime() >= promotion.completesAt) {
       // The old writer replicates from the new one, about as far behind as the new writer was.
+      // A failover's is what the target had missed when it began (its lag grew no further once promoted).
+      const promotedMember = global.members.find((member) => member.arn === promotion.to);
       const lagAsSecondary =
-        global.members.find((member) => member.arn === promotion.to)?.replicationLagMs ?? 0;
+        promotion.kind === "failover"
+          ? (this.failovers.get(global.identifier)?.dataLossMs ?? 0)
+          : (promotedMember?.replicationLagMs ?? 0);
       for (const member of global.members) {
         member.isWriter = member.arn === promotion.to;
         if (member.isWriter) member.replicationLagMs = 0;
@@ -310,10 +429,52 @@ export class RdsModel implements ServiceModel {
         }
       }
       delete global.promotion;
+      const promoted = global.members.find((member) => member.arn === promotion.to);
+      if (promoted) this.writes.open(global.identifier, promoted, "primary", new Date(promotion.completesAt));
+      // An old primary whose region answers already is back from the moment the failover completed.
+      const demoted = global.members.find((member) => member.arn === promotion.from);
+      if (demoted) this.fence(global, demoted, promotion.completesAt);
     }
-    for (const member of global.members) {
-      if (member.pendingResync && this.context.isRegionUp(member.region)) member.pendingResync = false;
+    for (const member of global.members) this.fence(global, member);
+  }
+
+  /**
+   * An old primary that a data-loss failover left behind, once its region answers again. Aurora's fencing
+   * of it is best effort: "writes might be momentarily accepted in the old primary Region", and Aurora
+   * then adds it back as a secondary, building new storage, which takes minutes or longer (Aurora user
+   * guide, "Using switchover or failover in Amazon Aurora Global Database", managed failover and
+   * recovering from an unplanned outage,
+   * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+   * So for `staleWriterMs` it still claims the writer role and takes writes, then it is "pending-resync"
+   * for `resyncMs`, then a connected secondary. The return is seen at the first read after the region
+   * answers (the drill reads every modelled second).
+   */
+  private fence(global: GlobalCluster, member: Member, backSince?: number): void {
+    if (!member.pendingResync || !this.context.isRegionUp(member.region)) return;
+    const now = this.context.clock.now().getTime();
+    if (member.returnedAt === undefined) {
+      const back = backSince ?? now;
+      member.returnedAt = back;
+      if (this.fencing.staleWriterMs > 0) {
+        this.writes.open(global.identifier, member, "stale", new Date(back));
+        this.writes.close(global.identifier, member.arn, new Date(back + this.fencing.staleWriterMs));
+      }
     }
+    if (now >= member.returnedAt + this.fencing.staleWriterMs + this.fencing.resyncMs) {
+      member.pendingResync = false;
+      delete member.returnedAt;
+    }
+  }
+
+  /** Whether a member reports itself the writer now: the primary, or an old primary not fenced yet. */
+  private claimsWriter(member: Member): boolean {
+    if (member.isWriter) return true;
+    const now = this.context.clock.now().getTime();
+    return (
+      member.pendingResync &&
+      member.returnedAt !== undefined &&
+      now < member.returnedAt + this.fencing.staleWriterMs
+    );
   }
 
   private settled(globalId: string): GlobalCluster | undefined {
@@ -332,7 +493,7 @@ export class RdsModel implements ServiceModel {
       GlobalClusterArn: `arn:aws:rds::${account}:global-cluster:${global.identifier}`,
       Status: globalStatus(global),
       Engine: global.engine,
-      EngineVersion: engineDefaults(global.engine).version,
+      EngineVersion: global.engineVersion,
       StorageEncrypted: true,
       DeletionProtection: false,
       Endpoint: `${global.identifier}.global-sandbox.global.rds.amazonaws.com`,
@@ -341,7 +502,7 @@ export class RdsModel implements ServiceModel {
         Readers: member.isWriter
           ? global.members.filter((other) => other !== member).map((other) => other.arn)
           : [],
-        IsWriter: member.isWriter,
+        IsWriter: this.claimsWriter(member),
         SynchronizationStatus: member.pendingResync ? "pending-resync" : "connected",
       })),
       ...(failoverState ? { FailoverState: failoverState } : {}),
@@ -390,18 +551,18 @@ function globalStatus(global: GlobalCluster): GlobalClusterStatus {
   return global.promotion.kind === "switchover" ? "switching-over" : "failing-over";
 }
 
-function clusterShape(global: GlobalCluster, member: Member): DBCluster {
+function clusterShape(global: GlobalCluster, member: Member, claimsWriter = member.isWriter): DBCluster {
   const id = clusterId(member.arn);
-  const { port, version } = engineDefaults(global.engine);
+  const { port } = engineDefaults(global.engine);
   const involved = global.promotion?.from === member.arn || global.promotion?.to === member.arn;
   return {
     DBClusterIdentifier: id,
     DBClusterArn: member.arn,
     // "failing-over" is the DB cluster status Aurora documents for a cluster whose writer is changing;
     // the global cluster's own Status is what tells a switchover from a failover.
-    Status: involved ? "failing-over" : "available",
+    Status: involved ? "failing-over" : (member.status ?? "available"),
     Engine: global.engine,
-    EngineVersion: version,
+    EngineVersion: global.engineVersion,
     EngineMode: "provisioned",
     Port: port,
     Endpoint: `${id}.cluster-sandbox.${member.region}.rds.amazonaws.com`,
@@ -415,7 +576,7 @@ function clusterShape(global: GlobalCluster, member: Member): DBCluster {
     DBClusterMembers: [
       {
         DBInstanceIdentifier: `${id}-instance-1`,
-        IsClusterWriter: member.isWriter,
+        IsClusterWriter: claimsWriter,
         DBClusterParameterGroupStatus: "in-sync",
         PromotionTier: 1,
       },

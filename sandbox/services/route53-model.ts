@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from "node:net";
 import {
   type ChangeInfo,
   type ChangeResourceRecordSetsResponse,
@@ -143,6 +144,7 @@ export class Route53Model implements ServiceModel {
   private readonly healthChecks = new Map<string, HealthCheckState>();
   private readonly changes = new Map<string, ChangeState>();
   private readonly timings: Route53Timings;
+  private readonly aliasTargetsDown = new Set<string>();
 
   constructor(
     private readonly context: ModelContext,
@@ -270,10 +272,34 @@ export class Route53Model implements ServiceModel {
     return { data: chosen.flatMap(valuesOf), nameExists };
   }
 
+  /**
+   * An alias with EvaluateTargetHealth inherits its target's health: for a load balancer, unhealthy when
+   * none of its targets is (Route 53 API reference, AliasTarget, EvaluateTargetHealth,
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html). The sandbox knows a
+   * load balancer only by its name: it is healthy while its region (the name's
+   * `<region>.elb.amazonaws.com` part) answers and no one has said otherwise (setAliasTargetHealth).
+   */
+  private aliasTargetHealthy(record: ResourceRecordSet): boolean {
+    const alias = record.AliasTarget;
+    if (!alias?.EvaluateTargetHealth) return true;
+    const name = withDot(alias.DNSName ?? "").toLowerCase();
+    if (this.aliasTargetsDown.has(name)) return false;
+    const region = /\.([a-z]{2}(?:-[a-z]+)+-\d)\.elb\.amazonaws\.com\.$/.exec(name)?.[1];
+    return region === undefined || this.context.isRegionUp(region);
+  }
+
+  /** Sandbox control: a load balancer's own health, as an alias with EvaluateTargetHealth sees it. */
+  setAliasTargetHealth(dnsName: string, healthy: boolean): void {
+    const name = withDot(dnsName).toLowerCase();
+    if (healthy) this.aliasTargetsDown.delete(name);
+    else this.aliasTargetsDown.add(name);
+  }
+
   /** Routing as the Route 53 resolvers apply it, given the record sets of one name and type. */
   private route(sets: readonly ResourceRecordSet[]): ResourceRecordSet[] {
     const healthy = (record: ResourceRecordSet) =>
-      record.HealthCheckId === undefined || this.isHealthy(record.HealthCheckId);
+      (record.HealthCheckId === undefined || this.isHealthy(record.HealthCheckId)) &&
+      this.aliasTargetHealthy(record);
     if (sets.length === 0) return [];
     if (sets.some((record) => record.Failover !== undefined)) {
       const primary = sets.find((record) => record.Failover === "PRIMARY");
@@ -377,6 +403,11 @@ export class Route53Model implements ServiceModel {
       }
       const index = working.findIndex((existing) => sameIdentity(existing, record));
       const label = describe(record);
+      const badAddress = change.Action === "DELETE" ? undefined : addressProblem(record);
+      if (badAddress) {
+        problems.push(badAddress);
+        continue;
+      }
       if (change.Action === "DELETE") {
         const existing = working[index];
         if (!existing) problems.push(`Tried to delete resource record set ${label} but it was not found`);
@@ -661,6 +692,16 @@ function inputProblem(changes: readonly ChangeInput[]): string | undefined {
         );
       }
     };
+    if (record.AliasTarget) {
+      for (const field of ["HostedZoneId", "DNSName", "EvaluateTargetHealth"] as const) {
+        if (record.AliasTarget[field] === undefined || record.AliasTarget[field] === "") {
+          const member = field === "DNSName" ? "dNSName" : `${field[0]?.toLowerCase()}${field.slice(1)}`;
+          violations.push(
+            `Value null at '${at}.resourceRecordSet.aliasTarget.${member}' failed to satisfy constraint: Member must not be null`,
+          );
+        }
+      }
+    }
     range("weight", record.Weight, 255);
     range("tTL", record.TTL, MAX_TTL);
     if (record.Failover !== undefined && record.Failover !== "PRIMARY" && record.Failover !== "SECONDARY") {
@@ -686,6 +727,29 @@ function inputProblem(changes: readonly ChangeInput[]): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * An A record's value is "an IPv4 address in dotted decimal notation", an AAAA's "an IPv6 address in
+ * colon-separated hexadecimal format" (Route 53 developer guide, "Supported DNS record types",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html); anything else is
+ * refused with InvalidChangeBatch, in the wording Route 53 is seen to use. A load balancer's name goes in
+ * an alias instead (AliasTarget), which has no values to check.
+ */
+function addressProblem(record: ResourceRecordSet): string | undefined {
+  const check =
+    record.Type === "A"
+      ? { ok: isIPv4, code: "ARRDATAIllegalIPv4Address", what: "IPv4" }
+      : record.Type === "AAAA"
+        ? { ok: isIPv6, code: "ARRDATAIllegalIPv6Address", what: "IPv6" }
+        : undefined;
+  if (!check || record.AliasTarget) return undefined;
+  const bad = (record.ResourceRecords ?? [])
+    .map((value) => value.Value ?? "")
+    .find((value) => !check.ok(value));
+  return bad === undefined
+    ? undefined
+    : `Invalid Resource Record: 'FATAL problem: ${check.code} (Value is not a valid ${check.what} address) encountered with '${bad}''`;
 }
 
 /** A CNAME owns its name: no other type may share it, and none may sit at the zone apex. */

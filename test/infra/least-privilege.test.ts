@@ -112,17 +112,26 @@ const expected: Record<string, unknown[]> = {
     ),
     // A switchover flips the gates inside its window with no writer.
     setShopGates,
+    // Evidence about the old primary: its region's health checks (advisory).
+    readHealth,
     appendAudit,
   ],
-  scaleNodegroups: [logs("scaleNodegroups"), describeNodegroups, scaleNodegroups, appendAudit],
-  scaleDownNodegroups: [logs("scaleDownNodegroups"), describeNodegroups, scaleNodegroups, appendAudit],
+  scaleNodegroups: [logs("scaleNodegroups"), describeEks, describeNodegroups, scaleNodegroups, appendAudit],
+  scaleDownNodegroups: [
+    logs("scaleDownNodegroups"),
+    describeEks,
+    describeNodegroups,
+    scaleNodegroups,
+    appendAudit,
+  ],
   // Gates only: no Route 53 record may be edited, and the switch is confirmed over DNS, not through the API.
   switchTraffic: [logs("switchTraffic"), describeGlobal, setShopGates, appendAudit],
-  verifyRecovery: [logs("verifyRecovery"), describeGlobal, readHealth, appendAudit],
+  verifyRecovery: [logs("verifyRecovery"), describeGlobal, readHealth, describeEks, appendAudit],
   completeWorkflow: [logs("completeWorkflow"), updateState, appendAudit, notify],
   abortWorkflow: [
     logs("abortWorkflow"),
     describeGlobal,
+    describeEks,
     describeNodegroups,
     scaleNodegroups,
     updateState,
@@ -376,8 +385,13 @@ describe("what moves traffic", () => {
         statements.filter((statement) => statement.Sid === "SetRoutingControls"),
         key,
       ).toEqual([s("SetRoutingControls", ["route53-recovery-cluster:UpdateRoutingControlStates"], controls)]);
+      // Reading a health check's status is the promotion's advisory evidence; nothing may edit records.
       expect(
-        actionsOf(statements).filter((action) => action.startsWith("route53:") || action.startsWith("s3:")),
+        actionsOf(statements).filter(
+          (action) =>
+            (action.startsWith("route53:") && action !== "route53:GetHealthCheckStatus") ||
+            action.startsWith("s3:"),
+        ),
         key,
       ).toEqual([]);
     }

@@ -51,8 +51,9 @@ describe("kirikae plan explain", () => {
     for (const line of [
       "      - database.lag: its replication lag (AuroraGlobalDBRPOLag) is within the RPO of 5 min",
       "      - compute.nodegroup.web: nodegroup web exists and its max size in EKS is at least its active size 6",
-      "      - switchover (SwitchoverGlobalCluster, no data loss) when shop-tokyo still answers (probed once, 3 s timeout): modelled 75 s",
-      "      - failover (FailoverGlobalCluster with AllowDataLoss=true, loses at most the recorded lag) when shop-tokyo does not answer: modelled 45 s",
+      "      The old primary is looked at from every side (its RDS API, its health checks, the lag) and the decision recorded with that evidence; while the evidence disagrees the step waits (up to 5 min, within the rollback trigger):",
+      "      - switchover (SwitchoverGlobalCluster, sent to the old primary's region, no data loss) when shop-tokyo answers with a healthy status (probed each look, 3 s timeout): modelled 75 s",
+      "      - failover (FailoverGlobalCluster with AllowDataLoss=true, sent to ap-southeast-1, loses at most the recorded lag) when shop-tokyo is judged down on agreeing evidence and the lag read then is known and within the RPO (5 min): modelled 45 s",
       "      - web: 2 → 6 nodes, modelled 180 s",
       "      - worker: 1 → 3 nodes, modelled 150 s",
       "      - app.example.com CNAME: singapore (shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com) gate opened, tokyo gate closed",
@@ -80,7 +81,7 @@ describe("kirikae plan explain", () => {
       "      - api.payments.example.com A: ireland (198.51.100.20) gets weight 100, oregon weight 0",
     );
     expect(lines).toContain(
-      "      - when payments-oregon does not answer: no failover, since database.allowDataLoss is false; the run stops and escalates, DNS untouched",
+      '      - when payments-oregon is down: no failover, since database.dataLoss is "never"; the run stops and escalates, DNS untouched',
     );
     expect(lines.filter((line) => line.startsWith("  Critical path, when the old primary"))).toEqual([
       "  Critical path, when the old primary still answers (switchover), plus the time a person takes to approve: hold 120 s + max(promotion 75 s, scale-up 180 s) + DNS propagation 30 s = 330 s",

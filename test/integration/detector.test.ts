@@ -105,6 +105,8 @@ describe("detector Lambda", () => {
   it("pauses an approval-mode failover after its pre-checks until a person approves, and records who did", async () => {
     const approvalPlan = testPlan((input) => {
       input.triggers.mode = "approval";
+      // The lag grows while the region is dark and the engineer reviews: an RPO that holds it.
+      input.objectives.rpoMinutes = 15;
     });
     const scenario = findScenario("region-outage");
     if (!scenario) throw new Error("scenario missing");

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { SandboxEstate } from "../../sandbox/estate.js";
 import { sandboxClients } from "../../sandbox/sandbox-clients.js";
 import { EksModel } from "../../sandbox/services/eks-model.js";
+import { KubernetesModel } from "../../sandbox/services/kubernetes-model.js";
 
 const TOKYO = "ap-northeast-1";
 const SINGAPORE = "ap-southeast-1";
@@ -20,9 +21,26 @@ const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/kirikae-test`;
 const SCALE_BASE_MS = 120_000;
 const SCALE_PER_NODE_MS = 15_000;
 const SCALE_DOWN_MS = 60_000;
+const ASG_UPDATE_MS = 20_000;
 
 function estate() {
   const sandbox = new SandboxEstate();
+  const kubernetes = new KubernetesModel(sandbox.clock, {
+    clusters: [
+      {
+        region: SINGAPORE,
+        name: "shop-singapore",
+        nodegroups: [
+          { name: "web", nodes: 2 },
+          { name: "workers", nodes: 1 },
+          { name: "system", nodes: 2 },
+          { name: "ingress", nodes: 1 },
+        ],
+        deployments: [],
+      },
+      { region: TOKYO, name: "shop-tokyo", nodegroups: [{ name: "web", nodes: 6 }], deployments: [] },
+    ],
+  });
   const model = new EksModel(
     sandbox,
     {
@@ -47,7 +65,13 @@ function estate() {
         },
       ],
     },
-    { scaleBaseMs: SCALE_BASE_MS, scalePerNodeMs: SCALE_PER_NODE_MS, scaleDownMs: SCALE_DOWN_MS },
+    {
+      asgUpdateMs: ASG_UPDATE_MS,
+      scaleBaseMs: SCALE_BASE_MS,
+      scalePerNodeMs: SCALE_PER_NODE_MS,
+      scaleDownMs: SCALE_DOWN_MS,
+    },
+    kubernetes,
   );
   sandbox.register(model);
   return {
@@ -105,19 +129,21 @@ describe("sandbox EKS, through the real EKS client", () => {
     await expect(update({ minSize: -1 })).rejects.toThrow("minSize must be greater than or equal to 0");
   });
 
-  it("is UPDATING, showing the requested sizes, until the new nodes have joined; then ACTIVE", async () => {
+  it("is ACTIVE once the Auto Scaling group is changed, while the new nodes become Ready one by one later", async () => {
     const { estate: sandbox, model, eks } = estate();
-    const joinTime = SCALE_BASE_MS + 4 * SCALE_PER_NODE_MS;
 
     const { update } = await eks.send(
       new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { minSize: 6, desiredSize: 6 } }),
     );
     const updating = await eks.send(new DescribeNodegroupCommand(web));
-    const joinedWhileUpdating = model.readyNodes(SINGAPORE, "shop-singapore", "web");
-    sandbox.clock.advance(joinTime - 1_000);
-    const almost = await eks.send(new DescribeNodegroupCommand(web));
-    sandbox.clock.advance(1_000);
+    sandbox.clock.advance(ASG_UPDATE_MS);
     const active = await eks.send(new DescribeNodegroupCommand(web));
+    const readyWhenActive = model.readyNodes(SINGAPORE, "shop-singapore", "web");
+    sandbox.clock.advance(SCALE_BASE_MS + SCALE_PER_NODE_MS - ASG_UPDATE_MS);
+    const readyAfterFirst = model.readyNodes(SINGAPORE, "shop-singapore", "web");
+    sandbox.clock.advance(SCALE_PER_NODE_MS);
+    const readyAfterSecond = model.readyNodes(SINGAPORE, "shop-singapore", "web");
+    sandbox.clock.advance(2 * SCALE_PER_NODE_MS);
 
     expect(update).toMatchObject({
       status: "InProgress",
@@ -133,11 +159,26 @@ describe("sandbox EKS, through the real EKS client", () => {
       status: "UPDATING",
       scalingConfig: { minSize: 6, maxSize: 10, desiredSize: 6 },
     });
-    expect(joinedWhileUpdating).toBe(2);
-    expect(almost.nodegroup?.status).toBe("UPDATING");
     expect(active.nodegroup).toMatchObject({ status: "ACTIVE", health: { issues: [] } });
     expect(active.nodegroup?.modifiedAt).toBeInstanceOf(Date);
+    expect([readyWhenActive, readyAfterFirst, readyAfterSecond]).toEqual([2, 3, 4]);
     expect(model.readyNodes(SINGAPORE, "shop-singapore", "web")).toBe(6);
+  });
+
+  it("lets an autoscaler move desiredSize behind the caller's back, never below minSize nor above maxSize", async () => {
+    const { estate: sandbox, model, eks } = estate();
+
+    model.setAutoscaler(SINGAPORE, "shop-singapore", "web", 8);
+    const raised = await eks.send(new DescribeNodegroupCommand(web));
+    await eks.send(new UpdateNodegroupConfigCommand({ ...web, scalingConfig: { desiredSize: 4 } }));
+    sandbox.clock.advance(ASG_UPDATE_MS + 10_000);
+    const restored = await eks.send(new DescribeNodegroupCommand(web));
+    model.setAutoscaler(SINGAPORE, "shop-singapore", "web", 50);
+    const capped = await eks.send(new DescribeNodegroupCommand(web));
+
+    expect(raised.nodegroup?.scalingConfig).toEqual({ minSize: 2, maxSize: 10, desiredSize: 8 });
+    expect(restored.nodegroup?.scalingConfig?.desiredSize).toBe(8);
+    expect(capped.nodegroup?.scalingConfig?.desiredSize).toBe(10);
   });
 
   it("reports the update InProgress, then Successful, through DescribeUpdate", async () => {
@@ -151,7 +192,7 @@ describe("sandbox EKS, through the real EKS client", () => {
       );
 
     const during = await describe();
-    sandbox.clock.advance(SCALE_BASE_MS + SCALE_PER_NODE_MS);
+    sandbox.clock.advance(ASG_UPDATE_MS);
     const after = await describe();
 
     expect(during.update?.status).toBe("InProgress");
@@ -161,7 +202,7 @@ describe("sandbox EKS, through the real EKS client", () => {
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
-  it("takes the scale-down time to remove nodes, which stay joined until then", async () => {
+  it("takes the scale-down time to remove nodes, which stay Ready until then", async () => {
     const { estate: sandbox, model, tokyoEks } = estate();
     const tokyoWeb = { clusterName: "shop-tokyo", nodegroupName: "web" };
 
@@ -172,7 +213,7 @@ describe("sandbox EKS, through the real EKS client", () => {
     const during = model.nodegroup(TOKYO, "shop-tokyo", "web");
     sandbox.clock.advance(1);
 
-    expect(during).toMatchObject({ status: "UPDATING", desiredSize: 1, readyNodes: 6 });
+    expect(during).toMatchObject({ status: "ACTIVE", desiredSize: 1, readyNodes: 6 });
     expect(model.nodegroup(TOKYO, "shop-tokyo", "web")).toMatchObject({ status: "ACTIVE", readyNodes: 1 });
   });
 

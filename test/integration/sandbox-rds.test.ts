@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
 import { RdsModel } from "../../sandbox/services/rds-model.js";
+import { DEFAULT_FENCING_TIMINGS } from "../../sandbox/services/rds-write-history.js";
 import {
   estateWith,
   SINGAPORE,
@@ -61,7 +62,8 @@ describe("sandbox RDS global database, through the real RDS client", () => {
   it("switches over through switching-over, then the target is writer and the old writer a secondary", async () => {
     const { estate, singapore, clients } = globalDatabase();
 
-    const started = await singapore.send(
+    // A switchover is requested in the primary's region (Tokyo), as the Aurora User Guide says.
+    const started = await clients(TOKYO).rds.send(
       new SwitchoverGlobalClusterCommand({
         GlobalClusterIdentifier: "shop-global",
         TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
@@ -132,7 +134,8 @@ describe("sandbox RDS global database, through the real RDS client", () => {
       at: expect.any(Date),
       from: TOKYO_CLUSTER,
       to: SINGAPORE_CLUSTER,
-      dataLossMs: 1_200,
+      // 1.2 s behind when Tokyo went dark, plus the 250 ms the failover call took: lag grows in an outage.
+      dataLossMs: 1_450,
     });
   });
 
@@ -151,12 +154,15 @@ describe("sandbox RDS global database, through the real RDS client", () => {
     const whileDown = await globalSeenFrom(singapore);
     const lagWhileDown = rds.replicationLagMs(TOKYO_CLUSTER);
     estate.removeFaults();
+    await globalSeenFrom(singapore);
+    // Fencing is best effort and the rebuild takes minutes (see sandbox-rds-fencing.test.ts).
+    estate.clock.advance(DEFAULT_FENCING_TIMINGS.staleWriterMs + DEFAULT_FENCING_TIMINGS.resyncMs);
     const recovered = await globalSeenFrom(singapore);
 
     expect(whileDown.tokyo).toMatchObject({ IsWriter: false, SynchronizationStatus: "pending-resync" });
     expect(lagWhileDown).toBeUndefined();
     expect(recovered.tokyo).toMatchObject({ IsWriter: false, SynchronizationStatus: "connected" });
-    expect(rds.replicationLagMs(TOKYO_CLUSTER)).toBe(1_200);
+    expect(rds.replicationLagMs(TOKYO_CLUSTER)).toBe(1_450);
   });
 
   it("refuses FailoverGlobalCluster without AllowDataLoss when the primary's region is down (it is a switchover)", async () => {
@@ -191,8 +197,35 @@ describe("sandbox RDS global database, through the real RDS client", () => {
     await expect(attempt).rejects.toMatchObject({ name: "InvalidParameterCombination" });
   });
 
+  it("refuses a switchover requested outside the primary's region, and a failover outside the target's", async () => {
+    const { singapore, clients } = globalDatabase();
+
+    const switchover = singapore.send(
+      new SwitchoverGlobalClusterCommand({
+        GlobalClusterIdentifier: "shop-global",
+        TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
+      }),
+    );
+    const failover = clients(TOKYO).rds.send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: "shop-global",
+        TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
+        AllowDataLoss: true,
+      }),
+    );
+
+    await expect(switchover).rejects.toMatchObject({
+      name: "InvalidGlobalClusterStateFault",
+      message: expect.stringContaining("primary cluster's Region ap-northeast-1"),
+    });
+    await expect(failover).rejects.toMatchObject({
+      name: "InvalidGlobalClusterStateFault",
+      message: expect.stringContaining("target cluster ap-southeast-1"),
+    });
+  });
+
   it("refuses to promote the cluster that already is the writer, or to start a second promotion", async () => {
-    const { singapore } = globalDatabase();
+    const { singapore, clients } = globalDatabase();
 
     await expect(
       singapore.send(
@@ -202,7 +235,7 @@ describe("sandbox RDS global database, through the real RDS client", () => {
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidGlobalClusterStateFault);
-    await singapore.send(
+    await clients(TOKYO).rds.send(
       new SwitchoverGlobalClusterCommand({
         GlobalClusterIdentifier: "shop-global",
         TargetDbClusterIdentifier: SINGAPORE_CLUSTER,

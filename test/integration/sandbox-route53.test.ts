@@ -481,3 +481,107 @@ function sandboxCall(operation: string, input: Record<string, unknown>): Sandbox
     at: new Date(),
   };
 }
+
+describe("sandbox Route 53: A records and alias records", () => {
+  const aliasTo = (setIdentifier: string, dnsName: string, role: "PRIMARY" | "SECONDARY", check: string) =>
+    ({
+      Name: "app.example.com.",
+      Type: "A",
+      SetIdentifier: setIdentifier,
+      Failover: role,
+      HealthCheckId: check,
+      AliasTarget: { HostedZoneId: "Z14GRHDCWA56QT", DNSName: dnsName, EvaluateTargetHealth: true },
+    }) satisfies ResourceRecordSet;
+  const tokyoAlb = "shop-tokyo-alb-1.ap-northeast-1.elb.amazonaws.com";
+  const singaporeAlb = "shop-singapore-alb-2.ap-southeast-1.elb.amazonaws.com";
+
+  it("rejects an A record whose value is a host name, and an AAAA whose value is not IPv6, as InvalidChangeBatch", async () => {
+    const { model, change } = zone([]);
+
+    const a = change([
+      {
+        Action: "CREATE",
+        ResourceRecordSet: {
+          Name: "app.example.com.",
+          Type: "A",
+          TTL: 60,
+          ResourceRecords: [{ Value: tokyoAlb }],
+        },
+      },
+    ]);
+    const aaaa = change([
+      {
+        Action: "CREATE",
+        ResourceRecordSet: {
+          Name: "app.example.com.",
+          Type: "AAAA",
+          TTL: 60,
+          ResourceRecords: [{ Value: "192.0.2.1" }],
+        },
+      },
+    ]);
+
+    await expect(a).rejects.toBeInstanceOf(InvalidChangeBatch);
+    await expect(a).rejects.toMatchObject({
+      messages: [
+        `Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${tokyoAlb}''`,
+      ],
+    });
+    await expect(aaaa).rejects.toThrow(/ARRDATAIllegalIPv6Address/);
+    expect(model.records(ZONE)).toEqual([]);
+  });
+
+  it("accepts A records with IP addresses and alias records to a load balancer", async () => {
+    const { model, change, answer } = zone([]);
+
+    await change([
+      {
+        Action: "CREATE",
+        ResourceRecordSet: {
+          Name: "ip.example.com.",
+          Type: "A",
+          TTL: 60,
+          ResourceRecords: [{ Value: "192.0.2.1" }],
+        },
+      },
+      { Action: "CREATE", ResourceRecordSet: aliasTo("tokyo", tokyoAlb, "PRIMARY", TOKYO_CHECK) },
+    ]);
+
+    expect((await answer("ip.example.com", "A")).RecordData).toEqual(["192.0.2.1"]);
+    expect((await answer("app.example.com", "A")).RecordData).toEqual([`${tokyoAlb}.`]);
+    expect(model.records(ZONE).find((record) => record.Name === "app.example.com.")?.AliasTarget).toEqual({
+      HostedZoneId: "Z14GRHDCWA56QT",
+      DNSName: `${tokyoAlb}.`,
+      EvaluateTargetHealth: true,
+    });
+  });
+
+  it("rejects an alias without EvaluateTargetHealth, which AWS requires", async () => {
+    const { change } = zone([]);
+    const record = aliasTo("tokyo", tokyoAlb, "PRIMARY", TOKYO_CHECK);
+
+    const attempt = change([
+      {
+        Action: "CREATE",
+        ResourceRecordSet: { ...record, AliasTarget: { HostedZoneId: "Z14GRHDCWA56QT", DNSName: tokyoAlb } },
+      } as never,
+    ]);
+
+    await expect(attempt).rejects.toBeInstanceOf(InvalidInput);
+    await expect(attempt).rejects.toThrow(/aliasTarget.evaluateTargetHealth/);
+  });
+
+  it("fails over from an alias whose load balancer is unhealthy when it evaluates target health", async () => {
+    const { model, answer } = zone([
+      aliasTo("tokyo", tokyoAlb, "PRIMARY", TOKYO_CHECK),
+      aliasTo("singapore", singaporeAlb, "SECONDARY", SINGAPORE_CHECK),
+    ]);
+
+    const before = (await answer("app.example.com", "A")).RecordData;
+    model.setAliasTargetHealth(tokyoAlb, false);
+    const after = (await answer("app.example.com", "A")).RecordData;
+
+    expect(before).toEqual([`${tokyoAlb}.`]);
+    expect(after).toEqual([`${singaporeAlb}.`]);
+  });
+});

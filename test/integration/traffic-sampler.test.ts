@@ -71,6 +71,7 @@ describe("traffic sampler: what DNS answers, each modelled second, against where
       unservedSeconds: 0,
       records: { "app.example.com": TOKYO },
       nonWriterSecondsByRecord: { "app.example.com": 0 },
+      reached: [{ from: expect.any(Date), regions: [TOKYO] }],
     });
   });
 
@@ -133,6 +134,7 @@ describe("traffic sampler: what DNS answers, each modelled second, against where
       unservedSeconds: 0,
       records: { "app.example.com": TOKYO, "api.example.com": SINGAPORE },
       nonWriterSecondsByRecord: { "app.example.com": 0, "api.example.com": 7 },
+      reached: expect.arrayContaining([expect.objectContaining({ regions: [TOKYO, SINGAPORE] })]),
     });
   });
 

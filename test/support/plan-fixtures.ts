@@ -13,7 +13,7 @@ export function testPlanInput(): PlanInput {
         "ap-northeast-1": "arn:aws:rds:ap-northeast-1:111122223333:cluster:shop-tokyo",
         "ap-southeast-1": "arn:aws:rds:ap-southeast-1:111122223333:cluster:shop-singapore",
       },
-      allowDataLoss: true,
+      dataLoss: "within-rpo",
     },
     dns: {
       hostedZoneId: "Z0123456789ABCDEFGHIJ",

@@ -63,7 +63,9 @@ function database(plan: Plan, writer: string, options: { describeFails?: boolean
       return state;
     },
     clusterAvailable: async () => true,
+    observeCluster: async () => ({ answered: true, status: "available" }),
     replicationLagMs: async () => 800,
+    replicationLag: async () => ({ ms: 800, metric: "AuroraGlobalDBRPOLag" }),
     switchover: async () => ({ requestId: "r" }),
     failover: async () => ({ requestId: "r" }),
   };
@@ -84,7 +86,10 @@ const route53Down = {
     throw ROUTE53_DOWN;
   },
 };
-const answering = (value: string) => ({ answer: async () => [`${value}.`] });
+const answering = (value: string) => ({
+  answer: async () => [`${value}.`],
+  addressesOf: async (hostname: string) => [hostname],
+});
 
 describe("pre-checks: the recovery region is required, us-east-1's Route 53 API is advisory", () => {
   it("pass when the target's health check cannot be read because Route 53's API is down, and say so", async () => {

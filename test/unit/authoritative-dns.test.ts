@@ -23,7 +23,11 @@ function dnsError(code: string): Error {
  * addresses, and only a resolver pointed at the authoritative servers knows the zone's records (so a
  * test passes only if the adapter really asks them). `fail` makes every query for a name fail with a code.
  */
-function fakeDns(records: Records, fail: Record<string, string> = {}) {
+function fakeDns(
+  records: Records,
+  fail: Record<string, string> = {},
+  publicAddresses: Record<string, string[]> = {},
+) {
   const created: Array<{ options: { timeout: number; tries: number }; servers: readonly string[] }> = [];
   const queries: string[] = [];
   const factory: ResolverFactory = (options) => {
@@ -56,7 +60,13 @@ function fakeDns(records: Records, fail: Record<string, string> = {}) {
       resolveNs: (name) =>
         lookup("NS", name, () => (name === "example.com" ? Object.keys(NAME_SERVERS) : undefined)),
       resolve4: (name) =>
-        lookup("A", name, () => (name in NAME_SERVERS ? NAME_SERVERS[name] : zoneRecord("A", name))),
+        lookup("A", name, () =>
+          name in NAME_SERVERS
+            ? NAME_SERVERS[name]
+            : !authoritative() && name in publicAddresses
+              ? publicAddresses[name]
+              : zoneRecord("A", name),
+        ),
       resolve6: (name) => lookup("AAAA", name, () => zoneRecord("AAAA", name)),
       resolveCname: (name) => lookup("CNAME", name, () => zoneRecord("CNAME", name)),
     };
@@ -109,6 +119,16 @@ describe("authoritative DNS answers (the data plane a failover confirms its swit
     expect(
       dns.created.every((resolver) => resolver.options.timeout === 500 && resolver.options.tries === 2),
     ).toBe(true);
+  });
+
+  it("resolves an alias's load balancer name with the ordinary resolver, not the zone's servers", async () => {
+    const dns = fakeDns({}, {}, { "dualstack.shop-alb.elb.amazonaws.com": ["203.0.113.10", "203.0.113.11"] });
+    const answers = adapter(dns);
+
+    const addresses = await answers.addressesOf("dualstack.shop-alb.elb.amazonaws.com", "A");
+
+    expect(addresses).toEqual(["203.0.113.10", "203.0.113.11"]);
+    expect(dns.queries).toEqual(["A dualstack.shop-alb.elb.amazonaws.com @system"]);
   });
 
   it("answers nothing, without an error, for a name that does not exist or has no record of that type", async () => {

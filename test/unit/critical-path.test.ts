@@ -9,7 +9,13 @@ import { testPlan } from "../support/plan-fixtures.js";
 
 const timings: ModelledTimings = {
   rds: { switchoverMs: 75_000, failoverMs: 45_000 },
-  eks: { scaleBaseMs: 120_000, scalePerNodeMs: 15_000, scaleDownMs: 60_000 },
+  eks: {
+    asgUpdateMs: 20_000,
+    scaleBaseMs: 120_000,
+    scalePerNodeMs: 15_000,
+    scaleDownMs: 60_000,
+    autoscalerScanMs: 10_000,
+  },
   route53: { changePropagationMs: 30_000 },
 };
 

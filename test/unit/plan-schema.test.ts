@@ -30,7 +30,7 @@ describe("plan schema", () => {
         name: "shop",
         regions: ["ap-northeast-1", "ap-southeast-1"],
         activeRegion: "ap-northeast-1",
-        database: { allowDataLoss: true },
+        database: { dataLoss: "within-rpo" },
         dns: { routing: "failover" },
         triggers: { mode: "automatic", holdSeconds: 60, cooldownMinutes: 30 },
         objectives: { rtoMinutes: 15, rpoMinutes: 5 },
@@ -71,7 +71,7 @@ describe("plan schema", () => {
       const input = testPlanInput();
       const record = input.dns.records[0];
       if (record) delete record.ttlSeconds;
-      delete input.database.allowDataLoss;
+      delete input.database.dataLoss;
       input.triggers = { alarms: [{ name: "shop-tokyo-health", region: "us-east-1" }] };
 
       const result = validatePlan(input);
@@ -83,7 +83,7 @@ describe("plan schema", () => {
         holdSeconds: 60,
         cooldownMinutes: 30,
       });
-      expect(result.ok && result.plan.database.allowDataLoss).toBe(false);
+      expect(result.ok && result.plan.database.dataLoss).toBe("never");
       expect(result.ok && result.plan.dns.activeWeight).toBe(100);
       expect(result.ok && result.plan.dns.records[0]?.ttlSeconds).toBe(60);
       expect(result.ok && result.plan.customSteps).toEqual([]);
@@ -251,5 +251,75 @@ describe("plan schema", () => {
 
       expect(result.ok ? [] : paths(result.issues)).toContain("(plan)");
     });
+  });
+});
+
+describe("plan schema: A records and alias targets", () => {
+  type Target = PlanInput["dns"]["records"][number]["targets"][string];
+  /** testPlanInput shares its nested objects between calls: each change builds new ones. */
+  function withRecord(type: "A" | "AAAA", target: (region: string, old: Target) => Target) {
+    return (input: PlanInput) => {
+      input.dns = {
+        ...input.dns,
+        records: input.dns.records.map((record) => ({
+          ...record,
+          type,
+          targets: Object.fromEntries(
+            Object.entries(record.targets).map(([region, old]) => [region, target(region, old)]),
+          ),
+        })),
+      };
+    };
+  }
+  const alias = (region: string) => ({
+    hostedZoneId: "Z14GRHDCWA56QT",
+    dnsName: `Shop-${region}.${region}.elb.amazonaws.com`,
+    evaluateTargetHealth: true,
+  });
+
+  it("rejects an A record whose value is a host name, with a hint to use an alias", () => {
+    const issues = issuesAfter(withRecord("A", (_, old) => old));
+
+    expect(issues[0]).toMatchObject({
+      path: "dns.records[0].targets.ap-northeast-1.value",
+      message: expect.stringContaining("must be an IPv4 address"),
+      hint: expect.stringContaining("alias"),
+    });
+  });
+
+  it("rejects an AAAA record whose value is an IPv4 address", () => {
+    const issues = issuesAfter(withRecord("AAAA", (_, old) => ({ ...old, value: "192.0.2.1" })));
+
+    expect(paths(issues)).toEqual([
+      "dns.records[0].targets.ap-northeast-1.value",
+      "dns.records[0].targets.ap-southeast-1.value",
+    ]);
+  });
+
+  it("accepts alias targets on an A record, and takes the alias's DNS name as what the record answers", () => {
+    const input = testPlanInput();
+    withRecord("A", (region, { value: _, ...old }) => ({ ...old, alias: alias(region) }))(input);
+
+    const result = validatePlan(input);
+
+    expect(result.ok ? [] : result.issues).toEqual([]);
+    expect(result.ok && result.plan.dns.records[0]?.targets["ap-northeast-1"]).toMatchObject({
+      value: "shop-ap-northeast-1.ap-northeast-1.elb.amazonaws.com",
+      alias: { hostedZoneId: "Z14GRHDCWA56QT", evaluateTargetHealth: true },
+    });
+  });
+
+  it("rejects a target with both a value and an alias, or with neither", () => {
+    const both = issuesAfter(withRecord("A", (region, old) => ({ ...old, alias: alias(region) })));
+    const neither = issuesAfter(withRecord("A", (_, { value: __, ...old }) => old));
+
+    expect(paths(both)).toEqual([
+      "dns.records[0].targets.ap-northeast-1.alias",
+      "dns.records[0].targets.ap-southeast-1.alias",
+    ]);
+    expect(paths(neither)).toEqual([
+      "dns.records[0].targets.ap-northeast-1.value",
+      "dns.records[0].targets.ap-southeast-1.value",
+    ]);
   });
 });

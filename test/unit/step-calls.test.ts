@@ -52,11 +52,12 @@ describe("the call map", () => {
 
     expect(dependencies(plan, "failover")).toEqual([]);
     expect(dependencies(plan, "failback")).toEqual([
-      "Switch over database: rds:DescribeDBClusters in ap-southeast-1: needs ap-southeast-1, the region being left",
+      "Switch over database: rds:SwitchoverGlobalCluster in ap-southeast-1: needs ap-southeast-1, the region being left",
       "Switch over database: cloudwatch:PutMetricData in ap-southeast-1: needs ap-southeast-1, the region being left",
       "Switch traffic: cloudwatch:PutMetricData in ap-southeast-1: needs ap-southeast-1, the region being left",
       "Scale down region left: eks:DescribeNodegroup in ap-southeast-1: needs ap-southeast-1, the region being left",
       "Scale down region left: eks:UpdateNodegroupConfig in ap-southeast-1: needs ap-southeast-1, the region being left",
+      "Scale down region left: eks:DescribeCluster in ap-southeast-1: needs ap-southeast-1, the region being left",
     ]);
   });
 
