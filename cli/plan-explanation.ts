@@ -451,7 +451,7 @@ function dataLossWhen(plan: Plan): string {
     case "within-rpo":
       return `the lag read then is known and within the RPO (${plan.objectives.rpoMinutes} min)`;
     case "approval-above-rpo":
-      return `the lag read then is known and within the RPO (${plan.objectives.rpoMinutes} min); above it or unknown, a person is asked`;
+      return `the lag read then is known and within the RPO (${plan.objectives.rpoMinutes} min); above it or unknown, the run pauses and asks a person, stating the lag (npx kirikae approve --plan ${plan.name} --reason "..."; --reject, or no answer before the rollback trigger, escalates with nothing promoted)`;
   }
 }
 

@@ -1,4 +1,5 @@
-import { requestApproval } from "../core/approval/request-approval.js";
+import { requestApproval, requestDataLossApproval } from "../core/approval/request-approval.js";
+import type { PromotionProgress } from "../core/failover/promote-database.js";
 import { InvalidWorkflowInput } from "../core/workflow/workflow-errors.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
@@ -6,7 +7,9 @@ import { taskHandler } from "./runtime/task-handler.js";
 
 /**
  * The step a failover pauses on until a person answers (`lambda:invoke.waitForTaskToken`): it keeps the
- * token and asks; the workflow resumes when `kirikae approve` sends the token back.
+ * token and asks; the workflow resumes when `kirikae approve` sends the token back. It asks one of two
+ * questions: whether to start (approval mode, "Await approval"), or whether to fail over with data loss
+ * ("Await data-loss approval", with the question the promotion step put in its result).
  */
 export const createRequestApprovalHandler = (deps: DepsSource<TaskDeps>) =>
   taskHandler("request-approval", deps, async (context, event, resolved) => {
@@ -14,6 +17,16 @@ export const createRequestApprovalHandler = (deps: DepsSource<TaskDeps>) =>
       throw new InvalidWorkflowInput("the approval step was invoked without a task token", {
         action: "invoke it only through the state machine's waitForTaskToken integration",
       });
+    }
+    if (event.question === "data-loss") {
+      const question = (event.promotion as PromotionProgress | undefined)?.question;
+      if (event.promotion?.status !== "ask" || question === undefined) {
+        throw new InvalidWorkflowInput("the data-loss question was asked without the promotion's question", {
+          action: "invoke it only from the failover state machine, after the promotion step asked",
+        });
+      }
+      await requestDataLossApproval(context, resolved, event.taskToken, question);
+      return { requested: true };
     }
     await requestApproval(context, resolved, event.taskToken, event.precheck);
     return { requested: true };

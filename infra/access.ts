@@ -48,7 +48,14 @@ export type Capability =
   /** CloudTrailEvidence.events: LookupEvents. */
   | "evidence.lookup"
   /** CloudWatchMetrics.publish, in the Kirikae namespace only. */
-  | "readiness.metric";
+  | "readiness.metric"
+  /**
+   * fenceReturnedRegions: the home-region clusters of the plans this region recovers, and nothing else:
+   * DescribeCluster (the probe, and the Kubernetes API's endpoint and CA), DescribeNodegroup and
+   * UpdateNodegroupConfig on their nodegroups. The Deployments are scaled through the cluster's own API,
+   * which the function's role reaches through an EKS access entry, not IAM (README, "Kubernetes access").
+   */
+  | "compute.fence";
 
 /** Per function key; a task key missing here fails the deploy (see grants.ts), never a silent default. */
 export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
@@ -103,6 +110,8 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
   ],
   queryAudit: ["audit.query"],
   linkEvidence: ["evidence.lookup", "audit.query", "audit.append"],
+  // After a data-loss failover: the plan's state, the returned home region's capacity to standby, once.
+  fenceReturnedRegions: ["state.read", "state.update", "compute.fence", "audit.append", "notify"],
   // Reads where kirikae left each plan (state), then the estate, read-only; publishes its gaps.
   checkReadiness: [
     "state.read",

@@ -6,6 +6,7 @@ import { cachedBundler, type HandlerBundler } from "./bundling.js";
 import { allFunctions } from "./function-catalog.js";
 import { regionFunctions } from "./functions.js";
 import { trafficGates } from "./gates.js";
+import { kubernetesAccess } from "./kubernetes-access.js";
 import { assertStageName, pascalCase, type WorkflowKind } from "./names.js";
 import { notificationTopic } from "./notifications.js";
 import { regionProviders } from "./providers.js";
@@ -119,6 +120,7 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
   triggerAlarms(stage, plans, providers);
   // Made now, through the control planes, so that a failover only flips them, through regional endpoints.
   trafficGates(stage, plans, providers);
+  kubernetesAccess({ stage, plans, account, providers });
 
   return {
     regions,

@@ -17,7 +17,10 @@ export interface FunctionSpec {
   description: string;
 }
 
-/** The functions outside the state machines: the detector, the audit functions and the readiness check. */
+/**
+ * The functions outside the state machines: the detector, the audit functions, the readiness check and
+ * the fencing of a region a data-loss failover left.
+ */
 export const controlFunctions = [
   {
     key: "detectAlarm",
@@ -42,6 +45,12 @@ export const controlFunctions = [
     handler: "functions/check-readiness.handler",
     trigger: { kind: "schedule", everyMinutes: 30 },
     description: "Checks that each plan could fail over now and publishes its gaps",
+  },
+  {
+    key: "fenceReturnedRegions",
+    handler: "functions/fence-returned-regions.handler",
+    trigger: { kind: "schedule", everyMinutes: 5 },
+    description: "Scales a region a data-loss failover left to standby sizes once it answers again",
   },
 ] as const satisfies readonly FunctionSpec[];
 

@@ -167,6 +167,37 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
       return [allow("DescribeNodegroups", ["eks:DescribeNodegroup"], nodegroupArns)];
     case "compute.scale":
       return [allow("ScaleNodegroups", ["eks:UpdateNodegroupConfig"], nodegroupArns)];
+    case "compute.fence": {
+      // Only the home regions of the plans this region is the recovery region of: the regions a
+      // data-loss failover out of them leaves behind. A region that recovers no plan gets nothing.
+      const homeClusters = plans
+        .filter((plan) => plan.activeRegion !== region)
+        .flatMap((plan) => plan.compute.clusters.filter((cluster) => cluster.region === plan.activeRegion));
+      if (homeClusters.length === 0) return [];
+      return [
+        allow(
+          "ProbeReturningClusters",
+          ["eks:DescribeCluster"],
+          unique(
+            homeClusters.map(
+              (cluster) => `arn:${p}:eks:${cluster.region}:${account}:cluster/${cluster.name}`,
+            ),
+          ),
+        ),
+        allow(
+          "FenceReturningNodegroups",
+          ["eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"],
+          unique(
+            homeClusters.flatMap((cluster) =>
+              cluster.nodegroups.map(
+                (nodegroup) =>
+                  `arn:${p}:eks:${cluster.region}:${account}:nodegroup/${cluster.name}/${nodegroup.name}/*`,
+              ),
+            ),
+          ),
+        ),
+      ];
+    }
     case "dns.records":
       return [allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(plans, p))];
     case "dns.change": {

@@ -50,7 +50,8 @@ type RunnerTask = TaskStateInfo & { state: AslState; retry: AslState[] };
 interface Run {
   options: LocalRunOptions;
   startTime: string;
-  taskToken: string;
+  /** What the library puts where a definition reads `$$.Task.Token`; each paused attempt gets its own. */
+  tokenPlaceholder: string;
   attempts: Map<string, number>;
   /** Aborted once the execution has ended, however it ended, so no pause of the runner outlives it. */
   ended: AbortSignal;
@@ -119,8 +120,9 @@ export class LocalWorkflowRunner {
     const run: Run = {
       options,
       startTime: this.clock.now().toISOString(),
-      // One token per execution is enough here: kirikae's workflows pause at most once.
-      taskToken: this.tokens.issue(),
+      // The library's context is fixed for the run, while AWS issues a token per Task attempt (a failover
+      // may pause twice: for approval, then on losing data); `attempt` swaps in a fresh one each time.
+      tokenPlaceholder: this.tokens.issue(),
       attempts: new Map(),
       ended: ended.signal,
     };
@@ -141,7 +143,7 @@ export class LocalWorkflowRunner {
           Input: options.input as never,
           StartTime: run.startTime,
         },
-        Task: { Token: run.taskToken },
+        Task: { Token: run.tokenPlaceholder },
       },
     });
     // Aborting a timed-out execution rejects the library's result after the timeout decided the outcome.
@@ -207,12 +209,15 @@ export class LocalWorkflowRunner {
     const stop = new AbortController();
     const signal = AbortSignal.any([stop.signal, run.ended]);
     try {
-      const event = task.waitsForToken ? (input as { Payload?: unknown } | null)?.Payload : input;
+      const taskToken = task.waitsForToken ? this.tokens.issue() : run.tokenPlaceholder;
+      const event = task.waitsForToken
+        ? withTaskToken((input as { Payload?: unknown } | null)?.Payload, run.tokenPlaceholder, taskToken)
+        : input;
       const seconds = taskTimeoutSeconds(task.name, task.state, event);
       const timeout = this.pause(seconds * 1000, signal).then(
         (): Outcome => ({ error: new TaskStateTimedOut(task.name, seconds) }),
       );
-      const work = this.perform(task, withVirtualStartTime(event, run.startTime), run.taskToken, signal).then(
+      const work = this.perform(task, withVirtualStartTime(event, run.startTime), taskToken, signal).then(
         (output): Outcome => ({ output }),
         (error: unknown): Outcome => ({ error }),
       );
@@ -283,6 +288,14 @@ function namedError(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
   return error;
+}
+
+/** The paused Task's Payload with this attempt's own token where the definition placed `$$.Task.Token`. */
+function withTaskToken(payload: unknown, placeholder: string, token: string): unknown {
+  if (payload === null || typeof payload !== "object") return payload;
+  return Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [key, value === placeholder ? token : value]),
+  );
 }
 
 /**

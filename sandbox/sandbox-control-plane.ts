@@ -13,6 +13,7 @@ import {
 import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js";
 import { RecordingNotifier } from "../adapters/recording-notifier.js";
 import type { EvidenceDeps } from "../core/audit/link-evidence.js";
+import type { FenceResult } from "../core/failover/fence-returned-region.js";
 import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
 import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
@@ -24,6 +25,7 @@ import {
   type DetectorHandlerDeps,
   type DetectorResult,
 } from "../functions/detect-alarm.js";
+import { createFenceReturnedRegionsHandler } from "../functions/fence-returned-regions.js";
 import { createPrecheckHandler } from "../functions/precheck.js";
 import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
 import { createRequestApprovalHandler } from "../functions/request-approval.js";
@@ -68,7 +70,12 @@ export interface SandboxControlPlane {
   state: DynamoDbPlanState;
   notifier: RecordingNotifier;
   dynamo: LocalDynamoDb;
-  roles: { detector: string; tasks: string };
+  roles: { detector: string; tasks: string; fence: string };
+  /**
+   * Runs the scheduled fencing once, as its EventBridge schedule would (every 5 minutes on AWS): a region
+   * a data-loss failover left is scaled to standby once it answers.
+   */
+  fence(): Promise<FenceResult[]>;
   /** The evidence linker's view of CloudTrail, as the scheduled linker and `kirikae audit verify` use it. */
   evidence: EvidenceDeps;
   stop(): Promise<void>;
@@ -88,9 +95,11 @@ export async function startSandboxControlPlane(
   const { estate, models } = built;
   const region = plan.regions.find((candidate) => candidate !== plan.activeRegion) ?? plan.activeRegion;
   const account = accountOf(plan);
+  const fenceRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "fenceReturnedRegions", region)}/kirikae-fence-returned-regions`;
   const roles = {
     detector: `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "detectAlarm", region)}/kirikae-detect-alarm`,
     tasks: `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "tasks", region)}/kirikae-workflow-task`,
+    fence: fenceRole,
   };
   const linkerRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "linkEvidence", region)}/kirikae-link-evidence`;
 
@@ -168,12 +177,23 @@ export async function startSandboxControlPlane(
       () => detector(event, lambdaContext("kirikae-detect-alarm")) as Promise<DetectorResult>,
     );
   };
+  const fencing = createFenceReturnedRegionsHandler(() => ({
+    ...taskDeps,
+    plans,
+    region,
+    clients: clientProvider(estate, roles.fence),
+    actor: roles.fence,
+  }));
   return {
     region,
     stateMachineArns,
     detectorName: functionName(SANDBOX_STAGE, "detectAlarm"),
     deliver: (event) => invoke(detectorDeps, event),
     deliverWith: (change, event) => invoke(change(detectorDeps), event),
+    fence: () =>
+      estate.clock.busy(
+        () => fencing({}, lambdaContext("kirikae-fence-returned-regions")) as Promise<FenceResult[]>,
+      ),
     audit,
     state,
     notifier,

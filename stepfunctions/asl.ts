@@ -60,6 +60,8 @@ export function pollLoop(options: {
   done: AslState;
   doneName: string;
   catchTo?: string;
+  /** Further routes on the step's result, tried after "done" and before waiting to poll again. */
+  choices?: AslState[];
 }): Record<string, AslState> {
   const { name, resource, resultPath, done, doneName, catchTo } = options;
   const checkName = `${name} done?`;
@@ -68,7 +70,10 @@ export function pollLoop(options: {
     [name]: task(resource, resultPath, checkName, catchTo ? { Catch: [catchAll(catchTo)] } : {}),
     [checkName]: {
       Type: "Choice",
-      Choices: [{ Variable: `${resultPath}.status`, StringEquals: "done", Next: doneName }],
+      Choices: [
+        { Variable: `${resultPath}.status`, StringEquals: "done", Next: doneName },
+        ...(options.choices ?? []),
+      ],
       Default: waitName,
     },
     [waitName]: { Type: "Wait", SecondsPath: `${resultPath}.pollAfterSeconds`, Next: name },
@@ -90,7 +95,10 @@ export function waitForAnswer(options: {
   resultPath: string;
   next: string;
   catchTo: { resultPath: string; next: string };
+  /** Where a rejection (an answer sent with SendTaskFailure) goes, when not where other failures go. */
+  rejectedTo?: { error: string; resultPath: string; next: string };
 }): AslState {
+  const { rejectedTo } = options;
   return {
     Type: "Task",
     Resource: WAIT_FOR_TASK_TOKEN,
@@ -102,6 +110,9 @@ export function waitForAnswer(options: {
     ResultPath: options.resultPath,
     Retry: [TRANSIENT_RETRY],
     Catch: [
+      ...(rejectedTo
+        ? [{ ErrorEquals: [rejectedTo.error], ResultPath: rejectedTo.resultPath, Next: rejectedTo.next }]
+        : []),
       { ErrorEquals: ["States.ALL"], ResultPath: options.catchTo.resultPath, Next: options.catchTo.next },
     ],
     Next: options.next,

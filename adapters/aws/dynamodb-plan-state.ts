@@ -1,10 +1,13 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type {
+  FencingStatePort,
   PendingApproval,
   PlanRuntimeState,
   PlanStatePort,
+  PromotionMode,
   WorkflowLock,
+  WorkflowResult,
 } from "../../core/ports/plan-state.js";
 
 const STATE = "state";
@@ -13,7 +16,7 @@ const STATE = "state";
  * The plan's runtime state and lock as DynamoDB items. Every transition is one conditional write, so of
  * many concurrent detectors exactly one wins (invariant 2) with no coordination beyond DynamoDB itself.
  */
-export class DynamoDbPlanState implements PlanStatePort {
+export class DynamoDbPlanState implements PlanStatePort, FencingStatePort {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -78,28 +81,52 @@ export class DynamoDbPlanState implements PlanStatePort {
     }
   }
 
-  async releaseLock(
-    plan: string,
-    holder: string,
-    result: { endedAt?: string; activeRegion?: string },
-  ): Promise<void> {
+  async releaseLock(plan: string, holder: string, result: WorkflowResult): Promise<void> {
     const set = [
       ...(result.endedAt ? ["lastWorkflowEndedAt = :endedAt"] : []),
       ...(result.activeRegion ? ["activeRegion = :region"] : []),
+      ...(result.promotion ? ["lastPromotion = :promotion"] : []),
     ];
+    // A run that promoted starts a new story for the region it left: the last run's fence no longer speaks for it.
+    const remove = ["#lock", "pendingApproval", ...(result.promotion ? ["fencedAt"] : [])];
     // Conditional on the holder, so a re-run of a finished step cannot release a newer workflow's lock.
     await succeeds(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(plan, STATE),
-          UpdateExpression: `REMOVE #lock, pendingApproval${set.length > 0 ? ` SET ${set.join(", ")}` : ""}`,
+          UpdateExpression: `REMOVE ${remove.join(", ")}${set.length > 0 ? ` SET ${set.join(", ")}` : ""}`,
           ConditionExpression: "#lock.holder = :holder",
           ExpressionAttributeNames: { "#lock": "lock" },
           ExpressionAttributeValues: {
             ":holder": holder,
             ...(result.endedAt ? { ":endedAt": result.endedAt } : {}),
             ...(result.activeRegion ? { ":region": result.activeRegion } : {}),
+            ...(result.promotion ? { ":promotion": result.promotion } : {}),
+          },
+        }),
+      ),
+    );
+  }
+
+  async markFenced(plan: string, fence: { at: string; activeRegion: string; now: string }): Promise<boolean> {
+    // One conditional write: of two fencing runs (a retry, an overlapping schedule) exactly one records
+    // it, and a failback that took the lock meanwhile wins.
+    return succeeds(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(plan, STATE),
+          UpdateExpression: "SET fencedAt = :at",
+          ConditionExpression:
+            "attribute_not_exists(fencedAt) AND activeRegion = :region AND lastPromotion = :failover" +
+            " AND (attribute_not_exists(#lock) OR #lock.leaseUntil < :now)",
+          ExpressionAttributeNames: { "#lock": "lock" },
+          ExpressionAttributeValues: {
+            ":at": fence.at,
+            ":region": fence.activeRegion,
+            ":failover": "failover",
+            ":now": fence.now,
           },
         }),
       ),
@@ -145,6 +172,10 @@ function toRuntimeState(plan: string, item: Record<string, unknown>): PlanRuntim
       ? { lastWorkflowEndedAt: item.lastWorkflowEndedAt }
       : {}),
     ...(item.pendingApproval ? { pendingApproval: item.pendingApproval as PendingApproval } : {}),
+    ...(item.lastPromotion === "switchover" || item.lastPromotion === "failover"
+      ? { lastPromotion: item.lastPromotion as PromotionMode }
+      : {}),
+    ...(typeof item.fencedAt === "string" ? { fencedAt: item.fencedAt } : {}),
   };
 }
 

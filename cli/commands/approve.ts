@@ -4,14 +4,24 @@ import { decideApproval } from "../../core/approval/decide-approval.js";
 import { awsOf, type CliIo, clockOf } from "../cli-io.js";
 import { resolveStage, type StageOptions, stageIn, withStageOptions } from "../stage-target.js";
 
-/** `kirikae approve`: answers a failover that waits for approval, as the caller's IAM identity. */
+/**
+ * `kirikae approve`: answers a failover that waits for a person, as the caller's IAM identity, whichever
+ * question it asks: whether to start (a plan in approval mode), or whether to fail over with data loss
+ * above the RPO (`dataLoss: "approval-above-rpo"`). The pending question says which.
+ */
 export function approveCommand(io: CliIo): Command {
   return withStageOptions(
     new Command("approve")
-      .description("approve (or --reject) the failover of a plan that waits for approval")
+      .description(
+        "approve (or --reject) what a plan's failover waits for: starting it (triggers.mode approval), " +
+          'or failing over with data loss above the RPO or of unknown size (database.dataLoss "approval-above-rpo")',
+      )
       .requiredOption("--plan <name>", "the plan whose failover waits")
       .requiredOption("--reason <text>", "why: recorded in the audit trail with your IAM identity")
-      .option("--reject", "stop the failover instead; nothing has changed yet")
+      .option(
+        "--reject",
+        "stop the failover instead: before it starts nothing has changed; a rejected data loss escalates with nothing promoted",
+      )
       .option("--json", "print one JSON document"),
   ).action(
     async (options: StageOptions & { plan: string; reason: string; reject?: boolean; json?: boolean }) => {
@@ -35,14 +45,23 @@ export function approveCommand(io: CliIo): Command {
       );
       if (options.json) {
         io.out(
-          `${JSON.stringify({ plan: options.plan, execution: answered.executionId, decision: answered.decision, approver: target.identity })}\n`,
+          `${JSON.stringify({ plan: options.plan, execution: answered.executionId, question: answered.question, decision: answered.decision, approver: target.identity })}\n`,
         );
         return;
       }
+      const dataLoss = answered.question === "data-loss";
+      const next =
+        answered.decision === "approved"
+          ? dataLoss
+            ? "the database fails over now, losing the writes not replicated; follow it with `kirikae status`"
+            : "it resumes now; follow it with `kirikae status`"
+          : dataLoss
+            ? "it escalates: nothing promoted, DNS untouched"
+            : "it stops without changing anything";
       io.out(
-        `✓ ${answered.decision} the failover of ${options.plan} as ${target.identity}\n` +
-          `  execution: ${answered.executionId}\n` +
-          `  ${answered.decision === "approved" ? "it resumes now; follow it with `kirikae status`" : "it stops without changing anything"}\n`,
+        `✓ ${answered.decision} the ${dataLoss ? "failover with data loss" : "failover"} of ${options.plan} as ${target.identity}\n` +
+          `  ${dataLoss ? `asked: ${answered.summary}\n  ` : ""}execution: ${answered.executionId}\n` +
+          `  ${next}\n`,
       );
     },
   );

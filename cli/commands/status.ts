@@ -64,7 +64,7 @@ function row(state: PlanRuntimeState): string[] {
     state.activeRegion ?? "(as in its plan)",
     state.lock ? `${state.lock.kind} ${state.lock.holder}` : "-",
     state.pendingApproval
-      ? `approval until ${state.pendingApproval.expiresAt} (kirikae approve --plan ${state.plan})`
+      ? `${state.pendingApproval.question === "data-loss" ? "data-loss approval" : "approval"} until ${state.pendingApproval.expiresAt} (kirikae approve --plan ${state.plan})`
       : "-",
     state.lastWorkflowEndedAt ?? "-",
   ];

@@ -2,7 +2,7 @@ import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { Clock } from "../clock.js";
 import { KirikaeError } from "../errors.js";
 import type { AuditPort } from "../ports/audit.js";
-import type { PendingApproval, PlanStatePort } from "../ports/plan-state.js";
+import type { ApprovalQuestion, PendingApproval, PlanStatePort } from "../ports/plan-state.js";
 import type { TaskCallbackPort } from "../ports/workflows.js";
 
 /** The error the paused failover fails with when a person rejects it; its Catch matches this name. */
@@ -35,16 +35,18 @@ export class NoPendingApproval extends KirikaeError {
 }
 
 /**
- * A person answers a failover that waits for approval:
+ * A person answers a failover that waits for approval, whichever question it asks: whether to start
+ * (approval mode) or whether to fail over with data loss (the promotion's "asks" rows):
  *   1. take the pending approval from the plan's state (atomically: a second answer finds none)
- *   2. audit the decision with the approver's IAM identity and reason
+ *   2. audit the decision with the approver's IAM identity and reason (`failover.approved` /
+ *      `failover.rejected`, or `database.data-loss-approved` / `database.data-loss-rejected`)
  *   3. resume the workflow (SendTaskSuccess) or stop it (SendTaskFailure), audited as any mutating call,
  *      so CloudTrail's event of that call is linked to the decision as its evidence
  */
 export async function decideApproval(
   deps: ApprovalDecisionDeps,
   answer: ApprovalAnswer,
-): Promise<PendingApproval & { decision: "approved" | "rejected" }> {
+): Promise<PendingApproval & { question: ApprovalQuestion; decision: "approved" | "rejected" }> {
   const pending = await deps.state.takeApproval(answer.plan);
   if (!pending) throw new NoPendingApproval(answer.plan);
   const callbacks = deps.callbacks(pending.executionId);
@@ -56,10 +58,11 @@ export async function decideApproval(
     actor: deps.approver,
   };
   const decision = answer.approve ? "approved" : "rejected";
+  const question = pending.question ?? "failover";
   await recordDecision(scope, {
-    action: `failover.${decision}`,
+    action: question === "data-loss" ? `database.data-loss-${decision}` : `failover.${decision}`,
     resource: answer.plan,
-    details: { reason: answer.reason, approver: deps.approver, summary: pending.summary },
+    details: { reason: answer.reason, approver: deps.approver, summary: pending.summary, question },
   });
   const description = {
     resource: pending.executionId,
@@ -79,5 +82,5 @@ export async function decideApproval(
       callbacks.fail(pending.taskToken, APPROVAL_REJECTED, `rejected by ${deps.approver}: ${answer.reason}`),
     );
   }
-  return { ...pending, decision };
+  return { ...pending, question, decision };
 }

@@ -1,7 +1,8 @@
 import { recordDecision } from "../audit/audited-action.js";
+import type { DataLossQuestion } from "../failover/promote-database.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
-import type { StepContext } from "../workflow/step-context.js";
+import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 
 export interface ApprovalRequestDeps {
   state: PlanStatePort;
@@ -42,6 +43,7 @@ export async function requestApproval(
     details: { summary, expiresAt },
   });
   await deps.state.awaitApproval(plan.name, {
+    question: "failover",
     executionId: context.execution.id,
     taskToken,
     requestedAt: now.toISOString(),
@@ -52,6 +54,64 @@ export async function requestApproval(
     `kirikae: ${plan.name} ${request.kind} waits for approval`,
     `${summary}. Nothing has changed yet. Approve with \`npx kirikae approve --plan ${plan.name} --reason "..."\`, ` +
       `or reject with \`--reject\`, before ${expiresAt}; after that the ${request.kind} is abandoned.`,
+    { plan: plan.name, execution: context.execution.id, expiresAt },
+  );
+}
+
+/**
+ * The promotion step found that a failover now may lose more than the RPO allows (or an unknown amount)
+ * under `dataLoss: "approval-above-rpo"`, and the workflow pauses on the question:
+ *   1. audit the question with its stakes: the lag read (or unknown), the RPO, the evidence, the deadline
+ *   2. keep the task token with the plan's state, where `kirikae approve` finds it by plan name
+ *   3. tell the on-call engineer what a yes loses and what a no means
+ * Nothing has been promoted and DNS is untouched. The wait ends at the plan's rollback trigger at the
+ * latest; a rejection or no answer escalates.
+ */
+export async function requestDataLossApproval(
+  context: StepContext,
+  deps: ApprovalRequestDeps,
+  taskToken: string,
+  question: DataLossQuestion,
+): Promise<void> {
+  const { plan, request } = context;
+  const now = context.clock.now();
+  const waitEnds = now.getTime() + question.timeoutSeconds * 1000;
+  const expiresAt = new Date(Math.min(waitEnds, rollbackDeadline(context).getTime())).toISOString();
+  const loss =
+    question.lagSeconds === null
+      ? `an unknown amount of writes (${question.lagMetric} has no datapoint)`
+      : `about ${question.lagSeconds.toFixed(1)} s of writes (${question.lagMetric})`;
+  const summary =
+    `failover of ${plan.name} from ${request.sourceRegion} to ${request.targetRegion} with data loss: ` +
+    `${question.why}. Failing over now loses ${loss}; the plan's RPO is ${question.rpoSeconds} s. ` +
+    `Evidence on the old primary (${question.verdict}): ${question.evidence.join("; ")}`;
+  await recordDecision(context, {
+    action: "database.data-loss-approval-requested",
+    resource: plan.name,
+    outcome: "pending",
+    details: {
+      summary,
+      expiresAt,
+      lagSeconds: question.lagSeconds,
+      lagMetric: question.lagMetric,
+      rpoSeconds: question.rpoSeconds,
+      verdict: question.verdict,
+      evidence: question.evidence,
+    },
+  });
+  await deps.state.awaitApproval(plan.name, {
+    question: "data-loss",
+    executionId: context.execution.id,
+    taskToken,
+    requestedAt: now.toISOString(),
+    expiresAt,
+    summary,
+  });
+  await deps.notifier.notify(
+    `kirikae: ${plan.name} failover asks to accept data loss`,
+    `${summary}. Nothing has been promoted and DNS is untouched. To fail over losing those writes: ` +
+      `\`npx kirikae approve --plan ${plan.name} --reason "..."\`; to refuse: add \`--reject\` (the failover ` +
+      `escalates, nothing promoted). Answer before ${expiresAt} (the plan's rollback trigger); after that it escalates.`,
     { plan: plan.name, execution: context.execution.id, expiresAt },
   );
 }

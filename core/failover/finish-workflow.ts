@@ -1,5 +1,5 @@
 import type { GlobalDatabasePort } from "../ports/global-database.js";
-import type { PlanStatePort } from "../ports/plan-state.js";
+import type { PlanStatePort, PromotionMode } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
 import { executionNameOf } from "../workflow/accept-request.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
@@ -24,12 +24,15 @@ export interface WorkflowOutcome {
 
 /**
  * Closes a successful run: the execution-level audit record (objectives against achieved RTO/RPO), the
- * plan's new active region, the lock released so the cooldown starts, and the notification.
+ * plan's new active region and how its writer got there (a data-loss failover leaves an old primary that
+ * must be fenced when its region returns: fence-returned-region.ts reads it), the lock released so the
+ * cooldown starts, and the notification.
  */
 export async function completeWorkflow(
   context: StepContext,
   deps: FinishDeps,
   verification: VerificationProgress,
+  promotion?: PromotionMode,
 ): Promise<WorkflowOutcome> {
   const { plan, request } = context;
   const outcome: WorkflowOutcome = {
@@ -49,6 +52,7 @@ export async function completeWorkflow(
   await deps.state.releaseLock(plan.name, executionName(context), {
     endedAt: context.clock.now().toISOString(),
     activeRegion: request.targetRegion,
+    ...(promotion === undefined ? {} : { promotion }),
   });
   await deps.notifier.notify(
     `kirikae: ${plan.name} ${request.kind} to ${request.targetRegion} succeeded`,

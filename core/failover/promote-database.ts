@@ -1,18 +1,17 @@
 import { auditedAction, recordDecision } from "../audit/audited-action.js";
-import type { GlobalClusterState, GlobalDatabasePort } from "../ports/global-database.js";
+import type { GlobalClusterState, GlobalDatabasePort, LagMetric } from "../ports/global-database.js";
 import type { TrafficGatesPort } from "../ports/traffic-gates.js";
 import { trafficMode } from "../traffic/gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import {
-  DataLossNeedsApproval,
   DataLossNotAllowed,
   RollbackTriggerExceeded,
   SwitchoverNotCompleted,
 } from "../workflow/workflow-errors.js";
 import type { HealthCheckReader } from "./health-check-reads.js";
 import { memberArn } from "./plan-lookup.js";
-import { decidePromotion, type PromotionDecision } from "./promotion-decision.js";
+import { decidePromotion, type PrimaryVerdict } from "./promotion-decision.js";
 import {
   EVIDENCE_POLL_SECONDS,
   EVIDENCE_WINDOW_SECONDS,
@@ -25,9 +24,39 @@ import { flipGates } from "./switch-traffic.js";
 
 export type PromotionMode = "switchover" | "failover";
 
+/**
+ * What a person is asked before a failover that may lose more than the RPO allows (the README's "asks"
+ * rows): the stakes as measured when the question was put, for the notification and the audit trail.
+ */
+export interface DataLossQuestion {
+  why: string;
+  verdict: PrimaryVerdict;
+  /** The target's lag at the decision, in seconds: about how many seconds of writes are lost; null: unknown. */
+  lagSeconds: number | null;
+  lagMetric: LagMetric;
+  rpoSeconds: number;
+  /** Each source's reading of the old primary, in words. */
+  evidence: string[];
+  askedAt: string;
+  /**
+   * How long the question may wait: until the plan's rollback trigger, never past it, so an unanswered
+   * question ends in escalation while the run is still inside its trigger. Whole seconds, at least 1.
+   */
+  timeoutSeconds: number;
+}
+
+/** The answer `kirikae approve` sends back with the question's task token (core/approval/decide-approval.ts). */
+export interface DataLossAnswer {
+  approved: boolean;
+  /** The approver's IAM identity as STS gave it to the CLI. */
+  approver: string;
+  reason: string;
+}
+
 /** The step's result; the state machine hands it back in on the next poll. */
 export interface PromotionProgress {
-  status: "pending" | "done";
+  /** "ask": the state machine pauses on the question and calls the step again with the answer. */
+  status: "pending" | "done" | "ask";
   mode?: PromotionMode;
   startedAt?: string;
   completedAt?: string;
@@ -42,6 +71,12 @@ export interface PromotionProgress {
   pollAfterSeconds?: number;
   /** When the gates were flipped inside the switchover's window with no writer (gate mode only). */
   gatesMovedAt?: string;
+  /** Present with status "ask": what the person is asked. */
+  question?: DataLossQuestion;
+  /** Placed by the state machine once the question is approved (a rejection never comes back here). */
+  answer?: DataLossAnswer;
+  /** Who approved the data-loss failover now under way, when a person did. */
+  approvedBy?: string;
 }
 
 export interface PromotionDeps {
@@ -62,8 +97,11 @@ export const PROMOTION_POLL_SECONDS = 5;
  *   4. otherwise look at the old primary from every side (promotion-evidence.ts) and decide by the
  *      README's table (promotion-decision.ts): switch over when it is alive; fail over with data loss only
  *      when it is down on agreeing evidence and the plan's dataLoss policy allows the lag read now; wait
- *      (poll again, within the evidence window and the rollback trigger) while unsure; else escalate or
- *      ask a person. The decision is recorded with its evidence before any call
+ *      (poll again, within the evidence window and the rollback trigger) while unsure; else escalate, or
+ *      ask a person: status "ask" with the stakes (lag or unknown, RPO, evidence), on which the state
+ *      machine pauses ("Await data-loss approval") until the rollback trigger at most, then calls again
+ *      with the approval, and only then fails over with data loss, recorded as approved by that person.
+ *      The decision is recorded with its evidence before any call
  *   5. gate mode, switchover: once Aurora has begun it, neither cluster takes writes until it completes,
  *      so the gates flip now and DNS reaches the new writer as it starts taking writes (a switchover is
  *      over in about a minute; a gate propagates in seconds). Should the switchover end with the old
@@ -167,21 +205,50 @@ export async function promoteDatabase(
     }
     return { status: "pending", evidence, pollAfterSeconds: EVIDENCE_POLL_SECONDS };
   }
-  if (decision.action === "escalate" || decision.action === "ask") {
+  if (decision.action === "escalate") {
     await recordDecision(context, {
-      action: decision.action === "ask" ? "database.data-loss-approval-needed" : "database.promotion-refused",
+      action: "database.promotion-refused",
       resource: sourceArn,
       outcome: "failed",
       details: record,
     });
-    throw refusal(decision, sourceArn);
+    throw new DataLossNotAllowed({ resource: sourceArn, reason: decision.why });
   }
-  const mode: PromotionMode = decision.action;
+  // An approval counts only for the question it answers, and only while the fresh decision still asks:
+  // an old primary that came back alive is switched over, whatever was approved.
+  const approval = decision.action === "ask" ? approvalOf(previous, sourceArn) : undefined;
+  if (decision.action === "ask" && approval === undefined) {
+    const question: DataLossQuestion = {
+      why: decision.why,
+      verdict: judgement.verdict,
+      lagSeconds,
+      lagMetric: observation.lag.metric,
+      rpoSeconds: plan.objectives.rpoMinutes * 60,
+      evidence: judgement.reasons,
+      askedAt: now.toISOString(),
+      timeoutSeconds: Math.max(1, Math.floor((deadline.getTime() - now.getTime()) / 1000)),
+    };
+    await recordDecision(context, {
+      action: "database.data-loss-approval-needed",
+      resource: sourceArn,
+      outcome: "pending",
+      details: { ...record, expiresAt: deadline.toISOString() },
+    });
+    return { status: "ask", evidence, question };
+  }
+  const mode: PromotionMode = decision.action === "switchover" ? "switchover" : "failover";
   const rpoEstimateSeconds = mode === "switchover" ? 0 : lagSeconds;
+  const approvedBy = approval
+    ? {
+        approvedBy: approval.approver,
+        approvalReason: approval.reason,
+        askedLagSeconds: previous?.question?.lagSeconds ?? null,
+      }
+    : {};
   await recordDecision(context, {
     action: "database.rpo-estimate",
     resource: targetArn,
-    details: { mode, rpoEstimateSeconds, ...record },
+    details: { mode, rpoEstimateSeconds, ...record, ...approvedBy },
   });
   const callRegion = mode === "switchover" ? request.sourceRegion : request.targetRegion;
   const description = {
@@ -190,7 +257,11 @@ export async function promoteDatabase(
     region: callRegion,
     before: { writer: writerArn(global) },
     after: { writer: targetArn },
-    details: { targetClusterArn: targetArn, ...(mode === "failover" ? { allowDataLoss: true } : {}) },
+    details: {
+      targetClusterArn: targetArn,
+      ...(mode === "failover" ? { allowDataLoss: true } : {}),
+      ...(approval ? { approvedBy: approval.approver, approvalReason: approval.reason } : {}),
+    },
   };
   await auditedAction(context, description, () =>
     mode === "switchover"
@@ -207,14 +278,23 @@ export async function promoteDatabase(
     rpoEstimateSeconds,
     pollAfterSeconds: PROMOTION_POLL_SECONDS,
     ...(moveGatesNow ? { gatesMovedAt: context.clock.now().toISOString() } : {}),
+    ...(approval ? { approvedBy: approval.approver } : {}),
   };
 }
 
-/** Escalation's error: its name is what the state machine and the report show; its action what to do. */
-function refusal(decision: PromotionDecision, sourceArn: string): Error {
-  return decision.action === "ask"
-    ? new DataLossNeedsApproval(decision.why, { resource: sourceArn })
-    : new DataLossNotAllowed({ resource: sourceArn, reason: decision.why });
+/**
+ * The approval the state machine placed after the step asked, if any. A rejection fails the wait itself
+ * and never reaches the step; an answer here that does not approve is refused rather than asked again.
+ */
+function approvalOf(previous: PromotionProgress | undefined, sourceArn: string): DataLossAnswer | undefined {
+  if (previous?.status !== "ask" || previous.answer === undefined) return undefined;
+  if (previous.answer.approved !== true || typeof previous.answer.approver !== "string") {
+    throw new DataLossNotAllowed({
+      resource: sourceArn,
+      reason: "the answer to the data-loss question did not approve the failover",
+    });
+  }
+  return previous.answer;
 }
 
 /** The switchover ended without moving the writer: the gates go back to the region that still writes. */

@@ -1,5 +1,6 @@
 import { auditedAction } from "../audit/audited-action.js";
-import type { StepContext } from "../workflow/step-context.js";
+import type { Plan } from "../plan/schema.js";
+import type { AuditScope } from "../workflow/step-context.js";
 import { workloadKey } from "./capacity.js";
 import { clusterFor } from "./plan-lookup.js";
 import type { CapacityDeps } from "./scale-nodegroups.js";
@@ -11,6 +12,8 @@ export interface RestoreResult {
   changes: string[];
   /** What was left alone because kirikae did not set it, or could not be changed yet, in words. */
   left: string[];
+  /** Nodegroups that still hold what a scale-up sets but are UPDATING, so could not be changed yet. */
+  waiting: string[];
 }
 
 /**
@@ -22,16 +25,17 @@ export interface RestoreResult {
  *      lowered the autoscaler takes it down itself when the load is gone)
  *   2. a Deployment at exactly its active replicas goes back to its standby replicas
  *   3. a nodegroup still UPDATING is not touched (EKS refuses a second update): "not settled"
- * Escalation calls it once (compensation); failback's last step polls it until settled.
+ * Escalation calls it once (compensation); failback's last step polls it until settled; the scheduled
+ * fencing calls it, outside any workflow, on a region a data-loss failover left (fence-returned-region.ts).
  */
 export async function restoreStandby(
-  context: StepContext,
+  context: AuditScope & { plan: Plan },
   deps: CapacityDeps,
   region: string,
   options: { compensation: boolean },
 ): Promise<RestoreResult> {
   const cluster = clusterFor(context.plan, region);
-  const result: RestoreResult = { settled: true, changes: [], left: [] };
+  const result: RestoreResult = { settled: true, changes: [], left: [], waiting: [] };
   const details = options.compensation ? { details: { compensation: true } } : {};
   for (const nodegroup of cluster.nodegroups) {
     if (nodegroup.activeSize === nodegroup.standbySize) continue;
@@ -50,6 +54,7 @@ export async function restoreStandby(
     }
     if (state.status !== "ACTIVE") {
       result.settled = false;
+      result.waiting.push(nodegroup.name);
       result.left.push(
         `${nodegroup.name} left at ${state.desiredSize}: still updating, scale it down by hand`,
       );

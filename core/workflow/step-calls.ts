@@ -97,6 +97,16 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
     ...(kind === "failover"
       ? [
           step("Promote database", [...promotionCalls(plan, kind, source, target), ...audit]),
+          // Only a plan that lets a person accept losing more than the RPO pauses on that question.
+          ...(plan.database.dataLoss === "approval-above-rpo"
+            ? [
+                step("Await data-loss approval", [
+                  call("dynamodb:UpdateItem", home, true, "plan state: keeps the task token"),
+                  ...audit,
+                  notify,
+                ]),
+              ]
+            : []),
           step("Scale up nodegroups", [...scalingCalls(target), ...audit], [kubernetesApi(target)]),
         ]
       : [

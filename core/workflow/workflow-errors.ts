@@ -60,18 +60,6 @@ export class DataLossNotAllowed extends WorkflowError {
   }
 }
 
-/** The plan's dataLoss is "approval-above-rpo" and the loss cannot be bounded by the RPO: a person decides. */
-export class DataLossNeedsApproval extends WorkflowError {
-  constructor(reason: string, options: KirikaeErrorOptions = {}) {
-    super(`a failover now may lose more than the RPO allows: ${reason}`, {
-      action:
-        "decide whether losing the unreplicated writes is acceptable: if so, fail over by hand in the RDS console (FailoverGlobalCluster with AllowDataLoss, in the standby region) and start the workflow again to move traffic; if not, restore the old primary",
-      ...options,
-    });
-    this.name = "DataLossNeedsApproval";
-  }
-}
-
 /** Invariant 1's guard: traffic never moves to a region whose cluster is not the writer. */
 export class WriterNotConfirmed extends WorkflowError {
   constructor(region: string, options: KirikaeErrorOptions = {}) {

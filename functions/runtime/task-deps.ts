@@ -5,7 +5,7 @@ import type { Plan } from "../../core/plan/schema.js";
 import type { AuditPort } from "../../core/ports/audit.js";
 import type { DnsAnswersPort } from "../../core/ports/dns-answers.js";
 import type { KubernetesPort } from "../../core/ports/kubernetes.js";
-import type { PlanStatePort } from "../../core/ports/plan-state.js";
+import type { FencingStatePort, PlanStatePort } from "../../core/ports/plan-state.js";
 import type { NotifierPort } from "../../core/ports/workflows.js";
 
 /**
@@ -17,7 +17,8 @@ export interface TaskDeps {
   clock: Clock;
   clients: ClientProvider;
   audit: AuditPort;
-  state: PlanStatePort;
+  /** The plan's lock and runtime state; the scheduled fencing marks a returned region fenced through it. */
+  state: PlanStatePort & FencingStatePort;
   notifier: NotifierPort;
   /** The identity the function acts as, recorded on its audit records. */
   actor: string;

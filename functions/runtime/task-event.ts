@@ -5,8 +5,11 @@ import { InvalidWorkflowInput } from "../../core/workflow/workflow-errors.js";
 import { executionInfoSchema, workflowRequestSchema } from "../../core/workflow/workflow-request.js";
 import type { TaskDeps } from "./task-deps.js";
 
-/** A step's earlier result handed back by the state machine; each step owns the rest of its shape. */
-const progress = z.looseObject({ status: z.enum(["pending", "done"]) });
+/**
+ * A step's earlier result handed back by the state machine; each step owns the rest of its shape. "ask":
+ * the promotion waits for a person's answer on losing data (stepfunctions/failover-definition.ts).
+ */
+const progress = z.looseObject({ status: z.enum(["pending", "done", "ask"]) });
 
 /** A caught error as Step Functions places it. */
 const failureSchema = z.looseObject({ Error: z.string(), Cause: z.string().optional() });
@@ -24,6 +27,8 @@ export const taskEventSchema = z.looseObject({
   failure: failureSchema.optional(),
   /** Why a failover waiting for approval did not get it: rejected, or no answer in time. */
   approvalFailure: failureSchema.optional(),
+  /** Given only to the approval step: which question the workflow pauses on (absent: "failover"). */
+  question: z.enum(["failover", "data-loss"]).optional(),
   /** Given only to the step a workflow pauses on, to resume it later (`$$.Task.Token`). */
   taskToken: z.string().min(1).optional(),
 });

@@ -59,11 +59,60 @@ async function startByHand(context: ScenarioContext, stateMachineArn: string, ki
   );
 }
 
+/** Fencing runs on this schedule in a deployed stage (infra/function-catalog.ts, fenceReturnedRegions). */
+export const FENCE_EVERY_MS = 5 * 60_000;
+
+/**
+ * The fencing schedule, as EventBridge runs it every 5 minutes: each run acts only once a failover has
+ * ended (before that the plan's state gives it nothing to do). Stopped when a failback starts, or when the
+ * drill ends, so no run lands among the drill's own bookkeeping.
+ */
+export function fenceOnSchedule(context: Pick<ScenarioContext, "built" | "controlPlane" | "note">): {
+  stop(): Promise<void>;
+} {
+  const { built, controlPlane } = context;
+  const clock = built.estate.clock;
+  const abort = new AbortController();
+  const failedOver = () =>
+    built.models.sfn
+      .all()
+      .some(
+        (execution) => !execution.stateMachineArn.endsWith("-failback") && execution.status !== "RUNNING",
+      );
+  const running = (async () => {
+    for (;;) {
+      await clock.sleep(FENCE_EVERY_MS, abort.signal);
+      if (abort.signal.aborted) return;
+      if (!failedOver()) continue;
+      // A failed run is the schedule's to retry, five minutes later, as Lambda's would be.
+      const results = await controlPlane.fence().catch(() => []);
+      for (const result of results) {
+        if (result.outcome === "fenced") {
+          context.note(
+            `kirikae fences ${result.region}: nodegroups at standby size; its gate stays closed until a failback`,
+          );
+        }
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      abort.abort();
+      await running;
+    },
+  };
+}
+
 /**
  * The incident is over: faults clear, the old region answers again, and a person starts the failback
- * from the console with the documented input, as their own IAM identity.
+ * from the console with the documented input, as their own IAM identity. `beforeStart` runs just before
+ * (the drill stops its fencing schedule there: a failback owns the region it returns to).
  */
-export async function failBack(context: ScenarioContext, stateMachineArn: string): Promise<boolean> {
+export async function failBack(
+  context: ScenarioContext,
+  stateMachineArn: string,
+  beforeStart: () => Promise<void> = async () => undefined,
+): Promise<boolean> {
   const { built, plan } = context;
   const [failover] = built.models.sfn.all();
   if (failover?.status !== "SUCCEEDED") return false;
@@ -76,6 +125,7 @@ export async function failBack(context: ScenarioContext, stateMachineArn: string
   }
   context.note(`${plan.activeRegion} answers again and its application is healthy; faults cleared`);
   await built.estate.clock.sleep(FAILBACK_AFTER_MS);
+  await beforeStart();
   context.note("oncall-engineer starts the failback from the console");
   await startByHand(context, stateMachineArn, "failback", "drill: the region has recovered");
   await built.models.sfn.settled();

@@ -7,10 +7,11 @@ import type { StepEvent } from "../local-workflow-runner.js";
 import { type SandboxControlPlane, startSandboxControlPlane } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
 import { endpointServes, startTrafficSampler } from "../traffic-sampler.js";
+import { answerDataLossQuestion, type DataLossAnswerPolicy } from "./data-loss-answers.js";
 import { describeWorkflow } from "./describe-workflow.js";
 import { auditOnceDelivered } from "./drill-audit.js";
 import { checkInvariants } from "./invariants.js";
-import { approveWhenAsked, failBack } from "./on-call.js";
+import { approveWhenAsked, failBack, fenceOnSchedule } from "./on-call.js";
 import { type ExpectedOutcome, expectedOutcome, type Scenario, type ScenarioContext } from "./scenarios.js";
 import { describeTraffic } from "./traffic-narration.js";
 
@@ -82,6 +83,11 @@ export interface DrillOptions {
   onNote?: (text: string, elapsedSeconds: number) => void;
   /** After a successful failover: the failed region recovers and an on-call engineer fails back by hand. */
   failback?: boolean;
+  /**
+   * How the on-call engineer answers a failover that asks to lose more than the RPO allows (a plan with
+   * `dataLoss: "approval-above-rpo"`): approves by default.
+   */
+  dataLossAnswer?: DataLossAnswerPolicy;
   /** Runs against the estate and control plane after the drill, before they are torn down. */
   afterwards?: (state: { built: BuiltEstate; controlPlane: SandboxControlPlane }) => Promise<void>;
 }
@@ -93,6 +99,7 @@ export interface DrillOptions {
  */
 export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const { plan, scenario } = options;
+  const dataLossAnswer = options.dataLossAnswer ?? "approve";
   const built = buildEstate([plan], {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...scenario.estateOptions?.(plan),
@@ -139,7 +146,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       lastEvent = event;
       note(`alarm ${label}`);
       detections.push(
-        controlPlane.deliver(event).then((decision) => {
+        controlPlane.deliver(event).then((decision): DetectorResult | Promise<DetectorResult> => {
           if (decision.decision !== "ignored" || !decision.reason.startsWith("duplicate")) {
             note(
               decision.decision === "started"
@@ -147,10 +154,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
                 : `detector: ${describeDecision(decision)}`,
             );
           }
-          if (decision.decision === "started" && plan.triggers.mode === "approval") {
-            return approveWhenAsked(context).then(() => decision);
-          }
-          return decision;
+          if (decision.decision !== "started") return decision;
+          const onCall: Array<Promise<void>> = [];
+          if (plan.triggers.mode === "approval") onCall.push(approveWhenAsked(context));
+          if (plan.database.dataLoss === "approval-above-rpo")
+            onCall.push(answerDataLossQuestion(context, dataLossAnswer));
+          return Promise.all(onCall).then(() => decision);
         }),
       );
     });
@@ -175,6 +184,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
           detections.push(controlPlane.deliver(lastEvent));
       },
     };
+    const fencing = fenceOnSchedule(context);
     await scenario.incident(context);
     const decisions = await settle(detections);
     await models.sfn.settled();
@@ -184,12 +194,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       .flatMap((fault) => (fault.kind === "region-down" ? [fault.region] : []));
     const incidentEndedAt = estate.clock.now();
     const failedBack =
-      options.failback === true && (await failBack(context, controlPlane.stateMachineArns.failback));
+      options.failback === true &&
+      (await failBack(context, controlPlane.stateMachineArns.failback, fencing.stop));
+    await fencing.stop();
 
     const executions = models.sfn.all();
     const workflows = executions.map(describeWorkflow);
     const records = await controlPlane.audit.chain(plan.name);
-    const expected = expectedOutcome(scenario, plan);
+    const expected = expectedOutcome(scenario, plan, dataLossAnswer);
     // The incident and any failback are over; the wait for CloudTrail's delivery below is the drill's own.
     const {
       nonWriterSeconds,

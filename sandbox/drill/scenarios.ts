@@ -29,6 +29,11 @@ export interface Scenario {
   estateOptions?(plan: Plan): BuildEstateOptions;
   /** The incident takes Route 53's API down: only a plan that moves traffic by gates can succeed. */
   route53ApiDown?: boolean;
+  /**
+   * Only a failover losing more than the RPO is left: under `dataLoss: "approval-above-rpo"` the run asks,
+   * and ends as the on-call engineer answers (approved: a data-loss failover that succeeds).
+   */
+  lossAboveRpo?: boolean;
   incident(context: ScenarioContext): Promise<void>;
 }
 
@@ -39,7 +44,15 @@ export interface Scenario {
 export function expectedOutcome(
   scenario: Scenario,
   plan: Plan,
+  dataLossAnswer: "approve" | "reject" | "ignore" = "approve",
 ): { outcome: ExpectedOutcome; mode?: "switchover" | "failover" } {
+  if (
+    scenario.lossAboveRpo &&
+    plan.database.dataLoss === "approval-above-rpo" &&
+    dataLossAnswer === "approve"
+  ) {
+    return { outcome: "succeeded", mode: "failover" };
+  }
   if (
     scenario.expectMode === "failover" &&
     plan.database.dataLoss === "never" &&
@@ -131,8 +144,9 @@ export const promotionScenarios: readonly Scenario[] = [
   {
     name: "lag-growing",
     summary:
-      "replication already lags 4 minutes when the active region goes dark, and the lag keeps growing past the RPO while the alarm holds: the plan's dataLoss policy decides (within-rpo and never: escalate; approval-above-rpo: ask)",
+      "replication already lags 4 minutes when the active region goes dark, and the lag keeps growing past the RPO while the alarm holds: the plan's dataLoss policy decides (within-rpo and never: escalate; approval-above-rpo: the failover pauses and asks the on-call engineer, who accepts the stated lag in the drill)",
     expect: "escalated",
+    lossAboveRpo: true,
     async incident(context) {
       const arn = context.plan.database.members[context.standbyRegion] ?? "";
       const startLagMs = Math.max(0, context.plan.objectives.rpoMinutes * 60_000 - 60_000);
@@ -266,8 +280,9 @@ export const scenarios: readonly Scenario[] = [
   {
     name: "lag-beyond-rpo",
     summary:
-      "replication lag already exceeds the RPO when the region goes dark: no data-loss failover beyond the RPO; the run escalates (or asks, per database.dataLoss), DNS untouched",
+      "replication lag already exceeds the RPO when the region goes dark: no data-loss failover beyond the RPO; the run escalates, DNS untouched (under approval-above-rpo it asks, and fails over once approved)",
     expect: "escalated",
+    lossAboveRpo: true,
     async incident(context) {
       const arn = context.plan.database.members[context.standbyRegion] ?? "";
       context.built.models.rds.setReplicationLag(arn, context.plan.objectives.rpoMinutes * 60_000 + 60_000);

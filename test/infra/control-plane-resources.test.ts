@@ -278,7 +278,7 @@ describe("functions", () => {
 });
 
 describe("schedules and alarms", () => {
-  it("runs the evidence linker every 15 minutes and the readiness check every 30, in every region", () => {
+  it("runs the evidence linker every 15 minutes, the readiness check every 30 and the fencing every 5, in every region", () => {
     for (const region of CONTROL_PLANE_REGIONS) {
       const schedules = deploy
         .ofType(EVENT_RULE)
@@ -307,6 +307,11 @@ describe("schedules and alarms", () => {
         {
           expression: "rate(30 minutes)",
           target: `arn:aws:lambda:${region}:111122223333:function:kirikae-${STAGE}-checkReadiness`,
+          permitted: true,
+        },
+        {
+          expression: "rate(5 minutes)",
+          target: `arn:aws:lambda:${region}:111122223333:function:kirikae-${STAGE}-fenceReturnedRegions`,
           permitted: true,
         },
       ]);

@@ -166,6 +166,26 @@ const expected: Record<string, unknown[]> = {
     queryAudit,
     appendAudit,
   ],
+  // Singapore recovers the shop plan: after a data-loss failover it fences Tokyo, Tokyo's capacity only.
+  fenceReturnedRegions: [
+    logs("fenceReturnedRegions"),
+    readState,
+    updateState,
+    s(
+      "ProbeReturningClusters",
+      ["eks:DescribeCluster"],
+      [`arn:aws:eks:${TOKYO}:${ACCOUNT}:cluster/shop-tokyo`],
+    ),
+    s(
+      "FenceReturningNodegroups",
+      ["eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"],
+      ["web", "api", "worker"].map(
+        (name) => `arn:aws:eks:${TOKYO}:${ACCOUNT}:nodegroup/shop-tokyo/${name}/*`,
+      ),
+    ),
+    appendAudit,
+    notify,
+  ],
   checkReadiness: [
     logs("checkReadiness"),
     readState,
@@ -221,6 +241,18 @@ describe("each function's policy", () => {
     expect(functionPolicies().filter(({ role }) => role.endsWith(`-${R}`)).length).toBe(
       Object.keys(expected).length,
     );
+  });
+
+  it("lets the fencing in a plan's home region touch no EKS resource: only the recovery region fences it", () => {
+    const tokyo = statementsOf(`kirikae-${STAGE}-fenceReturnedRegions-${TOKYO}`) ?? [];
+
+    expect(tokyo.map((statement) => statement.Sid)).toEqual([
+      "WriteOwnLogs",
+      "ReadPlanState",
+      "UpdatePlanState",
+      "AppendAuditRecords",
+      "Notify",
+    ]);
   });
 
   it("grants no wildcard action anywhere, and no wildcard resource a function does not need", () => {

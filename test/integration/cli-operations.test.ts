@@ -270,3 +270,50 @@ describe("approval of an alarm-started failover", () => {
     expect((await deployed.state.get("shop")).pendingApproval).toBeUndefined();
   });
 });
+
+describe("approval of a failover that would lose more than the RPO", () => {
+  const askingPlan = testPlan((input) => {
+    input.database.dataLoss = "approval-above-rpo";
+  });
+
+  it("asks with the lag stated, fails over with data loss on `kirikae approve`, and counts only the first answer", async () => {
+    const { built, controlPlane: deployed, kirikae, at } = await stage(askingPlan);
+    const standby = askingPlan.database.members["ap-southeast-1"] ?? "";
+    built.models.rds.setReplicationLag(standby, (askingPlan.objectives.rpoMinutes + 1) * 60_000);
+    built.estate.addFault({ kind: "region-down", region: "ap-northeast-1" });
+    const started = await kirikae("failover", "--plan", "shop", "--reason", "Tokyo is dark", ...at);
+    expect(started.code).toBe(0);
+    const clock = built.estate.clock;
+    while ((await clock.busy(() => deployed.state.get("shop"))).pendingApproval?.question !== "data-loss") {
+      await clock.sleep(10_000);
+    }
+
+    const waiting = await kirikae("status", ...at);
+    const approved = await kirikae("approve", "--plan", "shop", "--reason", "the lag is acceptable", ...at);
+    const again = await kirikae("approve", "--plan", "shop", "--reason", "twice", ...at);
+    await built.models.sfn.settled();
+
+    expect(waiting.stdout).toMatch(/data-loss approval until .* \(kirikae approve --plan shop\)/);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain(`✓ approved the failover with data loss of shop as ${ONCALL}`);
+    expect(approved.stdout).toMatch(
+      /asked: .*loses about \d+\.\d s of writes \(AuroraGlobalDBRPOLag\); the plan's RPO is 300 s/,
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no shop workflow is waiting for approval/);
+    expect(built.models.sfn.all().map((execution) => execution.status)).toEqual(["SUCCEEDED"]);
+    const failovers = built.estate.calls.filter(
+      (call) => call.operation === "FailoverGlobalCluster" && call.error === undefined,
+    );
+    expect(failovers).toHaveLength(1);
+    const chain = await deployed.audit.chain("shop");
+    expect(chain.filter((record) => record.action === "database.data-loss-approved")).toEqual([
+      expect.objectContaining({ actor: ONCALL, details: expect.objectContaining({ question: "data-loss" }) }),
+    ]);
+    expect(
+      chain.find((record) => record.action === "rds:FailoverGlobalCluster" && record.kind === "intent")
+        ?.details,
+    ).toMatchObject({ allowDataLoss: true, approvedBy: ONCALL, approvalReason: "the lag is acceptable" });
+    expect((await deployed.state.get("shop")).lock).toBeUndefined();
+  });
+});

@@ -190,7 +190,7 @@ describe("automatic failover in the sandbox, through the real detector, handlers
 
 describe("the old primary's region returns after a data-loss failover", () => {
   it("keeps users and writes away from it while Aurora fences it late and rebuilds it as a secondary", async () => {
-    const result = await runDrill({ plan, scenario: scenario("old-primary-returns") });
+    const result = await runDrill({ plan, scenario: scenario("old-primary-returns"), failback: false });
 
     expect(result.workflows.map((workflow) => [workflow.kind, workflow.status, workflow.mode])).toEqual([
       ["failover", "succeeded", "failover"],
@@ -199,6 +199,25 @@ describe("the old primary's region returns after a data-loss failover", () => {
     expect(result.traffic.records).toEqual({ "app.example.com": "ap-southeast-1" });
     expect(result.invariants).toEqual(allInvariantsHeld);
     expect(result.ok).toBe(true);
+  });
+
+  it("scales the returned region's nodegroups to standby size with no failback, and says so once", async () => {
+    const result = await runDrill({ plan, scenario: scenario("old-primary-returns"), failback: false });
+
+    expect(result.final.nodegroups).toEqual({
+      "ap-northeast-1/shop-tokyo/web": 2,
+      "ap-northeast-1/shop-tokyo/worker": 1,
+      "ap-southeast-1/shop-singapore/web": 6,
+      "ap-southeast-1/shop-singapore/worker": 3,
+    });
+    expect(
+      result.notifications.filter(
+        (subject) => subject === "kirikae: shop: ap-northeast-1 answers again and was fenced",
+      ),
+    ).toHaveLength(1);
+    expect(result.traffic.records).toEqual({ "app.example.com": "ap-southeast-1" });
+    expect(result.invariants).toEqual(allInvariantsHeld);
+    expect(result.audit.verified).toBe(true);
   });
 });
 
@@ -236,16 +255,105 @@ describe("promotion decided on evidence, and the plan's data-loss policy", () =>
     expect(result.ok).toBe(true);
   });
 
-  it("asks a person under approval-above-rpo when the lag grows past the RPO", async () => {
+  it("under approval-above-rpo pauses and asks, stating the lag, and fails over with data loss once the on-call engineer approves", async () => {
     const asking = gatedTestPlan((input) => {
+      input.database.dataLoss = "approval-above-rpo";
+    });
+    let records: Array<{ action: string; actor: string; details?: Record<string, unknown> }> = [];
+
+    const result = await runDrill({
+      plan: asking,
+      scenario: scenario("lag-growing"),
+      afterwards: async ({ controlPlane }) => {
+        records = await controlPlane.audit.chain(asking.name);
+      },
+    });
+    const asked = records.find((record) => record.action === "database.data-loss-approval-requested");
+    const approved = records.find((record) => record.action === "database.data-loss-approved");
+    const failover = records.find((record) => record.action === "rds:FailoverGlobalCluster");
+    const steps = result.workflows[0]?.steps.map((step) => step.name) ?? [];
+
+    expect(result.notifications).toContain("kirikae: shop failover asks to accept data loss");
+    expect(asked?.details).toMatchObject({ rpoSeconds: 300, lagMetric: "AuroraGlobalDBRPOLag" });
+    expect(asked?.details?.lagSeconds).toBeGreaterThan(300);
+    expect(String(asked?.details?.summary)).toMatch(/loses about \d+\.\d s of writes .*RPO is 300 s/);
+    expect(approved).toMatchObject({
+      actor: "arn:aws:iam::111122223333:user/oncall-engineer",
+      details: { reason: "drill: accepting the recorded lag", question: "data-loss" },
+    });
+    expect(failover?.details).toMatchObject({
+      allowDataLoss: true,
+      approvedBy: "arn:aws:iam::111122223333:user/oncall-engineer",
+    });
+    expect(steps).toContain("Await data-loss approval");
+    expect(result.workflows[0]).toMatchObject({ status: "succeeded", mode: "failover" });
+    expect(result.workflows[0]?.rpoSeconds).toBeGreaterThan(300);
+    expect(result.mutations.FailoverGlobalCluster).toBe(1);
+    expect(result.final).toMatchObject({ writerRegion: "ap-southeast-1", trafficRegion: "ap-southeast-1" });
+    expect(result.invariants).toEqual(allInvariantsHeld);
+    expect(result.ok).toBe(true);
+  });
+
+  it("asks twice in approval mode, to start and then to lose data, and goes on after each answer", async () => {
+    const asking = gatedTestPlan((input) => {
+      input.triggers.mode = "approval";
       input.database.dataLoss = "approval-above-rpo";
     });
 
     const result = await runDrill({ plan: asking, scenario: scenario("lag-growing") });
 
+    expect(result.notifications.slice(0, 2)).toEqual([
+      "kirikae: shop failover waits for approval",
+      "kirikae: shop failover asks to accept data loss",
+    ]);
+    expect(result.mutations.SendTaskSuccess).toBe(2);
+    expect(result.workflows[0]).toMatchObject({ status: "succeeded", mode: "failover" });
+    expect(result.mutations.FailoverGlobalCluster).toBe(1);
+    expect(result.invariants).toEqual(allInvariantsHeld);
+    expect(result.ok).toBe(true);
+  });
+
+  it("under approval-above-rpo escalates with nothing promoted when the on-call engineer rejects the data loss", async () => {
+    const asking = gatedTestPlan((input) => {
+      input.database.dataLoss = "approval-above-rpo";
+    });
+
+    const result = await runDrill({
+      plan: asking,
+      scenario: scenario("lag-growing"),
+      dataLossAnswer: "reject",
+    });
+
     expect(result.workflows[0]?.status).toBe("escalated");
-    expect(result.workflows[0]?.reason).toMatch(/DataLossNeedsApproval: .*a person decides/);
+    expect(result.workflows[0]?.reason).toMatch(
+      /DataLossRejected: rejected by arn:aws:iam::111122223333:user\/oncall-engineer: drill: the loss is too high/,
+    );
     expect(result.mutations.FailoverGlobalCluster).toBeUndefined();
+    expect(result.mutations.SwitchoverGlobalCluster).toBeUndefined();
+    expect(result.final.writerRegion).toBe("ap-northeast-1");
+    expect(result.traffic.records).toEqual({ "app.example.com": "ap-northeast-1" });
+    expect(result.invariants).toEqual(allInvariantsHeld);
+    expect(result.ok).toBe(true);
+  });
+
+  it("under approval-above-rpo escalates at the rollback trigger when no one answers, nothing promoted", async () => {
+    const asking = gatedTestPlan((input) => {
+      input.database.dataLoss = "approval-above-rpo";
+    });
+
+    const result = await runDrill({
+      plan: asking,
+      scenario: scenario("lag-growing"),
+      dataLossAnswer: "ignore",
+    });
+    const started = Date.parse(result.workflows[0]?.steps[0]?.startedAt ?? "");
+    const ended = Date.parse(result.workflows[0]?.steps.at(-1)?.endedAt ?? "");
+
+    expect(result.workflows[0]?.status).toBe("escalated");
+    expect(result.workflows[0]?.reason).toMatch(/DataLossNotApproved: No one approved/);
+    expect(ended - started).toBeLessThanOrEqual((asking.timeouts.rollbackAfterMinutes + 1) * 60_000);
+    expect(result.mutations.FailoverGlobalCluster).toBeUndefined();
+    expect(result.traffic.records).toEqual({ "app.example.com": "ap-northeast-1" });
     expect(result.ok).toBe(true);
   });
 });

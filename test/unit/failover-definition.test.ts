@@ -120,6 +120,44 @@ describe("failover state machine definition", () => {
   });
 });
 
+describe("the data-loss question", () => {
+  it("pauses inside the promotion branch, bounded by the step's timeout, and returns to the promotion with the answer", () => {
+    expect(findState(definition.States, "Promote database done?")?.Choices).toEqual([
+      { Variable: "$.promotion.status", StringEquals: "done", Next: "Database promoted" },
+      { Variable: "$.promotion.status", StringEquals: "ask", Next: "Await data-loss approval" },
+    ]);
+    expect(findState(definition.States, "Await data-loss approval")).toMatchObject({
+      Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      Parameters: {
+        FunctionName: arns.requestApproval,
+        Payload: { question: "data-loss", "promotion.$": "$.promotion", "taskToken.$": "$$.Task.Token" },
+      },
+      TimeoutSecondsPath: "$.promotion.question.timeoutSeconds",
+      ResultPath: "$.promotion.answer",
+      Next: "Promote database",
+    });
+  });
+
+  it("ends the branch on a rejection or no answer, so the run escalates before anything is promoted", () => {
+    expect(findState(definition.States, "Await data-loss approval")?.Catch).toEqual([
+      { ErrorEquals: ["ApprovalRejected"], ResultPath: "$.dataLossAnswer", Next: "Data loss rejected" },
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.dataLossAnswer", Next: "Data loss not approved" },
+    ]);
+    expect(findState(definition.States, "Data loss rejected")).toMatchObject({
+      Type: "Fail",
+      Error: "DataLossRejected",
+    });
+    expect(findState(definition.States, "Data loss not approved")).toMatchObject({
+      Type: "Fail",
+      Error: "DataLossNotApproved",
+    });
+    expect(definition.States.Recover?.Catch).toEqual([
+      { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "Escalate" },
+    ]);
+    expect(JSON.stringify(failback)).not.toContain("data-loss");
+  });
+});
+
 function findState(states: Record<string, AslState>, name: string): AslState | undefined {
   if (states[name]) return states[name];
   for (const state of Object.values(states)) {

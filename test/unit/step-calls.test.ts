@@ -19,7 +19,12 @@ function dependencies(plan: Plan, kind: "failover" | "failback"): string[] {
 
 describe("the call map", () => {
   it("has an entry for every Task state of both state machines, and the detector", async () => {
-    const approvalPlan = await loadPlanFile("examples/weighted.plan.ts");
+    const weighted = await loadPlanFile("examples/weighted.plan.ts");
+    // Approval mode and a data-loss question: a plan that pauses on every question the workflow can ask.
+    const approvalPlan: Plan = {
+      ...weighted,
+      database: { ...weighted.database, dataLoss: "approval-above-rpo" },
+    };
 
     const failover = stepCalls(approvalPlan, "failover").map((step) => step.step);
     const failback = stepCalls(approvalPlan, "failback").map((step) => step.step);
@@ -70,5 +75,19 @@ describe("the call map", () => {
 
     expect(gates?.map((call) => call.region)).toContain("us-east-1");
     expect(dependencies(plan, "failover")).toEqual([]);
+  });
+});
+
+describe("the data-loss question in the call map", () => {
+  it("lists the pause only for a plan that lets a person accept losing more than the RPO", () => {
+    const asking = testPlan((input) => {
+      input.database.dataLoss = "approval-above-rpo";
+    });
+    const steps = (plan: Plan, kind: "failover" | "failback") =>
+      stepCalls(plan, kind).map((step) => step.step);
+
+    expect(steps(asking, "failover")).toContain("Await data-loss approval");
+    expect(steps(testPlan(), "failover")).not.toContain("Await data-loss approval");
+    expect(steps(asking, "failback")).not.toContain("Await data-loss approval");
   });
 });

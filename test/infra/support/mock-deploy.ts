@@ -48,6 +48,8 @@ export const BUCKET_PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublic
 export const BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
 export const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
 export const DNS_RECORD = "aws:route53/record:Record";
+export const ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry";
+export const ACCESS_POLICY = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation";
 
 /** A bundler that bundles nothing: infra is evaluated without touching a handler file. */
 export function fakeBundler(calls: string[]) {
