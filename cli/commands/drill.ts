@@ -8,6 +8,9 @@ import type { CliIo } from "../cli-io.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
 import { writeDrillReports } from "../drill-reports.js";
 
+/** The scenario names' column in the help: the longest name and two spaces. */
+const SCENARIO_COLUMN = Math.max(...scenarios.map((scenario) => scenario.name.length)) + 2;
+
 export const DEFAULT_DRILL_PLAN = "examples/tokyo-singapore.plan.json";
 
 /** `kirikae drill`: a scenario in the sandbox, through the real handlers and state machine. */
@@ -41,7 +44,7 @@ export function drillCommand(io: CliIo): Command {
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
       "after",
-      `\nScenarios:\n${scenarios.map((scenario) => `  ${scenario.name.padEnd(18)}${scenario.summary}`).join("\n")}\n\nFaults:\n${FAULT_GRAMMAR.split(
+      `\nScenarios:\n${scenarios.map((scenario) => `  ${scenario.name.padEnd(SCENARIO_COLUMN)}${scenario.summary}`).join("\n")}\n\nFaults:\n${FAULT_GRAMMAR.split(
         "\n",
       )
         .map((line) => `  ${line}`)
