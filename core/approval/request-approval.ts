@@ -42,20 +42,17 @@ export async function requestApproval(
     outcome: "pending",
     details: { summary, expiresAt },
   });
-  await deps.state.awaitApproval(plan.name, {
+  await keepAndPage(context, deps, {
     question: "failover",
-    executionId: context.execution.id,
     taskToken,
-    requestedAt: now.toISOString(),
+    requestedAt: now,
     expiresAt,
     summary,
-  });
-  await deps.notifier.notify(
-    `kirikae: ${plan.name} ${request.kind} waits for approval`,
-    `${summary}. Nothing has changed yet. Approve with \`npx kirikae approve --plan ${plan.name} --reason "..."\`, ` +
+    subject: `kirikae: ${plan.name} ${request.kind} waits for approval`,
+    body:
+      `${summary}. Nothing has changed yet. Approve with \`npx kirikae approve --plan ${plan.name} --reason "..."\`, ` +
       `or reject with \`--reject\`, before ${expiresAt}; after that the ${request.kind} is abandoned.`,
-    { plan: plan.name, execution: context.execution.id, expiresAt },
-  );
+  });
 }
 
 /**
@@ -99,19 +96,46 @@ export async function requestDataLossApproval(
       evidence: question.evidence,
     },
   });
-  await deps.state.awaitApproval(plan.name, {
+  await keepAndPage(context, deps, {
     question: "data-loss",
-    executionId: context.execution.id,
     taskToken,
-    requestedAt: now.toISOString(),
+    requestedAt: now,
     expiresAt,
     summary,
-  });
-  await deps.notifier.notify(
-    `kirikae: ${plan.name} failover asks to accept data loss`,
-    `${summary}. Nothing has been promoted and DNS is untouched. To fail over losing those writes: ` +
+    subject: `kirikae: ${plan.name} failover asks to accept data loss`,
+    body:
+      `${summary}. Nothing has been promoted and DNS is untouched. To fail over losing those writes: ` +
       `\`npx kirikae approve --plan ${plan.name} --reason "..."\`; to refuse: add \`--reject\` (the failover ` +
       `escalates, nothing promoted). Answer before ${expiresAt} (the plan's rollback trigger); after that it escalates.`,
-    { plan: plan.name, execution: context.execution.id, expiresAt },
-  );
+  });
+}
+
+/** Keeps the task token where `kirikae approve` finds it by plan name, then pages the on-call engineer. */
+async function keepAndPage(
+  context: StepContext,
+  deps: ApprovalRequestDeps,
+  ask: {
+    question: "failover" | "data-loss";
+    taskToken: string;
+    requestedAt: Date;
+    expiresAt: string;
+    summary: string;
+    subject: string;
+    body: string;
+  },
+): Promise<void> {
+  const { plan } = context;
+  await deps.state.awaitApproval(plan.name, {
+    question: ask.question,
+    executionId: context.execution.id,
+    taskToken: ask.taskToken,
+    requestedAt: ask.requestedAt.toISOString(),
+    expiresAt: ask.expiresAt,
+    summary: ask.summary,
+  });
+  await deps.notifier.notify(ask.subject, ask.body, {
+    plan: plan.name,
+    execution: context.execution.id,
+    expiresAt: ask.expiresAt,
+  });
 }

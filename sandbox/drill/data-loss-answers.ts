@@ -1,7 +1,4 @@
-import { StepFunctionsCallbacks } from "../../adapters/aws/step-functions-callbacks.js";
-import { decideApproval } from "../../core/approval/decide-approval.js";
-import { accountOf } from "../build-estate.js";
-import { clientProvider } from "../sandbox-control-plane.js";
+import { answerAsOnCall } from "./on-call.js";
 import type { ScenarioContext } from "./scenarios.js";
 
 /**
@@ -44,21 +41,7 @@ export async function answerDataLossQuestion(
       context.note(
         `oncall-engineer ${approve ? "accepts" : "refuses"} the data loss: kirikae approve --plan ${plan.name}${approve ? "" : " --reject"} --reason "${reason}"`,
       );
-      const approver = `arn:aws:iam::${accountOf(plan)}:user/oncall-engineer`;
-      const operator = clientProvider(built.estate, approver);
-      await clock.busy(() =>
-        decideApproval(
-          {
-            state: controlPlane.state,
-            audit: controlPlane.audit,
-            clock,
-            callbacks: (executionId) =>
-              new StepFunctionsCallbacks(operator, controlPlane.region, executionId),
-            approver,
-          },
-          { plan: plan.name, approve, reason },
-        ),
-      );
+      await answerAsOnCall(context, { approve, reason });
       return;
     }
     await clock.sleep(PAGE_CHECK_MS);

@@ -13,8 +13,31 @@ const APPROVAL_REVIEW_MS = 2 * 60_000;
 /** How often the on-call engineer looks for the page while waiting for it. */
 const PAGE_CHECK_MS = 30_000;
 
-function oncallEngineer(context: ScenarioContext): string {
+function oncallEngineer(context: Pick<ScenarioContext, "plan">): string {
   return `arn:aws:iam::${accountOf(context.plan)}:user/oncall-engineer`;
+}
+
+/** The on-call engineer answers the paused question as `kirikae approve` does, under their own identity. */
+export async function answerAsOnCall(
+  context: ScenarioContext,
+  answer: { approve: boolean; reason: string },
+): Promise<void> {
+  const { built, plan, controlPlane } = context;
+  const clock = built.estate.clock;
+  const approver = oncallEngineer(context);
+  const operator = clientProvider(built.estate, approver);
+  await clock.busy(() =>
+    decideApproval(
+      {
+        state: controlPlane.state,
+        audit: controlPlane.audit,
+        clock,
+        callbacks: (executionId) => new StepFunctionsCallbacks(operator, controlPlane.region, executionId),
+        approver,
+      },
+      { plan: plan.name, ...answer },
+    ),
+  );
 }
 
 /**
@@ -31,20 +54,7 @@ export async function approveWhenAsked(context: ScenarioContext): Promise<void> 
   }
   await clock.sleep(APPROVAL_REVIEW_MS);
   context.note(`oncall-engineer approves: kirikae approve --plan ${plan.name}`);
-  const approver = oncallEngineer(context);
-  const operator = clientProvider(built.estate, approver);
-  await clock.busy(() =>
-    decideApproval(
-      {
-        state: controlPlane.state,
-        audit: controlPlane.audit,
-        clock,
-        callbacks: (executionId) => new StepFunctionsCallbacks(operator, controlPlane.region, executionId),
-        approver,
-      },
-      { plan: plan.name, approve: true, reason: "drill: signal reviewed, standby ready" },
-    ),
-  );
+  await answerAsOnCall(context, { approve: true, reason: "drill: signal reviewed, standby ready" });
 }
 
 async function startByHand(context: ScenarioContext, stateMachineArn: string, kind: string, reason: string) {
