@@ -32,6 +32,8 @@ export default $config({
       bundler: esbuildBundler(root),
       notifyEmails: config.notifyEmails,
       stateConsistency: config.stateConsistency,
+      ...(config.breakGlassRoleArn ? { breakGlassRoleArn: config.breakGlassRoleArn } : {}),
+      digestRetentionDays: config.digestRetentionDays,
       ...(process.env.AWS_PROFILE ? { profile: process.env.AWS_PROFILE } : {}),
     });
     return { regions: deployed.regions, onCallFailbackPolicy: deployed.onCallFailbackPolicy };

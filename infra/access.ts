@@ -55,7 +55,13 @@ export type Capability =
    * UpdateNodegroupConfig on their nodegroups. The Deployments are scaled through the cluster's own API,
    * which the function's role reaches through an EKS access entry, not IAM (README, "Kubernetes access").
    */
-  | "compute.fence";
+  | "compute.fence"
+  /**
+   * writeDigest (core/audit/write-digest.ts): kms:Sign with the region's digest key (by its alias),
+   * ListBucket and GetObject on the digest prefix (the previous digest), PutObject with its retention.
+   * Never DeleteObject, never the bucket's lock or policy, never the key's deletion.
+   */
+  | "digests.write";
 
 /** Per function key; a task key missing here fails the deploy (see grants.ts), never a silent default. */
 export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
@@ -89,7 +95,8 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
   // Confirms on the zone's authoritative name servers (plain DNS, no AWS API), whichever the mode.
   switchTraffic: ["database.describe", "dns.change", "traffic.gates", "audit.append"],
   verifyRecovery: ["database.describe", "dns.health", "compute.clusters", "audit.append"],
-  completeWorkflow: ["state.update", "audit.append", "notify"],
+  // The digest at the run's end; a failure there is recorded and notified, never the run's outcome.
+  completeWorkflow: ["state.update", "audit.append", "notify", "digests.write"],
   // Escalation reads the writer and undoes this run's scale-up; it never touches DNS or the database.
   abortWorkflow: [
     "database.describe",
@@ -99,6 +106,7 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "state.update",
     "audit.append",
     "notify",
+    "digests.write",
   ],
   // Decides from the event and the state table alone: it reads no alarm and waits for nothing.
   detectAlarm: [
@@ -110,6 +118,8 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
   ],
   queryAudit: ["audit.query"],
   linkEvidence: ["evidence.lookup", "audit.query", "audit.append"],
+  // Hourly: a digest of each plan's chain; a failure is recorded in the trail and notified.
+  writeDigests: ["audit.append", "notify", "digests.write"],
   // After a data-loss failover: the plan's state, the returned home region's capacity to standby, once.
   fenceReturnedRegions: ["state.read", "state.update", "compute.fence", "audit.append", "notify"],
   // Reads where kirikae left each plan (state), then the estate, read-only; publishes its gaps.

@@ -2,12 +2,15 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../core/plan/schema.js";
 import { detectorFailureAlarms, readinessAlarm, triggerAlarms } from "./alarms.js";
+import { digestStore } from "./audit-digests.js";
+import { auditGapAlarms } from "./audit-gap-alarms.js";
 import { cachedBundler, type HandlerBundler } from "./bundling.js";
+import { DEFAULT_DIGEST_RETENTION_DAYS } from "./deploy-config.js";
 import { allFunctions } from "./function-catalog.js";
 import { regionFunctions } from "./functions.js";
 import { trafficGates } from "./gates.js";
 import { kubernetesAccess } from "./kubernetes-access.js";
-import { assertStageName, pascalCase, type WorkflowKind } from "./names.js";
+import { assertStageName, digestBucketName, digestKeyAlias, pascalCase, type WorkflowKind } from "./names.js";
 import { notificationTopic } from "./notifications.js";
 import { regionProviders } from "./providers.js";
 import { onCallFailbackPolicy } from "./service-grants.js";
@@ -24,6 +27,10 @@ export interface ControlPlaneArgs {
   bundler: HandlerBundler;
   notifyEmails?: readonly string[];
   stateConsistency?: StateConsistency;
+  /** The one role the audit tables' guard lets change or remove them (infra/deploy-config.ts). */
+  breakGlassRoleArn?: string;
+  /** COMPLIANCE retention of the audit digests, in days (infra/deploy-config.ts; default 400). */
+  digestRetentionDays?: number;
   /** A named AWS profile for the regional providers, when credentials come from one. */
   profile?: string;
 }
@@ -55,6 +62,7 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
   const specs = allFunctions();
   const taskSpecs = specs.filter((spec) => spec.trigger.kind === "workflow-task");
   const controlSpecs = specs.filter((spec) => spec.trigger.kind !== "workflow-task");
+  const digestRetentionDays = args.digestRetentionDays ?? DEFAULT_DIGEST_RETENTION_DAYS;
 
   const stateTable = stateTableResource({
     stage,
@@ -69,7 +77,13 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
   for (const region of topology.regions) {
     const provider = providers(region);
     const regionPlans = topology.plansIn(region);
-    const auditTable = auditTableResource({ stage, region, logicalPrefix: pascalCase(region), providers });
+    const auditTable = auditTableResource({
+      stage,
+      region,
+      logicalPrefix: pascalCase(region),
+      providers,
+      ...(args.breakGlassRoleArn ? { breakGlassRoleArn: args.breakGlassRoleArn } : {}),
+    });
     const topic = notificationTopic({ stage, region, emails: args.notifyEmails ?? [], provider });
     const common = {
       stage,
@@ -84,6 +98,10 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
         KIRIKAE_STATE_TABLE: stateTable.name,
         KIRIKAE_AUDIT_TABLE: auditTable.name,
         KIRIKAE_TOPIC_ARN: topic.arn,
+        // Names, not resources: the key policy names the writers' roles, so the key comes after them.
+        KIRIKAE_DIGEST_BUCKET: account.apply((resolved) => digestBucketName(stage, resolved, region)),
+        KIRIKAE_DIGEST_KEY: digestKeyAlias(stage),
+        KIRIKAE_DIGEST_RETENTION_DAYS: String(digestRetentionDays),
       },
       dependsOn: [stateTable, auditTable, topic],
     };
@@ -94,6 +112,14 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
       specs: controlSpecs,
       environmentFor: { detectAlarm: { KIRIKAE_FAILOVER_STATE_MACHINE_ARN: machines.failover.arn } },
     });
+    digestStore({
+      stage,
+      region,
+      account,
+      retentionDays: digestRetentionDays,
+      provider,
+      dependsOn: [...tasks.values(), ...controls.values()],
+    });
     const detector = controls.get("detectAlarm");
     if (detector) {
       detectors.set(region, detector);
@@ -101,6 +127,13 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
       detectorFailureAlarms({ stage, region, detector, deadLetters, topicArn: topic.arn, provider });
     }
     regionSchedules({ stage, region, specs: controlSpecs, functions: controls, provider });
+    auditGapAlarms({
+      stage,
+      region,
+      functions: new Map([...tasks, ...controls]),
+      topicArn: topic.arn,
+      provider,
+    });
     for (const plan of regionPlans) readinessAlarm({ stage, region, plan, topicArn: topic.arn, provider });
     regions[region] = {
       stateMachines: { failover: machines.failover.arn, failback: machines.failback.arn },

@@ -18,8 +18,8 @@ export interface FunctionSpec {
 }
 
 /**
- * The functions outside the state machines: the detector, the audit functions, the readiness check and
- * the fencing of a region a data-loss failover left.
+ * The functions outside the state machines: the detector, the audit functions (the evidence linker, the
+ * hourly digest writer), the readiness check and the fencing of a region a data-loss failover left.
  */
 export const controlFunctions = [
   {
@@ -51,6 +51,12 @@ export const controlFunctions = [
     handler: "functions/fence-returned-regions.handler",
     trigger: { kind: "schedule", everyMinutes: 5 },
     description: "Scales a region a data-loss failover left to standby sizes once it answers again",
+  },
+  {
+    key: "writeDigests",
+    handler: "functions/write-digests.handler",
+    trigger: { kind: "schedule", everyMinutes: 60 },
+    description: "Signs a digest of each plan's audit chain into the Object Lock bucket",
   },
 ] as const satisfies readonly FunctionSpec[];
 

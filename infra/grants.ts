@@ -1,8 +1,11 @@
+import { DIGEST_PREFIX } from "../core/audit/digest-bytes.js";
 import type { Plan } from "../core/plan/schema.js";
 import { GATE_METRIC, gateObjectKey, gateRegion, trafficMode } from "../core/traffic/gates.js";
 import { type Capability, functionAccess } from "./access.js";
 import {
   detectorFailureQueueArn,
+  digestBucketName,
+  digestKeyAlias,
   functionLogGroupName,
   partitionOf,
   pascalCase,
@@ -39,6 +42,9 @@ export interface GrantScope {
 
 /** Route 53 is global; its API (and CloudTrail's record of it) is in us-east-1. */
 const ROUTE53_REGION = "us-east-1";
+
+/** Where the digest writers put, read and list digests: only under the digest prefix. */
+const DIGEST_OBJECTS = `${DIGEST_PREFIX}*`;
 
 export function accessOf(functionKey: string): readonly Capability[] {
   const access = functionAccess[functionKey];
@@ -264,6 +270,25 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
           StringEquals: { "aws:RequestedRegion": unique([...planRegions, ROUTE53_REGION]) },
         }),
       ];
+    case "digests.write": {
+      const bucket = `arn:${p}:s3:::${digestBucketName(stage, account, region)}`;
+      return [
+        // By alias: the key's ID is KMS's to choose, and the alias is the deployed one (Key Management
+        // Service developer guide, "Use aliases to control access to KMS keys", kms:ResourceAliases).
+        allow("SignAuditDigests", ["kms:Sign"], [`arn:${p}:kms:${region}:${account}:key/*`], {
+          "ForAnyValue:StringEquals": { "kms:ResourceAliases": [digestKeyAlias(stage)] },
+        }),
+        allow("ListAuditDigests", ["s3:ListBucket"], [bucket], {
+          StringLike: { "s3:prefix": [DIGEST_OBJECTS] },
+        }),
+        // PutObjectRetention: a put that sets its own retention needs it (S3 user guide, "Using S3 Object Lock").
+        allow(
+          "WriteAuditDigests",
+          ["s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"],
+          [`${bucket}/${DIGEST_OBJECTS}`],
+        ),
+      ];
+    }
     case "readiness.metric":
       return [
         allow("PublishReadinessGaps", ["cloudwatch:PutMetricData"], ["*"], {

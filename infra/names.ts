@@ -170,3 +170,16 @@ function fitName(name: string, max: number): string {
   const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
   return `${name.slice(0, max - hash.length - 1)}-${hash}`;
 }
+
+/**
+ * The audit digests' Object Lock bucket of one control-plane region. Bucket names are global and at most
+ * 63 characters: account and region make it unique, and the longest stage (24) and region (14) fit exactly.
+ */
+export function digestBucketName(stage: string, account: string, region: string): string {
+  return `${resourceName(stage, "dg").toLowerCase()}-${account}-${region}`;
+}
+
+/** The alias of each control-plane region's digest signing key (the same alias in every region). */
+export function digestKeyAlias(stage: string): string {
+  return `alias/${resourceName(stage, "audit-digests")}`;
+}

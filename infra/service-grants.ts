@@ -54,24 +54,65 @@ export function alarmForwardingPolicy(eventBusArns: readonly string[]): PolicyDo
 
 /**
  * The audit table's resource policy: whatever any identity policy grants, nobody may rewrite or remove a
- * record. PutItem stays possible (appends are conditional puts); an overwrite by an unconditional put
- * would break the hash chain, which `audit verify` reports, and point-in-time recovery keeps the original.
+ * record, remove the table, or loosen what protects it.
+ *   - records: UpdateItem, DeleteItem, PartiQL update/delete, and BatchWriteItem (whose puts cannot carry
+ *     a condition) are denied to everyone. PutItem stays possible, since appends are puts; IAM has no
+ *     condition key for a request's ConditionExpression (DynamoDB's keys are LeadingKeys, Attributes,
+ *     Select, ReturnValues, ReturnConsumedCapacity, EnclosingOperation: "Using IAM policy conditions for
+ *     fine-grained access control", DynamoDB developer guide), so a policy cannot require
+ *     attribute_not_exists. The adapter always sends it; an unconditional put that overwrites a record
+ *     breaks the hash chain and the signed digests, which `audit verify` reports, and point-in-time
+ *     recovery keeps the original for 35 days.
+ *   - the table: DeleteTable, UpdateTable (which is how deletion protection is turned off; no condition key
+ *     tells that change from others, so every table change goes through the break-glass role),
+ *     UpdateContinuousBackups (point-in-time recovery), UpdateTimeToLive (an expiry would delete records),
+ *     and the resource policy's own PutResourcePolicy and DeleteResourcePolicy are denied to everyone but
+ *     `breakGlassRoleArn`, when the deployment names one.
+ * Limits, from DynamoDB's documentation: a table's policy cannot govern backups (DeleteBackup acts on the
+ * backup resource, to which no resource policy attaches: "DynamoDB API operations supported by
+ * resource-based policies"), and the account's root user can always DeleteResourcePolicy
+ * ("DeleteResourcePolicy", DynamoDB API reference). Both are for the account's own SCPs and CloudTrail.
  */
-export function auditTableGuard(auditTableArn: string): PolicyDocument {
-  const guard: PolicyStatement = {
+export const AUDIT_RECORD_REWRITES = [
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PartiQLDelete",
+] as const;
+
+export const AUDIT_TABLE_CHANGES = [
+  "dynamodb:DeleteTable",
+  "dynamodb:UpdateTable",
+  "dynamodb:UpdateContinuousBackups",
+  "dynamodb:UpdateTimeToLive",
+  "dynamodb:PutResourcePolicy",
+  "dynamodb:DeleteResourcePolicy",
+] as const;
+
+export function auditTableGuard(
+  auditTableArn: string,
+  options: { breakGlassRoleArn?: string } = {},
+): PolicyDocument {
+  const records: PolicyStatement = {
     Sid: "AuditRecordsAreAppendOnly",
     Effect: "Deny",
     Principal: "*",
-    Action: [
-      "dynamodb:UpdateItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:PartiQLUpdate",
-      "dynamodb:PartiQLDelete",
-    ],
+    Action: [...AUDIT_RECORD_REWRITES],
     Resource: [auditTableArn],
   };
-  return { Version: "2012-10-17", Statement: [guard] };
+  const table: PolicyStatement = {
+    Sid: "AuditTableStaysAndStaysGuarded",
+    Effect: "Deny",
+    Principal: "*",
+    Action: [...AUDIT_TABLE_CHANGES],
+    Resource: [auditTableArn],
+    // aws:PrincipalArn is the role's ARN for an assumed-role session, so the exception names the role.
+    ...(options.breakGlassRoleArn
+      ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": options.breakGlassRoleArn } } }
+      : {}),
+  };
+  return { Version: "2012-10-17", Statement: [records, table] };
 }
 
 /**

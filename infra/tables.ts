@@ -81,6 +81,8 @@ export function stateTableResource(options: {
         .map((region) => ({
           regionName: region,
           pointInTimeRecovery: true,
+          // Each replica is a table of its own that DeleteTable could remove; protect them all.
+          deletionProtectionEnabled: true,
           propagateTags: true,
           ...(strong ? { consistencyMode: "STRONG" } : {}),
         })),
@@ -97,8 +99,10 @@ export function auditTableResource(options: {
   region: string;
   logicalPrefix: string;
   providers: RegionProviders;
+  /** The one role the guard lets change or remove the table and its policy (deploy config). */
+  breakGlassRoleArn?: string;
 }): aws.dynamodb.Table {
-  const { stage, region, logicalPrefix, providers } = options;
+  const { stage, region, logicalPrefix, providers, breakGlassRoleArn } = options;
   const provider = providers(region);
   const table = new aws.dynamodb.Table(
     `${logicalPrefix}AuditTable`,
@@ -107,7 +111,12 @@ export function auditTableResource(options: {
   );
   new aws.dynamodb.ResourcePolicy(
     `${logicalPrefix}AuditTableGuard`,
-    { resourceArn: table.arn, policy: table.arn.apply((arn) => JSON.stringify(auditTableGuard(arn))) },
+    {
+      resourceArn: table.arn,
+      policy: table.arn.apply((arn) =>
+        JSON.stringify(auditTableGuard(arn, breakGlassRoleArn ? { breakGlassRoleArn } : {})),
+      ),
+    },
     { provider },
   );
   return table;
@@ -128,5 +137,8 @@ export function tableArgs(definition: TableDefinition, name: string): aws.dynamo
       projectionType: "ALL",
     })),
     pointInTimeRecovery: { enabled: true },
+    // A teardown or a stray DeleteTable must not take the trail or the plans' state with it, in any
+    // stage: removing a table is a deliberate two-step (turn protection off, then delete).
+    deletionProtectionEnabled: true,
   };
 }

@@ -11,7 +11,7 @@ import {
   gateRegion,
 } from "../core/traffic/gates.js";
 import { zoneNameOf } from "../core/traffic/zone-name.js";
-import { APP_NAME, forwardRuleName, functionName } from "../infra/names.js";
+import { APP_NAME, digestBucketName, digestKeyAlias, forwardRuleName, functionName } from "../infra/names.js";
 import { alarmEventPattern } from "../infra/topology.js";
 import { SandboxEstate } from "./estate.js";
 import { ArcClusterModel, type ArcClusterSeed } from "./services/arc-cluster-model.js";
@@ -19,6 +19,7 @@ import { CloudTrailModel } from "./services/cloudtrail-model.js";
 import { CloudWatchModel, type CloudWatchSeed } from "./services/cloudwatch-model.js";
 import { EksModel, type EksSeed, type EksTimings } from "./services/eks-model.js";
 import { EventBridgeModel, type EventBridgeSeed } from "./services/eventbridge-model.js";
+import { KmsModel, type KmsSeed } from "./services/kms-model.js";
 import { KubernetesModel, type KubernetesSeed, type KubernetesTimings } from "./services/kubernetes-model.js";
 import { RdsModel, type RdsSeed, type RdsTimings } from "./services/rds-model.js";
 import type { FencingTimings } from "./services/rds-write-history.js";
@@ -32,6 +33,8 @@ export interface EstateModels {
   route53: Route53Model;
   arc: ArcClusterModel;
   s3: S3Model;
+  /** Each control-plane region's digest signing key. */
+  kms: KmsModel;
   eks: EksModel;
   /** Each cluster's Kubernetes API (nodes, Deployments, pods): not an AWS API, so not in the estate. */
   kubernetes: KubernetesModel;
@@ -62,6 +65,8 @@ export interface BuildEstateOptions {
   kubernetesTimings?: Partial<KubernetesTimings>;
   /** The control plane's stage, whose detector the seeded alarm rules target (default the sandbox's). */
   stage?: string;
+  /** The digest buckets' default COMPLIANCE retention (infra's digestRetentionDays; default 400). */
+  digestRetentionDays?: number;
 }
 
 /**
@@ -93,7 +98,9 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
     rds,
   );
   const arc = new ArcClusterModel(estate, arcSeed(plans));
-  const s3 = new S3Model(estate, s3Seed(plans));
+  const stage = options.stage ?? DEFAULT_SANDBOX_STAGE;
+  const s3 = new S3Model(estate, s3Seed(plans, stage, options.digestRetentionDays ?? 400));
+  const kms = new KmsModel(kmsSeed(plans, stage));
   const route53 = new Route53Model(
     estate,
     route53Seed(plans),
@@ -111,7 +118,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   });
   const sfn = new SfnModel(estate.clock);
   const eventbridge = new EventBridgeModel(eventBridgeSeed(plans, options.stage ?? DEFAULT_SANDBOX_STAGE));
-  for (const model of [rds, route53, arc, s3, eks, cloudwatch, cloudtrail, sfn, eventbridge]) {
+  for (const model of [rds, route53, arc, s3, kms, eks, cloudwatch, cloudtrail, sfn, eventbridge]) {
     estate.register(model);
   }
 
@@ -124,7 +131,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   }
   return {
     estate,
-    models: { rds, route53, arc, s3, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
+    models: { rds, route53, arc, s3, kms, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
   };
 }
 
@@ -231,25 +238,61 @@ function gateHealthChecks(plan: Plan): Route53Seed["healthChecks"] {
 }
 
 /** The gate buckets of "s3-object" plans, their objects written as deployed: open for the active region. */
-function s3Seed(plans: readonly Plan[]): S3Seed {
+/**
+ * The gates' buckets, and per control-plane region (each region of a plan) the audit digests' bucket as
+ * infra creates it: Object Lock on, COMPLIANCE by default, overwrite and delete denied by its policy.
+ */
+function s3Seed(plans: readonly Plan[], stage: string, digestRetentionDays: number): S3Seed {
+  const digestBuckets = unique(
+    plans.flatMap((plan) => plan.regions.map((region) => `${accountOf(plan)}|${region}`)),
+  ).map((entry) => {
+    const [account = "", region = ""] = entry.split("|");
+    return {
+      name: digestBucketName(stage, account, region),
+      region,
+      objectLock: { defaultRetentionDays: digestRetentionDays, denyOverwriteAndDelete: true },
+    };
+  });
   return {
-    buckets: plans.flatMap((plan) => {
-      const gates = plan.dns.gates;
-      if (gates?.kind !== "s3-object") return [];
-      return [
-        {
-          name: gates.bucket,
-          region: gateRegion(plan),
-          objects: Object.fromEntries(
-            plan.regions.map((region) => [
-              gateObjectKey(plan, region),
-              region === plan.activeRegion ? GATE_OPEN_BODY : GATE_CLOSED_BODY,
-            ]),
-          ),
-        },
-      ];
-    }),
+    buckets: [
+      ...digestBuckets,
+      ...plans.flatMap((plan) => {
+        const gates = plan.dns.gates;
+        if (gates?.kind !== "s3-object") return [];
+        return [
+          {
+            name: gates.bucket,
+            region: gateRegion(plan),
+            objects: Object.fromEntries(
+              plan.regions.map((region) => [
+                gateObjectKey(plan, region),
+                region === plan.activeRegion ? GATE_OPEN_BODY : GATE_CLOSED_BODY,
+              ]),
+            ),
+          },
+        ];
+      }),
+    ],
   };
+}
+
+/** One digest signing key per control-plane region, under the alias infra gives it. */
+function kmsSeed(plans: readonly Plan[], stage: string): KmsSeed {
+  const seen = new Set<string>();
+  const keys: KmsSeed["keys"] = [];
+  for (const plan of plans) {
+    for (const region of plan.regions) {
+      const account = accountOf(plan);
+      if (seen.has(`${account}|${region}`)) continue;
+      seen.add(`${account}|${region}`);
+      keys.push({ region, account, alias: digestKeyAlias(stage) });
+    }
+  }
+  return { keys };
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
 }
 
 /** The gate alarms of a "cloudwatch-alarm" plan, open for the active region, as deployed. */

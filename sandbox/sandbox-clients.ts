@@ -2,6 +2,7 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -44,5 +45,6 @@ export function sandboxClients(
     sfn: attachSandbox(new SFNClient(base), { ...bind, service: "sfn" }),
     eventbridge: attachSandbox(new EventBridgeClient(base), { ...bind, service: "eventbridge" }),
     s3: attachSandbox(new S3Client(base), { ...bind, service: "s3" }),
+    kms: attachSandbox(new KMSClient(base), { ...bind, service: "kms" }),
   };
 }

@@ -4,18 +4,22 @@ import type { Context } from "aws-lambda";
 import { CloudTrailEvidence } from "../adapters/aws/cloudtrail-evidence.js";
 import { DynamoDbAuditTrail } from "../adapters/aws/dynamodb-audit-trail.js";
 import { DynamoDbPlanState } from "../adapters/aws/dynamodb-plan-state.js";
+import { KmsDigestSigner } from "../adapters/aws/kms-digest-signer.js";
 import {
   type ClientProvider,
   type ClusterEndpoint,
   PROBE_TIMEOUT_MS,
   type RegionClients,
 } from "../adapters/aws/region-clients.js";
+import { S3DigestStore } from "../adapters/aws/s3-digest-store.js";
 import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js";
 import { RecordingNotifier } from "../adapters/recording-notifier.js";
 import type { EvidenceDeps } from "../core/audit/link-evidence.js";
+import type { PlanDigestResult } from "../core/audit/write-digest.js";
 import type { FenceResult } from "../core/failover/fence-returned-region.js";
 import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
+import type { DigestStorePort } from "../core/ports/digests.js";
 import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
 import { createAcceptRequestHandler } from "../functions/accept-request.js";
 import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js";
@@ -29,13 +33,22 @@ import { createFenceReturnedRegionsHandler } from "../functions/fence-returned-r
 import { createPrecheckHandler } from "../functions/precheck.js";
 import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
 import { createRequestApprovalHandler } from "../functions/request-approval.js";
+import { digestWriter } from "../functions/runtime/digest-deps.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
 import { createScaleDownNodegroupsHandler } from "../functions/scale-down-nodegroups.js";
 import { createScaleNodegroupsHandler } from "../functions/scale-nodegroups.js";
 import { createSwitchTrafficHandler } from "../functions/switch-traffic.js";
 import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
+import { createWriteDigestsHandler } from "../functions/write-digests.js";
 import { allFunctions, timeoutSeconds } from "../infra/function-catalog.js";
-import { APP_NAME, functionName, functionRoleName, stateMachineArn } from "../infra/names.js";
+import {
+  APP_NAME,
+  digestBucketName,
+  digestKeyAlias,
+  functionName,
+  functionRoleName,
+  stateMachineArn,
+} from "../infra/names.js";
 import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns, type TaskFunctionKey } from "../stepfunctions/task-functions.js";
@@ -50,6 +63,8 @@ import { SandboxKubernetes } from "./sandbox-kubernetes.js";
 
 /** The sandbox's control plane is deployed as this stage, under the names a real stage gets. */
 export const SANDBOX_STAGE = "sandbox";
+/** The digest buckets' retention in the sandbox: infra's default (infra/deploy-config.ts). */
+const DIGEST_RETENTION_DAYS = 400;
 
 export interface SandboxControlPlane {
   region: string;
@@ -78,6 +93,15 @@ export interface SandboxControlPlane {
   fence(): Promise<FenceResult[]>;
   /** The evidence linker's view of CloudTrail, as the scheduled linker and `kirikae audit verify` use it. */
   evidence: EvidenceDeps;
+  /**
+   * The audit digests kept in a control-plane region's Object Lock bucket, read as an auditor reads them
+   * (ListObjectsV2, GetObject). Workflows write them at their end; `writeDigests` runs the hourly writer.
+   */
+  digests(region: string): DigestStorePort;
+  /** The public key (PEM) of this control plane's digest signing key, read with kms:GetPublicKey. */
+  publicKey(): Promise<string>;
+  /** Runs the scheduled digest writer once, as its hourly EventBridge schedule would. */
+  writeDigests(): Promise<PlanDigestResult[]>;
   stop(): Promise<void>;
 }
 
@@ -111,15 +135,34 @@ export async function startSandboxControlPlane(
   const state = new DynamoDbPlanState(documents, dynamo.tableNames.state ?? "");
   const notifier = new RecordingNotifier();
   const catalog = new PlanCatalog(plans);
+  const taskClients = clientProvider(estate, roles.tasks);
+  const digestConfig = (digestRegion: string) => ({
+    region: digestRegion,
+    digests: {
+      bucket: digestBucketName(SANDBOX_STAGE, account, digestRegion),
+      keyId: digestKeyAlias(SANDBOX_STAGE),
+      retentionDays: DIGEST_RETENTION_DAYS,
+    },
+  });
+  const digestWriterIn = (digestRegion: string) =>
+    digestWriter(digestConfig(digestRegion), {
+      clients: taskClients,
+      audit,
+      clock: estate.clock,
+      actor: roles.tasks,
+    });
 
   const taskDeps: TaskDeps = {
     plans: catalog,
     clock: estate.clock,
-    clients: clientProvider(estate, roles.tasks),
+    clients: taskClients,
     audit,
     state,
     notifier,
     actor: roles.tasks,
+    // One control plane stands in for both regions' (the failback's runs in the home region): each run's
+    // digest goes to the key and bucket of the region that would run it, as deployed.
+    writeDigest: (name, runsIn) => digestWriterIn(runsIn ?? region).writeDigest(name),
     dnsAnswers: (answering) =>
       new SandboxDnsAnswers(models.route53, answering.dns.hostedZoneId, estate.clock),
     kubernetes: (clusterRegion, clusterName) =>
@@ -184,6 +227,20 @@ export async function startSandboxControlPlane(
     clients: clientProvider(estate, roles.fence),
     actor: roles.fence,
   }));
+  const digestRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "writeDigests", region)}/kirikae-write-digests`;
+  const digestClients = clientProvider(estate, digestRole);
+  const scheduledDigests = createWriteDigestsHandler(() => ({
+    ...taskDeps,
+    actor: digestRole,
+    writeDigest: digestWriter(digestConfig(region), {
+      clients: digestClients,
+      audit,
+      clock: estate.clock,
+      actor: digestRole,
+    }).writeDigest,
+  }));
+  // An auditor's own identity: it reads digests and the public key, and can change neither.
+  const auditorClients = clientProvider(estate, `arn:aws:iam::${account}:user/auditor`);
   return {
     region,
     stateMachineArns,
@@ -205,6 +262,19 @@ export async function startSandboxControlPlane(
       clock: estate.clock,
       actor: linkerRole,
     },
+    digests: (digestRegion) =>
+      new S3DigestStore(
+        auditorClients,
+        digestRegion,
+        digestBucketName(SANDBOX_STAGE, account, digestRegion),
+        estate.clock,
+        DIGEST_RETENTION_DAYS,
+      ),
+    publicKey: () => new KmsDigestSigner(auditorClients, region, digestKeyAlias(SANDBOX_STAGE)).publicKey(),
+    writeDigests: () =>
+      estate.clock.busy(
+        () => scheduledDigests({}, lambdaContext("kirikae-write-digests")) as Promise<PlanDigestResult[]>,
+      ),
     stop: () => dynamo.stop(),
   };
 }

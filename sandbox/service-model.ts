@@ -9,7 +9,8 @@ export type ServiceName =
   | "cloudwatch"
   | "sfn"
   | "eventbridge"
-  | "s3";
+  | "s3"
+  | "kms";
 
 /** One API call as the sandbox sees it, after the real SDK client built and typed the command input. */
 export interface SandboxCall {

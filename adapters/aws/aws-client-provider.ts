@@ -2,6 +2,7 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
@@ -39,6 +40,7 @@ export function awsClientProvider(): ClientProvider {
       sfn: new SFNClient(config),
       eventbridge: new EventBridgeClient(config),
       s3: new S3Client(config),
+      kms: new KMSClient(config),
     };
     cache.set(key, clients);
     return clients;

@@ -94,7 +94,7 @@ export class DynamoDbAuditTrail implements AuditPort, AuditReaderPort {
       const output = await this.client.send(
         this.planQuery(plan, { ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
       );
-      records.push(...(output.Items ?? []).map(fromItem));
+      records.push(...(output.Items ?? []).map(withIndexed));
       startKey = output.LastEvaluatedKey;
     } while (startKey);
     return records;
@@ -139,6 +139,18 @@ function backoff(attempt: number): Promise<void> {
 
 function toItem(record: AuditRecord): Record<string, unknown> {
   return { ...record, seq: String(record.seq).padStart(SEQ_WIDTH, "0"), day: record.at.slice(0, 10) };
+}
+
+/**
+ * A chain record with the index keys the table stored beside it (outside the hash), so `audit verify`
+ * can check them against the hashed content: a `day` edited in place would hide a record from date queries.
+ */
+function withIndexed(item: Record<string, unknown>): AuditRecord {
+  const indexed = {
+    ...(typeof item.day === "string" ? { day: item.day } : {}),
+    ...(typeof item.seq === "string" ? { seqKey: item.seq } : {}),
+  };
+  return { ...fromItem(item), indexed };
 }
 
 function fromItem(item: Record<string, unknown>): AuditRecord {

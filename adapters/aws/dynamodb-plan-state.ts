@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type {
+  DetectorRequestRecord,
   FencingStatePort,
   PendingApproval,
   PlanRuntimeState,
@@ -11,6 +12,8 @@ import type {
 } from "../../core/ports/plan-state.js";
 
 const STATE = "state";
+/** One item per alarm-started execution, beside the plan's state item (never matched by `list`). */
+const DETECTOR_REQUEST = "detector-request#";
 
 /**
  * The plan's runtime state and lock as DynamoDB items. Every transition is one conditional write, so of
@@ -160,6 +163,43 @@ export class DynamoDbPlanState implements PlanStatePort, FencingStatePort {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+  }
+
+  async recordDetectorRequest(plan: string, record: DetectorRequestRecord): Promise<void> {
+    // UpdateItem (the grant the detector already has), with if_not_exists on every attribute so the
+    // first record stands: a later write under the same name can neither replace nor widen it.
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(plan, `${DETECTOR_REQUEST}${record.executionName}`),
+        UpdateExpression:
+          "SET #request = if_not_exists(#request, :request), #region = if_not_exists(#region, :region), recordedAt = if_not_exists(recordedAt, :at)",
+        ExpressionAttributeNames: { "#request": "request", "#region": "region" },
+        ExpressionAttributeValues: {
+          ":request": record.request,
+          ":region": record.region,
+          ":at": record.recordedAt,
+        },
+      }),
+    );
+  }
+
+  async detectorRequest(plan: string, executionName: string): Promise<DetectorRequestRecord | undefined> {
+    const output = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key(plan, `${DETECTOR_REQUEST}${executionName}`),
+        ConsistentRead: true,
+      }),
+    );
+    const item = output.Item;
+    if (!item || item.request === undefined || typeof item.region !== "string") return undefined;
+    return {
+      executionName,
+      request: item.request,
+      region: item.region,
+      recordedAt: String(item.recordedAt ?? ""),
+    };
   }
 }
 

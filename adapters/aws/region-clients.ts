@@ -2,6 +2,7 @@ import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EKSClient } from "@aws-sdk/client-eks";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
@@ -18,6 +19,8 @@ export interface RegionClients {
   sfn: SFNClient;
   eventbridge: EventBridgeClient;
   s3: S3Client;
+  /** The audit digests' signing key lives in each control-plane region. */
+  kms: KMSClient;
 }
 
 /**

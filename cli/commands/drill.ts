@@ -4,6 +4,7 @@ import { loadPlanFile } from "../../core/plan/load-plan-file.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
 import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
+import { exportTrail } from "../audit-export-files.js";
 import type { CliIo } from "../cli-io.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
 import { writeDrillReports } from "../drill-reports.js";
@@ -40,6 +41,10 @@ export function drillCommand(io: CliIo): Command {
       "stop after the failover instead of failing back by hand once the region recovers",
     )
     .option("--report <dir>", "write an incident report per workflow into DIR (Markdown and HTML)")
+    .option(
+      "--audit-out <dir>",
+      "export the drill's audit trail, signed digests and public key into DIR, for `kirikae audit verify --offline DIR`",
+    )
     .addOption(new Option("--lang <language>", "language of the reports").choices(["en", "ja"]).default("en"))
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
@@ -58,6 +63,7 @@ export function drillCommand(io: CliIo): Command {
         seed: number;
         failback: boolean;
         report?: string;
+        auditOut?: string;
         lang: ReportLanguage;
         json?: boolean;
       }) => {
@@ -84,12 +90,31 @@ export function drillCommand(io: CliIo): Command {
           seed: options.seed,
           failback: options.failback,
           ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
-          ...(options.report
-            ? { afterwards: writeDrillReports(options.report, plan, options.lang, reports) }
-            : {}),
+          afterwards: async (state) => {
+            if (options.report) await writeDrillReports(options.report, plan, options.lang, reports)(state);
+            // The sandbox's control plane runs in one region: its table and digests are the whole trail.
+            const { controlPlane } = state;
+            if (options.auditOut) {
+              await exportTrail(options.auditOut, {
+                plan: plan.name,
+                exportedAt: state.built.estate.clock.now().toISOString(),
+                sources: [
+                  {
+                    region: controlPlane.region,
+                    audit: controlPlane.audit,
+                    digests: {
+                      store: controlPlane.digests(controlPlane.region),
+                      publicKey: () => controlPlane.publicKey(),
+                    },
+                  },
+                ],
+              });
+            }
+          },
         });
         io.out(human ? renderSummary(result) : `${JSON.stringify(result, null, 2)}\n`);
         if (human) for (const file of reports) io.out(`report written: ${file}\n`);
+        if (human && options.auditOut) io.out(`audit export written: ${options.auditOut}\n`);
         io.setExitCode(result.ok ? 0 : 1);
       },
     );

@@ -1,13 +1,22 @@
-import type { AuditRecord } from "../ports/audit.js";
+import type { AuditReaderPort, AuditRecord } from "../ports/audit.js";
+import type { DigestStorePort } from "../ports/digests.js";
 import type { TrailEvidence } from "../ports/evidence.js";
 import { TransientAwsError } from "../workflow/workflow-errors.js";
 import { type EvidenceDeps, linkEvidence } from "./link-evidence.js";
 import { type ChainProblem, verifyChain } from "./verify-chain.js";
+import { type RegionVerification, type TrailFinding, verifyDigests } from "./verify-digests.js";
 
 export interface AuditVerification {
   ok: boolean;
   /** Changed, missing or relinked records of each plan's hash chain. */
   brokenChain: Array<ChainProblem & { plan: string }>;
+  /**
+   * Each region's chain checked against its signed digests (when `scope.trails` names them): what
+   * someone able to write the table and recompute every hash cannot hide.
+   */
+  trails: RegionVerification[];
+  /** The findings of `trails`, each naming the first record or digest affected and what caught it. */
+  tampered: TrailFinding[];
   /** kirikae's calls with no CloudTrail event after the delivery window. */
   unwitnessed: AuditRecord[];
   /** Mutating calls by kirikae's roles that kirikae has no record of: someone used its identity. */
@@ -27,6 +36,17 @@ export interface VerifyScope {
   roleNames: string[];
   since: Date;
   until: Date;
+  /** Each region's trail of the plans and its signed digests: both regions of a plan are checked together. */
+  trails?: SignedTrailSource[];
+}
+
+/** One region's audit table and the digests signed over its chains. */
+export interface SignedTrailSource {
+  region: string;
+  audit: Pick<AuditReaderPort, "chain">;
+  digests: Pick<DigestStorePort, "list">;
+  /** The audit key's public half, PEM. */
+  publicKey(): Promise<string>;
 }
 
 /**
@@ -50,6 +70,17 @@ export async function verifyAudit(deps: EvidenceDeps, scope: VerifyScope): Promi
     brokenChain.push(...verifyChain(chain).map((problem) => ({ ...problem, plan })));
     for (const record of chain) if (record.requestId) knownRequestIds.add(record.requestId);
   }
+  const trails: RegionVerification[] = [];
+  for (const source of scope.trails ?? []) {
+    const publicKeyPem = await source.publicKey();
+    for (const plan of scope.plans) {
+      const records = await source.audit.chain(plan);
+      for (const record of records) if (record.requestId) knownRequestIds.add(record.requestId);
+      const digests = await source.digests.list(plan, source.region);
+      trails.push(verifyDigests({ plan, region: source.region, records, digests, publicKeyPem }));
+    }
+  }
+  const tampered = trails.flatMap((trail) => trail.findings);
   const unaudited: TrailEvidence[] = [];
   const unreadableRegions: AuditVerification["unreadableRegions"] = [];
   for (const region of scope.regions) {
@@ -73,8 +104,11 @@ export async function verifyAudit(deps: EvidenceDeps, scope: VerifyScope): Promi
     );
   }
   return {
-    ok: brokenChain.length === 0 && unwitnessed.length === 0 && unaudited.length === 0,
+    ok:
+      brokenChain.length === 0 && tampered.length === 0 && unwitnessed.length === 0 && unaudited.length === 0,
     brokenChain,
+    trails,
+    tampered,
     unwitnessed,
     unaudited,
     unreadableRegions,

@@ -15,7 +15,8 @@ export function verifyChain(records: readonly AuditRecord[]): ChainProblem[] {
   let expectedSeq = 0;
   let expectedPrev = GENESIS_HASH;
   for (const record of [...records].sort((a, b) => a.seq - b.seq)) {
-    const { seq, prevHash, hash, ...entry } = record;
+    // The index keys are the table's, outside the hash: verify-digests checks them against the content.
+    const { seq, prevHash, hash, indexed: _indexed, ...entry } = record;
     if (seq !== expectedSeq) {
       problems.push({
         seq: expectedSeq,

@@ -42,7 +42,8 @@ export type Decision =
  *   3. the execution is named from the plan, the alarm and its state-change time, and its input is built
  *      from the event only, so a redelivered event (EventBridge's at-least-once, Lambda's retry after a
  *      crash) takes the same lock and gets the same execution back from StartExecution, never a second
- *   4. take the lock under that name, then start the execution at once: the hold and the flap check are
+ *   4. take the lock under that name, record the request under it on the plan's state (the first step
+ *      accepts an alarm trigger only when it finds this record), then start the execution at once: the hold and the flap check are
  *      the workflow's own ("Confirm signal"), so a region that is down cannot stop the decision; of many
  *      deliveries the one that took the lock reports "started", the others are audited as duplicates
  * Every decision is audited with its reason. A failure is audited too (best effort), then rethrown so
@@ -131,6 +132,14 @@ async function start(
       details: { executionName, request, ...entry.details },
     });
   await record({ kind: "intent", outcome: "pending" });
+  // The first step accepts an alarm trigger only against this record (invariant 6): written before the
+  // start, so the execution always finds it, and first-write-wins, so a redelivery cannot change it.
+  await deps.state.recordDetectorRequest(plan.name, {
+    executionName,
+    request,
+    region: deps.workflows.region,
+    recordedAt: deps.clock.now().toISOString(),
+  });
   let started: Awaited<ReturnType<WorkflowStarterPort["start"]>>;
   try {
     started = await retryTransient(deps.clock, () =>

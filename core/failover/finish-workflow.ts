@@ -1,3 +1,4 @@
+import { type DigestResult, writeDigestAtEnd } from "../audit/write-digest.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { PlanStatePort, PromotionMode } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
@@ -11,6 +12,12 @@ import type { VerificationProgress } from "./verify-recovery.js";
 export interface FinishDeps {
   state: PlanStatePort;
   notifier: NotifierPort;
+  /**
+   * Signs a digest of the plan's chain into the Object Lock bucket (core/audit/write-digest.ts). `runsIn`
+   * is the region whose control plane runs this workflow (the target region): a deployed function is
+   * there already; the sandbox, one control plane standing in for both, picks that region's key and bucket.
+   */
+  writeDigest(plan: string, runsIn?: string): Promise<DigestResult>;
 }
 
 export interface WorkflowOutcome {
@@ -26,7 +33,7 @@ export interface WorkflowOutcome {
  * Closes a successful run: the execution-level audit record (objectives against achieved RTO/RPO), the
  * plan's new active region and how its writer got there (a data-loss failover leaves an old primary that
  * must be fenced when its region returns: fence-returned-region.ts reads it), the lock released so the
- * cooldown starts, and the notification.
+ * cooldown starts, the notification, and a signed digest of the chain that now holds the run's end.
  */
 export async function completeWorkflow(
   context: StepContext,
@@ -61,6 +68,13 @@ export async function completeWorkflow(
       `(objective ${plan.objectives.rpoMinutes} min).`,
     { ...outcome },
   );
+  // Last, so the lock and the notification never wait on KMS or S3; a digest failure is recorded and
+  // notified inside, never turned into a failed workflow.
+  await writeDigestAtEnd(
+    { ...context, ...deps, writeDigest: (name) => deps.writeDigest(name, request.targetRegion) },
+    plan.name,
+    context.execution.id,
+  );
   return outcome;
 }
 
@@ -76,6 +90,7 @@ export interface FailureInfo {
  *   2. compensate only what is safe: capacity scaled up in a region that did not become writer goes back
  *      to standby where it still holds what the scale-up set (restoreStandby); a promoted database is never reverted and DNS is never touched here
  *   3. release the lock (the cooldown still applies) and notify the on-call engineer
+ *   4. sign a digest of the plan's chain, which now holds this run's end (a failure there is only reported)
  */
 export async function abortWorkflow(
   context: StepContext,
@@ -112,6 +127,11 @@ export async function abortWorkflow(
       (compensated.length > 0 ? `Compensation: ${compensated.join("; ")}. ` : "") +
       "DNS was not moved by this step; the execution's audit records say what was done.",
     { ...outcome },
+  );
+  await writeDigestAtEnd(
+    { ...context, ...deps, writeDigest: (name) => deps.writeDigest(name, request.targetRegion) },
+    plan.name,
+    context.execution.id,
   );
   return outcome;
 }

@@ -26,6 +26,20 @@ export interface AuditRecord extends AuditEntry {
   seq: number;
   prevHash: string;
   hash: string;
+  /**
+   * The index key attributes the table stored beside the record, as read back by `chain()`: outside the
+   * hash, so `audit verify` checks each against what the hashed content implies (a `day` that differs
+   * from `at` hides the record from date queries).
+   */
+  indexed?: IndexedAttributes;
+}
+
+/** What the audit table keys a record by that the record's hash does not cover. */
+export interface IndexedAttributes {
+  /** The byDay index's key: must be `at.slice(0, 10)`. */
+  day?: string;
+  /** The table's sort key as stored: `seq`, zero-padded to 12 digits. */
+  seqKey?: string;
 }
 
 export interface AuditPort {

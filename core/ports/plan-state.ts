@@ -67,6 +67,20 @@ export interface PendingApproval {
   summary: string;
 }
 
+/**
+ * The request the detector issued for one execution, kept where only kirikae's roles write: the first
+ * step accepts an alarm-triggered request only when it is this one, under this execution name, so a
+ * person cannot start a failover the trail would attribute to an alarm (DESIGN, invariant 6).
+ */
+export interface DetectorRequestRecord {
+  executionName: string;
+  /** The execution input the detector built from the alarm event, as it passed it to StartExecution. */
+  request: unknown;
+  /** The region of the state machine the detector started it on. */
+  region: string;
+  recordedAt: string;
+}
+
 /** The plan's runtime state and its single-workflow lock (invariant 2). */
 export interface PlanStatePort {
   get(plan: string): Promise<PlanRuntimeState>;
@@ -90,4 +104,12 @@ export interface PlanStatePort {
    * the other undefined. Undefined too when nothing waits.
    */
   takeApproval(plan: string): Promise<PendingApproval | undefined>;
+  /**
+   * Records the request the detector is about to start, before StartExecution. The first record for an
+   * execution name stands: a redelivered event builds the same request byte for byte, and nothing may
+   * replace the request an execution was started with.
+   */
+  recordDetectorRequest(plan: string, record: DetectorRequestRecord): Promise<void>;
+  /** The detector's record for an execution name, or undefined when the detector started no such execution. */
+  detectorRequest(plan: string, executionName: string): Promise<DetectorRequestRecord | undefined>;
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { PlanCatalog } from "../plan/plan-catalog.js";
@@ -28,10 +29,15 @@ export const LOCK_LEASE_MARGIN_MINUTES = 15;
 /**
  * The first step of every workflow: turn its input into a request, or refuse it having changed nothing.
  *   1. parse the input: the detector's full request, or a person's {plan, reason, ticket}
- *   2. the plan exists, an alarm trigger names one of its alarms, and the request moves traffic away
- *      from where it is now (a failback when the plan is already home is refused)
+ *   2. the plan exists, an alarm trigger names one of its alarms and is the very request the detector
+ *      recorded under this execution's name (invariant 6: nobody else can claim an alarm, or choose its
+ *      `detectedAt`), and the request moves traffic away from where it is now
  *   3. take the plan's lock for this execution (the detector may already hold it under the same name)
- * A refusal is audited with its reason, then thrown so the execution fails at once.
+ * A person's request is always {plan, reason, ticket}: its time is the acceptance time and its initiator
+ * is read from STS (the CLI) or CloudTrail's StartExecution event, never from the input.
+ * A refusal is audited with its reason and the input, then thrown so the execution fails at once. A
+ * failure after the lock was taken (the audit table refusing the record) gives the lock back before it
+ * is rethrown, so a plan is not held for a lease by a run that never started.
  */
 export async function acceptRequest(
   deps: AcceptDeps,
@@ -45,7 +51,7 @@ export async function acceptRequest(
       ? String((input as { plan: string }).plan)
       : "-";
   try {
-    const requested = await toRequest(deps, kind, input, now);
+    const requested = await toRequest(deps, kind, input, now, execution.id);
     const plan = deps.plans.get(requested.plan) as Plan;
     const request: WorkflowRequest = { ...requested, approval: approvalFor(plan, requested) };
     const holder = executionNameOf(execution.id);
@@ -66,20 +72,27 @@ export async function acceptRequest(
         },
       );
     }
-    await deps.audit.append({
-      plan: plan.name,
-      executionId: execution.id,
-      kind: "execution",
-      action: `${kind}.accepted`,
-      actor:
-        request.trigger.type === "alarm"
-          ? `alarm:${request.trigger.alarmRegion}/${request.trigger.alarmName}`
-          : deps.actor,
-      at: now.toISOString(),
-      resource: plan.name,
-      outcome: "ok",
-      details: { request, objectives: plan.objectives },
-    });
+    try {
+      await deps.audit.append({
+        plan: plan.name,
+        executionId: execution.id,
+        kind: "execution",
+        action: `${kind}.accepted`,
+        actor:
+          request.trigger.type === "alarm"
+            ? `alarm:${request.trigger.alarmRegion}/${request.trigger.alarmName}`
+            : deps.actor,
+        at: now.toISOString(),
+        resource: plan.name,
+        outcome: "ok",
+        details: { request, objectives: plan.objectives },
+      });
+    } catch (error) {
+      // Step Functions' retry of this step takes the lock again under the same name; if it never
+      // succeeds, nothing holds the plan until the lease ends. Best effort: the original error matters more.
+      await deps.state.releaseLock(plan.name, holder, {}).catch(() => undefined);
+      throw error;
+    }
     return request;
   } catch (error) {
     if (!(error instanceof InvalidWorkflowInput)) throw error;
@@ -103,6 +116,7 @@ async function toRequest(
   kind: WorkflowKind,
   input: unknown,
   now: Date,
+  executionId: string,
 ): Promise<WorkflowRequest> {
   const full = workflowRequestSchema.safeParse(input);
   if (full.success) {
@@ -112,6 +126,7 @@ async function toRequest(
       );
     const plan = requirePlan(deps, full.data.plan);
     requireOwnAlarm(plan, kind, full.data.trigger);
+    await requireDetectorRecord(deps, plan, full.data, executionId);
     await requireDirection(deps, plan, kind, full.data.sourceRegion, full.data.targetRegion);
     return full.data;
   }
@@ -171,6 +186,50 @@ function requireOwnAlarm(plan: Plan, kind: WorkflowKind, trigger: WorkflowReques
       { action: 'start it by hand with {"plan": "<name>", "reason": "<why>"}' },
     );
   }
+}
+
+/**
+ * Only the detector sends a full request, and only with an alarm trigger: it records that request under
+ * the execution's name on the plan's state before it calls StartExecution. A full request is accepted
+ * only when it is that record, in the region the detector started it in; a person's request by hand
+ * (the console, the CLI) is {plan, reason, ticket}, so no input can choose a trigger time or an alarm.
+ */
+async function requireDetectorRecord(
+  deps: AcceptDeps,
+  plan: Plan,
+  request: WorkflowRequest,
+  executionId: string,
+): Promise<void> {
+  const byHand = {
+    action: 'start it by hand with {"plan": "<name>", "reason": "<why>", "ticket": "<optional>"}',
+  };
+  if (request.trigger.type !== "alarm") {
+    throw new InvalidWorkflowInput(
+      "a request by hand names only the plan, a reason and a ticket: its time and initiator are recorded by kirikae",
+      byHand,
+    );
+  }
+  const executionName = executionNameOf(executionId);
+  const recorded = await deps.state.detectorRequest(plan.name, executionName);
+  if (!recorded) {
+    throw new InvalidWorkflowInput(
+      `the detector started no execution named ${executionName}: only the detector may start a failover with an alarm trigger`,
+      byHand,
+    );
+  }
+  const region = executionRegionOf(executionId);
+  if (!isDeepStrictEqual(recorded.request, request) || (region !== undefined && region !== recorded.region)) {
+    throw new InvalidWorkflowInput(
+      `the input is not the request the detector started execution ${executionName} with (in ${recorded.region})`,
+      byHand,
+    );
+  }
+}
+
+/** The region of an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>). */
+function executionRegionOf(executionId: string): string | undefined {
+  const parts = executionId.split(":");
+  return parts[0] === "arn" && parts[2] === "states" ? parts[3] : undefined;
 }
 
 /** Traffic must be where the request moves it from; a failback when the plan is home has nothing to do. */

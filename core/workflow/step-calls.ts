@@ -70,11 +70,20 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
   const notify = call("sns:Publish", home, true, "notifies the on-call topic");
   const releaseLock = call("dynamodb:UpdateItem", home, true, "plan state: releases the lock");
   const approval = kind === "failover" && plan.triggers.mode === "approval";
+  // The signed digest of the chain at a run's end (core/audit/write-digest.ts), in the control plane's
+  // own region; its failure is recorded and notified, never the run's outcome.
+  const digest = [
+    call("s3:ListObjectsV2", home, false, "digest: the previous digests (ListBucket)"),
+    call("s3:GetObject", home, false, "digest: the previous digest, whose hash the new one carries"),
+    call("kms:Sign", home, false, "digest: signs the chain's head with the region's digest key"),
+    call("s3:PutObject", home, false, "digest: into the Object Lock bucket, COMPLIANCE retention"),
+  ];
   const finish = [
     call("rds:DescribeGlobalClusters", target, true, "which region is the writer, for the outcome"),
     ...audit,
     releaseLock,
     notify,
+    ...digest,
   ];
   return [
     ...(kind === "failover" ? [step(DETECTOR_STEP, detectorCalls(home))] : []),
@@ -130,6 +139,7 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
       ...audit,
       call("dynamodb:UpdateItem", home, true, "plan state: the new active region; releases the lock"),
       notify,
+      ...digest,
     ]),
     step("Abort", finish),
     ...(approval ? [step("Not approved", finish)] : []),
@@ -149,6 +159,7 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
       ...audit,
       releaseLock,
       notify,
+      ...digest,
     ]),
   ];
 }

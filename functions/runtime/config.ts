@@ -13,6 +13,10 @@ const configSchema = z.object({
   KIRIKAE_FAILBACK_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
   /** The stage the control plane is deployed as; what the readiness check needs to find the detector. */
   KIRIKAE_STAGE: z.string().min(1).optional(),
+  /** The region's audit digest bucket (Object Lock) and signing key alias; infra sets both on every function. */
+  KIRIKAE_DIGEST_BUCKET: z.string().min(1).optional(),
+  KIRIKAE_DIGEST_KEY: z.string().min(1).optional(),
+  KIRIKAE_DIGEST_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
 });
 
 export interface RuntimeConfig {
@@ -24,7 +28,11 @@ export interface RuntimeConfig {
   plansFile: string;
   stateMachineArns: { failover?: string; failback?: string };
   stage?: string;
+  digests?: { bucket: string; keyId: string; retentionDays: number };
 }
+
+/** Matches infra/deploy-config.ts's default; infra always sets the deployed value. */
+const DEFAULT_DIGEST_RETENTION_DAYS = 400;
 
 export class ConfigError extends KirikaeError {
   constructor(message: string) {
@@ -54,5 +62,14 @@ export function loadConfig(environment: Record<string, string | undefined>): Run
       ...(env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN ? { failback: env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN } : {}),
     },
     ...(env.KIRIKAE_STAGE ? { stage: env.KIRIKAE_STAGE } : {}),
+    ...(env.KIRIKAE_DIGEST_BUCKET && env.KIRIKAE_DIGEST_KEY
+      ? {
+          digests: {
+            bucket: env.KIRIKAE_DIGEST_BUCKET,
+            keyId: env.KIRIKAE_DIGEST_KEY,
+            retentionDays: env.KIRIKAE_DIGEST_RETENTION_DAYS ?? DEFAULT_DIGEST_RETENTION_DAYS,
+          },
+        }
+      : {}),
   };
 }

@@ -13,6 +13,7 @@ import type { Plan } from "../../core/plan/schema.js";
 import { zoneNameOf } from "../../core/traffic/zone-name.js";
 import { loadConfig, type RuntimeConfig } from "./config.js";
 import { loadDeployedPlans } from "./deployed-plans.js";
+import { digestWriter } from "./digest-deps.js";
 import type { TaskDeps } from "./task-deps.js";
 
 /** Builds the real dependencies from the function's environment, once per cold start. */
@@ -22,16 +23,19 @@ export async function productionTaskDeps(): Promise<TaskDeps> {
     marshallOptions: { removeUndefinedValues: true },
   });
   const clients = awsClientProvider();
+  const audit = new DynamoDbAuditTrail(documents, config.auditTable);
+  const actor = `lambda:${config.functionName}`;
   return {
     plans: new PlanCatalog(await loadDeployedPlans(config.plansFile)),
     clock: systemClock,
     clients,
-    audit: new DynamoDbAuditTrail(documents, config.auditTable),
+    audit,
     state: new DynamoDbPlanState(documents, config.stateTable),
     notifier: new SnsNotifier(new SNSClient({ region: config.region }), config.topicArn),
-    actor: `lambda:${config.functionName}`,
+    actor,
     dnsAnswers: authoritativeAnswers(),
     kubernetes: eksKubernetes(clients),
+    writeDigest: digestWriter(config, { clients, audit, clock: systemClock, actor }).writeDigest,
   };
 }
 

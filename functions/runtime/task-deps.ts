@@ -1,4 +1,5 @@
 import type { ClientProvider } from "../../adapters/aws/region-clients.js";
+import type { DigestResult } from "../../core/audit/write-digest.js";
 import type { Clock } from "../../core/clock.js";
 import type { PlanCatalog } from "../../core/plan/plan-catalog.js";
 import type { Plan } from "../../core/plan/schema.js";
@@ -26,6 +27,11 @@ export interface TaskDeps {
   dnsAnswers(plan: Plan): DnsAnswersPort;
   /** The Kubernetes API of one region's EKS cluster: where Ready nodes and pods are counted. */
   kubernetes(region: string, clusterName: string): KubernetesPort;
+  /**
+   * Signs a digest of a plan's chain in this control plane's audit table into its Object Lock bucket
+   * (core/audit/write-digest.ts), bound to the region, the signing key and the bucket at cold start.
+   */
+  writeDigest(plan: string, runsIn?: string): Promise<DigestResult>;
 }
 
 /** Dependencies are built on first use, not at import, so importing a handler never reads the environment. */

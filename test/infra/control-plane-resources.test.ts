@@ -98,28 +98,31 @@ describe("the control plane's regions", () => {
 });
 
 describe("tables", () => {
-  it("keeps plan state in one global table replicated to every control-plane region, each with point-in-time recovery", () => {
+  it("keeps plan state in one global table replicated to every control-plane region, each with point-in-time recovery and deletion protection", () => {
     const state = deploy.one(TABLE, (table) => table.inputs.name === `kirikae-${STAGE}-state`);
 
     expect(state.region).toBe(TOKYO);
     expect(state.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    expect(state.inputs.deletionProtectionEnabled).toBe(true);
     expect(state.inputs.streamEnabled).toBe(true);
     expect(state.inputs.replicas).toEqual(
       [SINGAPORE, OREGON, IRELAND].map((regionName) => ({
         regionName,
         pointInTimeRecovery: true,
+        deletionProtectionEnabled: true,
         propagateTags: true,
       })),
     );
   });
 
-  it("keeps a regional, unreplicated audit table in each control-plane region, with point-in-time recovery", () => {
+  it("keeps a regional, unreplicated audit table in each control-plane region, with point-in-time recovery and deletion protection", () => {
     const audits = deploy.ofType(TABLE).filter((table) => table.inputs.name === `kirikae-${STAGE}-audit`);
 
     expect(audits.map((table) => table.region).sort()).toEqual([...CONTROL_PLANE_REGIONS].sort());
     for (const audit of audits) {
       expect(audit.inputs.replicas ?? []).toEqual([]);
       expect(audit.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+      expect(audit.inputs.deletionProtectionEnabled).toBe(true);
     }
   });
 
@@ -278,7 +281,7 @@ describe("functions", () => {
 });
 
 describe("schedules and alarms", () => {
-  it("runs the evidence linker every 15 minutes, the readiness check every 30 and the fencing every 5, in every region", () => {
+  it("runs the evidence linker every 15 minutes, the readiness check every 30, the fencing every 5 and the digest writer every 60, in every region", () => {
     for (const region of CONTROL_PLANE_REGIONS) {
       const schedules = deploy
         .ofType(EVENT_RULE)
@@ -312,6 +315,11 @@ describe("schedules and alarms", () => {
         {
           expression: "rate(5 minutes)",
           target: `arn:aws:lambda:${region}:111122223333:function:kirikae-${STAGE}-fenceReturnedRegions`,
+          permitted: true,
+        },
+        {
+          expression: "rate(60 minutes)",
+          target: `arn:aws:lambda:${region}:111122223333:function:kirikae-${STAGE}-writeDigests`,
           permitted: true,
         },
       ]);
@@ -349,7 +357,10 @@ describe("schedules and alarms", () => {
     const triggers = deploy
       .ofType(METRIC_ALARM)
       .filter(
-        (alarm) => !/-(readiness|detector-errors|detector-dead-letters)$/.test(String(alarm.inputs.name)),
+        (alarm) =>
+          !/-(readiness|detector-errors|detector-dead-letters|audit-write-errors)$/.test(
+            String(alarm.inputs.name),
+          ),
       );
 
     expect(triggers.map((alarm) => [alarm.region, alarm.inputs.name])).toEqual([

@@ -61,6 +61,26 @@ describe("what a deploy reads from the environment", () => {
     ).rejects.toThrow(/KIRIKAE_NOTIFY_EMAILS .*: oncall/);
   });
 
+  it("names the audit tables' break-glass role only when one is given, and refuses anything but a role", async () => {
+    const plans = { KIRIKAE_PLANS: "examples/tokyo-singapore.plan.json" };
+    const role = "arn:aws:iam::111122223333:role/ops/kirikae-break-glass";
+
+    const without = await loadDeployConfig(plans, { root: resolve(".") });
+    const named = await loadDeployConfig(
+      { ...plans, KIRIKAE_BREAK_GLASS_ROLE_ARN: role },
+      { root: resolve(".") },
+    );
+
+    expect(without.breakGlassRoleArn).toBeUndefined();
+    expect(named.breakGlassRoleArn).toBe(role);
+    await expect(
+      loadDeployConfig(
+        { ...plans, KIRIKAE_BREAK_GLASS_ROLE_ARN: "arn:aws:iam::111122223333:user/alice" },
+        { root: resolve(".") },
+      ),
+    ).rejects.toThrow(/KIRIKAE_BREAK_GLASS_ROLE_ARN is not an IAM role ARN/);
+  });
+
   it("refuses an invalid plan with the plan's own path-precise error", async () => {
     await expect(
       loadDeployConfig({ KIRIKAE_PLANS: "examples/broken.plan.json" }, { root: resolve(".") }),

@@ -85,6 +85,21 @@ const scaleNodegroups = s("ScaleNodegroups", ["eks:UpdateNodegroupConfig"], node
 const readHealth = s("ReadHealthChecks", ["route53:GetHealthCheckStatus"], healthChecks);
 const describeAlarms = s("DescribeTriggerAlarms", ["cloudwatch:DescribeAlarms"], triggerAlarms);
 const queryAudit = s("QueryAuditTrail", ["dynamodb:Query"], [audit, ...indexes]);
+// The digest writers: this region's signing key by its alias, this region's digest bucket, its prefix only.
+const digestBucket = `arn:aws:s3:::kirikae-${STAGE}-dg-${ACCOUNT}-${R}`;
+const writeDigests = [
+  s("SignAuditDigests", ["kms:Sign"], [`arn:aws:kms:${R}:${ACCOUNT}:key/*`], {
+    "ForAnyValue:StringEquals": { "kms:ResourceAliases": [`alias/kirikae-${STAGE}-audit-digests`] },
+  }),
+  s("ListAuditDigests", ["s3:ListBucket"], [digestBucket], {
+    StringLike: { "s3:prefix": ["kirikae/digests/*"] },
+  }),
+  s(
+    "WriteAuditDigests",
+    ["s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"],
+    [`${digestBucket}/kirikae/digests/*`],
+  ),
+];
 
 /** Every statement of every function's policy in one region, written out: what each function may do. */
 const expected: Record<string, unknown[]> = {
@@ -127,7 +142,7 @@ const expected: Record<string, unknown[]> = {
   // Gates only: no Route 53 record may be edited, and the switch is confirmed over DNS, not through the API.
   switchTraffic: [logs("switchTraffic"), describeGlobal, setShopGates, appendAudit],
   verifyRecovery: [logs("verifyRecovery"), describeGlobal, readHealth, describeEks, appendAudit],
-  completeWorkflow: [logs("completeWorkflow"), updateState, appendAudit, notify],
+  completeWorkflow: [logs("completeWorkflow"), updateState, appendAudit, notify, ...writeDigests],
   abortWorkflow: [
     logs("abortWorkflow"),
     describeGlobal,
@@ -137,6 +152,7 @@ const expected: Record<string, unknown[]> = {
     updateState,
     appendAudit,
     notify,
+    ...writeDigests,
   ],
   // Decides from the event and its own table: no alarm read, nothing in the watched region.
   detectAlarm: [
@@ -158,6 +174,8 @@ const expected: Record<string, unknown[]> = {
   // The hold: re-reads the trigger alarms in their own regions, and on a flap frees the lock.
   confirmSignal: [logs("confirmSignal"), readState, updateState, describeAlarms, appendAudit, notify],
   queryAudit: [logs("queryAudit"), queryAudit],
+  // Hourly digests of each plan's chain; a failure is recorded and notified.
+  writeDigests: [logs("writeDigests"), appendAudit, notify, ...writeDigests],
   linkEvidence: [
     logs("linkEvidence"),
     s("LookupCloudTrailEvidence", ["cloudtrail:LookupEvents"], ["*"], {
@@ -230,6 +248,8 @@ const PARTIAL_WILDCARDS = [
   /^arn:aws:route53:::change\/\*$/, // a change's ID
   /^arn:aws:route53:::healthcheck\/\*$/, // a gate's health check, read only, readiness only
   /^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/\*$/, // rules matching an alarm, read only, readiness only
+  /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*$/, // a key's ID; held to the digest key's alias by a condition
+  /^arn:aws:s3:::kirikae-test-dg-\d{12}-[a-z0-9-]+\/kirikae\/digests\/\*$/, // digests, named by their time
 ];
 
 describe("each function's policy", () => {
@@ -294,6 +314,59 @@ describe("each function's policy", () => {
     for (const region of [TOKYO, SINGAPORE]) expect(mentions(region, "payments"), region).toBe(false);
   });
 
+  it("lets no kirikae role delete or overwrite a digest, loosen its lock, or delete or disable the signing key", () => {
+    const destructive = [
+      /^s3:DeleteObject/,
+      /^s3:PutBucketObjectLockConfiguration$/,
+      /^s3:BypassGovernanceRetention$/,
+      /^s3:PutBucketPolicy$/,
+      /^s3:PutBucketVersioning$/,
+      /^s3:PutLifecycleConfiguration$/,
+      /^s3:DeleteBucket/,
+      /^kms:ScheduleKeyDeletion$/,
+      /^kms:DisableKey$/,
+      /^kms:PutKeyPolicy$/,
+      /^kms:CreateGrant$/,
+      /^kms:(Delete|Update)Alias$/,
+    ];
+    for (const { role, document } of policies()) {
+      const granted = document.Statement.flatMap((statement) => statement.Action);
+      expect(
+        granted.filter((action) => destructive.some((pattern) => pattern.test(action))),
+        role,
+      ).toEqual([]);
+    }
+    // And should anyone grant it later, the key's and the bucket's own policies deny it to kirikae's roles.
+    for (const key of deploy.ofType("aws:kms/key:Key")) {
+      const deny = (JSON.parse(String(key.inputs.policy)) as PolicyDocument).Statement.find(
+        (statement) => statement.Effect === "Deny",
+      );
+      expect(deny?.Action).toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:DisableKey"]));
+      expect(deny?.Condition).toEqual({
+        ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/kirikae-${STAGE}-*` },
+      });
+    }
+    const bucketPolicies = deploy
+      .ofType("aws:s3/bucketPolicy:BucketPolicy")
+      .map((policy) => JSON.parse(String(policy.inputs.policy)) as PolicyDocument)
+      .filter((policy) => policy.Statement.some((statement) => statement.Sid === "NoDigestIsEverDeleted"));
+    expect(bucketPolicies).toHaveLength(4);
+    for (const policy of bucketPolicies) {
+      expect(policy.Statement.find((statement) => statement.Sid === "NoDigestIsEverDeleted")).toMatchObject({
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+      });
+      expect(
+        policy.Statement.find((statement) => statement.Sid === "NoPutOverAnExistingDigest"),
+      ).toMatchObject({
+        Effect: "Deny",
+        Action: ["s3:PutObject"],
+        Condition: { Null: { "s3:if-none-match": "true" } },
+      });
+    }
+  });
+
   it("lets no one update or delete an audit record: no grant of it, and the table's own policy denies it to everyone", () => {
     const rewrites = [
       "dynamodb:UpdateItem",
@@ -327,8 +400,42 @@ describe("each function's policy", () => {
             Action: rewrites,
             Resource: [auditArn],
           },
+          {
+            Sid: "AuditTableStaysAndStaysGuarded",
+            Effect: "Deny",
+            Principal: "*",
+            Action: [
+              "dynamodb:DeleteTable",
+              "dynamodb:UpdateTable",
+              "dynamodb:UpdateContinuousBackups",
+              "dynamodb:UpdateTimeToLive",
+              "dynamodb:PutResourcePolicy",
+              "dynamodb:DeleteResourcePolicy",
+            ],
+            Resource: [auditArn],
+          },
         ],
       });
+    }
+  });
+
+  it("lets only the named break-glass role remove the audit table, turn off its protection or change its guard", async () => {
+    const breakGlassRoleArn = "arn:aws:iam::111122223333:role/kirikae-break-glass";
+    const { shop } = await deployedPlans();
+    const guarded = await mockDeploy([shop], { breakGlassRoleArn });
+
+    const guards = guarded.ofType("aws:dynamodb/resourcePolicy:ResourcePolicy");
+    expect(guards).not.toHaveLength(0);
+    for (const guard of guards) {
+      const policy = JSON.parse(String(guard.inputs.policy)) as PolicyDocument;
+      const tableChanges = policy.Statement.find(
+        (statement) => statement.Sid === "AuditTableStaysAndStaysGuarded",
+      );
+      expect(tableChanges?.Action).toContain("dynamodb:DeleteTable");
+      expect(tableChanges?.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": breakGlassRoleArn } });
+      // Records stay append-only for the break-glass role too: it may remove the table, not edit history.
+      const records = policy.Statement.find((statement) => statement.Sid === "AuditRecordsAreAppendOnly");
+      expect(records?.Condition).toBeUndefined();
     }
   });
 

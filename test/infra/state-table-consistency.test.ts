@@ -52,7 +52,13 @@ describe("the state table's consistency across regions", () => {
     const state = deploy.one(TABLE, (table) => table.inputs.name === `kirikae-${STAGE}-state`);
     expect(state.region).toBe(OHIO);
     expect(state.inputs.replicas).toEqual([
-      { regionName: OREGON, pointInTimeRecovery: true, propagateTags: true, consistencyMode: "STRONG" },
+      {
+        regionName: OREGON,
+        pointInTimeRecovery: true,
+        deletionProtectionEnabled: true,
+        propagateTags: true,
+        consistencyMode: "STRONG",
+      },
     ]);
     expect(state.inputs.globalTableWitness).toEqual({ regionName: VIRGINIA });
   });

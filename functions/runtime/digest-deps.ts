@@ -1,0 +1,40 @@
+import { KmsDigestSigner } from "../../adapters/aws/kms-digest-signer.js";
+import type { ClientProvider } from "../../adapters/aws/region-clients.js";
+import { S3DigestStore } from "../../adapters/aws/s3-digest-store.js";
+import { type DigestResult, type WriteDigestDeps, writeDigest } from "../../core/audit/write-digest.js";
+import type { Clock } from "../../core/clock.js";
+import type { AuditPort, AuditReaderPort } from "../../core/ports/audit.js";
+import { ConfigError, type RuntimeConfig } from "./config.js";
+
+/** The digest writer of one control plane: its region's audit table, signing key and Object Lock bucket. */
+export function digestWriter(
+  config: Pick<RuntimeConfig, "region" | "digests">,
+  parts: { clients: ClientProvider; audit: AuditPort & AuditReaderPort; clock: Clock; actor: string },
+): { deps: WriteDigestDeps | undefined; writeDigest(plan: string): Promise<DigestResult> } {
+  const { digests } = config;
+  const deps: WriteDigestDeps | undefined = digests
+    ? {
+        audit: parts.audit,
+        signer: new KmsDigestSigner(parts.clients, config.region, digests.keyId),
+        store: new S3DigestStore(
+          parts.clients,
+          config.region,
+          digests.bucket,
+          parts.clock,
+          digests.retentionDays,
+        ),
+        clock: parts.clock,
+        actor: parts.actor,
+        region: config.region,
+      }
+    : undefined;
+  return {
+    deps,
+    writeDigest: async (plan) => {
+      // Checked at the call, not at cold start: a function deployed before digests existed keeps working
+      // and says what is missing each time a digest is due.
+      if (!deps) throw new ConfigError("KIRIKAE_DIGEST_BUCKET and KIRIKAE_DIGEST_KEY are not set");
+      return writeDigest(deps, plan);
+    },
+  };
+}
