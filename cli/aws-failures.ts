@@ -1,4 +1,5 @@
 import { KirikaeError } from "../core/errors.js";
+import { AwsCallError } from "../core/workflow/workflow-errors.js";
 
 class AwsAccessError extends KirikaeError {
   constructor(message: string, options: { action: string; cause: unknown; requestId?: string }) {
@@ -43,6 +44,50 @@ export function asUserFailure(error: unknown): unknown {
         action:
           "check --stage and --region (the stage must be deployed in that region: `npx sst deploy --stage NAME`)",
       });
+    default:
+      return error;
+  }
+}
+
+/** Where a stage keeps its signed audit digests in one region (infra/names.ts names both). */
+export interface DigestLocation {
+  stage: string;
+  region: string;
+  bucket: string;
+  keyAlias: string;
+}
+
+/**
+ * Reading a stage's digests fails in two ways a person can fix: their identity lacks the auditor's read
+ * policy, or the stage was deployed before digests existed and has no bucket or key. The adapters report
+ * both as AwsCallError, whose action is written for the control plane's own roles; a person at the CLI
+ * needs the auditor policy or a redeploy instead. Anything else passes through unchanged.
+ */
+export function asDigestFailure(error: unknown, where: DigestLocation): unknown {
+  const name =
+    error instanceof AwsCallError ? error.awsErrorName : error instanceof Error ? error.name : undefined;
+  const requestId =
+    error instanceof KirikaeError
+      ? error.requestId
+      : (error as { $metadata?: { requestId?: string } }).$metadata?.requestId;
+  const base = { cause: error, ...(requestId ? { requestId } : {}) };
+  const what = `the signed audit digests of stage ${where.stage} in ${where.region}`;
+  switch (name) {
+    case "AccessDenied":
+    case "AccessDeniedException":
+      return new AwsAccessError(`AWS denied reading ${what}: ${(error as Error).message}`, {
+        ...base,
+        action: `use an identity with the auditor policy of docs/deploy.md, "Signed audit digests" (s3:ListBucket and s3:GetObject on ${where.bucket}, kms:GetPublicKey on ${where.keyAlias}), in each region of the plan`,
+      });
+    case "NoSuchBucket":
+    case "NotFoundException":
+      return new AwsAccessError(
+        `${what} are not there: ${name === "NoSuchBucket" ? `no bucket ${where.bucket}` : `no key ${where.keyAlias}`}`,
+        {
+          ...base,
+          action: `the stage predates signed digests: redeploy it (\`npx sst deploy --stage ${where.stage}\`) to create its digest bucket and key in ${where.region}, then run again (or check --stage and --region)`,
+        },
+      );
     default:
       return error;
   }

@@ -17,6 +17,12 @@ export type Capability =
   | "alarms.describe"
   /** Lambda's on-failure destination of the detector: it sends with the function's own role. */
   | "detector.dead-letter"
+  /**
+   * SqsDeadLetters (the evidence linker drains the detector's dead-letter queue into the trail):
+   * ReceiveMessage and DeleteMessage on that one queue, by its ARN. Never SendMessage, never the queue's
+   * attributes or policy.
+   */
+  | "detector.dead-letter-drain"
   /** CloudWatchAlarms.routes: which EventBridge rules take an alarm's events, and their targets. */
   | "alarms.routes"
   | "workflows.start-failover"
@@ -117,7 +123,7 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "detector.dead-letter",
   ],
   queryAudit: ["audit.query"],
-  linkEvidence: ["evidence.lookup", "audit.query", "audit.append"],
+  linkEvidence: ["detector.dead-letter-drain", "evidence.lookup", "audit.query", "audit.append"],
   // Hourly: a digest of each plan's chain; a failure is recorded in the trail and notified.
   writeDigests: ["audit.append", "notify", "digests.write"],
   // After a data-loss failover: the plan's state, the returned home region's capacity to standby, once.

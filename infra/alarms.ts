@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import type { Plan, TriggerAlarm } from "../core/plan/schema.js";
-import { detectorAlarmName, pascalCase, readinessAlarmName, readinessMetric } from "./names.js";
+import {
+  detectorAlarmName,
+  functionErrorAlarmName,
+  pascalCase,
+  readinessAlarmName,
+  readinessMetric,
+} from "./names.js";
 import type { RegionProviders } from "./providers.js";
 
 /** The readiness check runs every 30 minutes; an hour without a datapoint means it stopped. */
@@ -145,6 +151,45 @@ export function detectorFailureAlarms(args: {
       dimensions: { QueueName: deadLetters.name },
       statistic: "Maximum",
       ...onePerMinute,
+    },
+    { provider },
+  );
+}
+
+/**
+ * A scheduled function whose failures would otherwise go unseen, told to the on-call topic on its first
+ * failed invocation (AWS/Lambda Errors, by function name, as the detector's). The hourly digest writer
+ * fails its invocation when a plan's digest was not written; the evidence linker when it could not drain
+ * the detector's dead-letter queue. Each run is one invocation, so one error is enough; no run, no data,
+ * no alarm (a schedule that stops is the readiness check's to notice, not this).
+ */
+export function scheduledFunctionErrorAlarm(args: {
+  stage: string;
+  region: string;
+  key: string;
+  fn: aws.lambda.Function;
+  /** What failing means for this function, and what to do: the alarm's description. */
+  meaning: string;
+  topicArn: aws.sns.Topic["arn"];
+  provider: aws.Provider;
+}): aws.cloudwatch.MetricAlarm {
+  const { stage, region, key, fn, meaning, topicArn, provider } = args;
+  return new aws.cloudwatch.MetricAlarm(
+    `${pascalCase(region)}${pascalCase(key)}ErrorsAlarm`,
+    {
+      name: functionErrorAlarmName(stage, key),
+      alarmDescription: `kirikae ${stage}: ${meaning}`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: fn.name },
+      statistic: "Sum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [topicArn],
+      okActions: [topicArn],
     },
     { provider },
   );

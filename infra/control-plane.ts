@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../core/plan/schema.js";
-import { detectorFailureAlarms, readinessAlarm, triggerAlarms } from "./alarms.js";
+import {
+  detectorFailureAlarms,
+  readinessAlarm,
+  scheduledFunctionErrorAlarm,
+  triggerAlarms,
+} from "./alarms.js";
 import { digestStore } from "./audit-digests.js";
 import { auditGapAlarms } from "./audit-gap-alarms.js";
 import { cachedBundler, type HandlerBundler } from "./bundling.js";
@@ -10,7 +15,14 @@ import { allFunctions } from "./function-catalog.js";
 import { regionFunctions } from "./functions.js";
 import { trafficGates } from "./gates.js";
 import { kubernetesAccess } from "./kubernetes-access.js";
-import { assertStageName, digestBucketName, digestKeyAlias, pascalCase, type WorkflowKind } from "./names.js";
+import {
+  assertStageName,
+  detectorFailureQueueUrl,
+  digestBucketName,
+  digestKeyAlias,
+  pascalCase,
+  type WorkflowKind,
+} from "./names.js";
 import { notificationTopic } from "./notifications.js";
 import { regionProviders } from "./providers.js";
 import { onCallFailbackPolicy } from "./service-grants.js";
@@ -46,6 +58,14 @@ export interface ControlPlaneOutputs {
   /** The IAM policy to attach to the on-call role (JSON), for failback from the console. */
   onCallFailbackPolicy: pulumi.Output<string>;
 }
+
+/** The scheduled functions whose failed runs page someone, and what a failed run means. */
+const SCHEDULED_FAILURES: Readonly<Record<string, string>> = {
+  writeDigests:
+    "the hourly digest writer failed: a plan's audit chain has no signed digest for this hour; see audit.digest-failed in the trail and the function's log, the next run tries again",
+  linkEvidence:
+    "the evidence linker failed: alarm events the detector gave up on may still be only in its dead-letter queue; see the function's log, the next run tries again",
+};
 
 /**
  * A stage's whole control plane: one per region of its plans (functions, state machines, audit table,
@@ -110,7 +130,15 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
     const controls = regionFunctions({
       ...common,
       specs: controlSpecs,
-      environmentFor: { detectAlarm: { KIRIKAE_FAILOVER_STATE_MACHINE_ARN: machines.failover.arn } },
+      environmentFor: {
+        detectAlarm: { KIRIKAE_FAILOVER_STATE_MACHINE_ARN: machines.failover.arn },
+        // From names: the queue is made after the detector, whose on-failure destination it is.
+        linkEvidence: {
+          KIRIKAE_DETECTOR_FAILURE_QUEUE_URL: account.apply((resolved) =>
+            detectorFailureQueueUrl(region, resolved, stage),
+          ),
+        },
+      },
     });
     digestStore({
       stage,
@@ -127,6 +155,10 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
       detectorFailureAlarms({ stage, region, detector, deadLetters, topicArn: topic.arn, provider });
     }
     regionSchedules({ stage, region, specs: controlSpecs, functions: controls, provider });
+    for (const [key, meaning] of Object.entries(SCHEDULED_FAILURES)) {
+      const fn = controls.get(key);
+      if (fn) scheduledFunctionErrorAlarm({ stage, region, key, fn, meaning, topicArn: topic.arn, provider });
+    }
     auditGapAlarms({
       stage,
       region,

@@ -137,6 +137,14 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
           [detectorFailureQueueArn(region, account, stage)],
         ),
       ];
+    case "detector.dead-letter-drain":
+      return [
+        allow(
+          "DrainFailedAlarmEvents",
+          ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+          [detectorFailureQueueArn(region, account, stage)],
+        ),
+      ];
     case "workflows.start-failover":
       return [allow("StartFailover", ["states:StartExecution"], [machineArn(scope, "failover")])];
     case "database.describe":

@@ -106,6 +106,25 @@ export function detectorFailureQueueArn(region: string, account: string, stage: 
   return `arn:${partitionOf(region)}:sqs:${region}:${account}:${detectorFailureQueueName(stage)}`;
 }
 
+/**
+ * The queue's URL, as GetQueueUrl answers it: built from names, so the reader needs no GetQueueUrl grant
+ * and no dependency on the queue resource, which infra creates after the functions.
+ */
+export function detectorFailureQueueUrl(region: string, account: string, stage: string): string {
+  return sqsQueueUrl(region, account, detectorFailureQueueName(stage));
+}
+
+/** A standard queue's URL (SQS developer guide, "Amazon SQS queue and message identifiers"). */
+export function sqsQueueUrl(region: string, account: string, name: string): string {
+  const domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+}
+
+/** The alarm on a scheduled function's failed invocations, e.g. kirikae-prod-writeDigests-errors. */
+export function functionErrorAlarmName(stage: string, key: string): string {
+  return resourceName(stage, `${key}-errors`);
+}
+
 /** The detector's alarms: `errors` (an invocation failed) and `dead-letters` (an event was given up on). */
 export function detectorAlarmName(stage: string, what: "errors" | "dead-letters"): string {
   return resourceName(stage, `detector-${what}`);

@@ -11,7 +11,14 @@ import {
   gateRegion,
 } from "../core/traffic/gates.js";
 import { zoneNameOf } from "../core/traffic/zone-name.js";
-import { APP_NAME, digestBucketName, digestKeyAlias, forwardRuleName, functionName } from "../infra/names.js";
+import {
+  APP_NAME,
+  detectorFailureQueueName,
+  digestBucketName,
+  digestKeyAlias,
+  forwardRuleName,
+  functionName,
+} from "../infra/names.js";
 import { alarmEventPattern } from "../infra/topology.js";
 import { SandboxEstate } from "./estate.js";
 import { ArcClusterModel, type ArcClusterSeed } from "./services/arc-cluster-model.js";
@@ -26,6 +33,7 @@ import type { FencingTimings } from "./services/rds-write-history.js";
 import { Route53Model, type Route53Seed } from "./services/route53-model.js";
 import { S3Model, type S3Seed } from "./services/s3-model.js";
 import { SfnModel } from "./services/sfn-model.js";
+import { SqsModel, type SqsSeed } from "./services/sqs-model.js";
 import type { VirtualClock } from "./virtual-clock.js";
 
 export interface EstateModels {
@@ -35,6 +43,8 @@ export interface EstateModels {
   s3: S3Model;
   /** Each control-plane region's digest signing key. */
   kms: KmsModel;
+  /** Each control-plane region's detector dead-letter queue. */
+  sqs: SqsModel;
   eks: EksModel;
   /** Each cluster's Kubernetes API (nodes, Deployments, pods): not an AWS API, so not in the estate. */
   kubernetes: KubernetesModel;
@@ -101,6 +111,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   const stage = options.stage ?? DEFAULT_SANDBOX_STAGE;
   const s3 = new S3Model(estate, s3Seed(plans, stage, options.digestRetentionDays ?? 400));
   const kms = new KmsModel(kmsSeed(plans, stage));
+  const sqs = new SqsModel(estate, sqsSeed(plans, stage));
   const route53 = new Route53Model(
     estate,
     route53Seed(plans),
@@ -118,7 +129,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   });
   const sfn = new SfnModel(estate.clock);
   const eventbridge = new EventBridgeModel(eventBridgeSeed(plans, options.stage ?? DEFAULT_SANDBOX_STAGE));
-  for (const model of [rds, route53, arc, s3, kms, eks, cloudwatch, cloudtrail, sfn, eventbridge]) {
+  for (const model of [rds, route53, arc, s3, kms, sqs, eks, cloudwatch, cloudtrail, sfn, eventbridge]) {
     estate.register(model);
   }
 
@@ -131,7 +142,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   }
   return {
     estate,
-    models: { rds, route53, arc, s3, kms, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
+    models: { rds, route53, arc, s3, kms, sqs, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
   };
 }
 
@@ -289,6 +300,27 @@ function kmsSeed(plans: readonly Plan[], stage: string): KmsSeed {
     }
   }
   return { keys };
+}
+
+/** The detector's dead-letter queue in every region that may run a control plane, as infra/triggers.ts makes it. */
+function sqsSeed(plans: readonly Plan[], stage: string): SqsSeed {
+  const seen = new Set<string>();
+  const queues: SqsSeed["queues"] = [];
+  for (const plan of plans) {
+    const account = accountOf(plan);
+    for (const region of plan.regions) {
+      if (seen.has(`${account}|${region}`)) continue;
+      seen.add(`${account}|${region}`);
+      // infra keeps dead letters 14 days, SQS's longest retention.
+      queues.push({
+        region,
+        account,
+        name: detectorFailureQueueName(stage),
+        retentionSeconds: 14 * 24 * 3600,
+      });
+    }
+  }
+  return { queues };
 }
 
 function unique<T>(values: readonly T[]): T[] {

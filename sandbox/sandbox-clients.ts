@@ -7,6 +7,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { RegionClients } from "../adapters/aws/region-clients.js";
 
 export type { RegionClients };
@@ -46,5 +47,6 @@ export function sandboxClients(
     eventbridge: attachSandbox(new EventBridgeClient(base), { ...bind, service: "eventbridge" }),
     s3: attachSandbox(new S3Client(base), { ...bind, service: "s3" }),
     kms: attachSandbox(new KMSClient(base), { ...bind, service: "kms" }),
+    sqs: attachSandbox(new SQSClient(base), { ...bind, service: "sqs" }),
   };
 }

@@ -12,6 +12,7 @@ import {
   type RegionClients,
 } from "../adapters/aws/region-clients.js";
 import { S3DigestStore } from "../adapters/aws/s3-digest-store.js";
+import { SqsDeadLetters } from "../adapters/aws/sqs-dead-letters.js";
 import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js";
 import { RecordingNotifier } from "../adapters/recording-notifier.js";
 import type { EvidenceDeps } from "../core/audit/link-evidence.js";
@@ -19,6 +20,7 @@ import type { PlanDigestResult } from "../core/audit/write-digest.js";
 import type { FenceResult } from "../core/failover/fence-returned-region.js";
 import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
+import type { AuditPort } from "../core/ports/audit.js";
 import type { DigestStorePort } from "../core/ports/digests.js";
 import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
 import { createAcceptRequestHandler } from "../functions/accept-request.js";
@@ -30,9 +32,11 @@ import {
   type DetectorResult,
 } from "../functions/detect-alarm.js";
 import { createFenceReturnedRegionsHandler } from "../functions/fence-returned-regions.js";
+import { createLinkEvidenceHandler, type LinkRunSummary } from "../functions/link-evidence.js";
 import { createPrecheckHandler } from "../functions/precheck.js";
 import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
 import { createRequestApprovalHandler } from "../functions/request-approval.js";
+import type { LinkerFunctionDeps } from "../functions/runtime/audit-deps.js";
 import { digestWriter } from "../functions/runtime/digest-deps.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
 import { createScaleDownNodegroupsHandler } from "../functions/scale-down-nodegroups.js";
@@ -43,6 +47,7 @@ import { createWriteDigestsHandler } from "../functions/write-digests.js";
 import { allFunctions, timeoutSeconds } from "../infra/function-catalog.js";
 import {
   APP_NAME,
+  detectorFailureQueueUrl,
   digestBucketName,
   digestKeyAlias,
   functionName,
@@ -100,9 +105,23 @@ export interface SandboxControlPlane {
   digests(region: string): DigestStorePort;
   /** The public key (PEM) of this control plane's digest signing key, read with kms:GetPublicKey. */
   publicKey(): Promise<string>;
+  /** The scheduled evidence linker's dependencies: the trail, CloudTrail, and the dead-letter queue. */
+  linker: LinkerFunctionDeps;
+  /** The detector's dead-letter queue in this control plane's region, where Lambda puts what it gave up on. */
+  deadLetterQueueUrl: string;
+  /** Runs the scheduled evidence linker once, as its 15-minute EventBridge schedule would. */
+  linkEvidence(): Promise<LinkRunSummary>;
   /** Runs the scheduled digest writer once, as its hourly EventBridge schedule would. */
   writeDigests(): Promise<PlanDigestResult[]>;
   stop(): Promise<void>;
+}
+
+export interface SandboxControlPlaneOptions {
+  /**
+   * Wraps the audit port the control plane's functions write through, as a fault no service model can
+   * inject: the audit table is a real local DynamoDB. How a test makes one step's append fail.
+   */
+  taskAudit?: (audit: AuditPort) => AuditPort;
 }
 
 /**
@@ -113,6 +132,7 @@ export interface SandboxControlPlane {
 export async function startSandboxControlPlane(
   built: BuiltEstate,
   plans: readonly Plan[],
+  options: SandboxControlPlaneOptions = {},
 ): Promise<SandboxControlPlane> {
   const [plan] = plans;
   if (!plan) throw new Error("the sandbox control plane needs at least one plan");
@@ -156,7 +176,7 @@ export async function startSandboxControlPlane(
     plans: catalog,
     clock: estate.clock,
     clients: taskClients,
-    audit,
+    audit: options.taskAudit ? options.taskAudit(audit) : audit,
     state,
     notifier,
     actor: roles.tasks,
@@ -239,6 +259,21 @@ export async function startSandboxControlPlane(
       actor: digestRole,
     }).writeDigest,
   }));
+  const linkerClients = clientProvider(estate, linkerRole);
+  const deadLetterQueueUrl = detectorFailureQueueUrl(region, account, SANDBOX_STAGE);
+  const evidence: EvidenceDeps = {
+    audit,
+    evidence: new CloudTrailEvidence(linkerClients, estate.clock),
+    clock: estate.clock,
+    actor: linkerRole,
+  };
+  const linker: LinkerFunctionDeps = {
+    ...evidence,
+    audit,
+    plans: catalog,
+    deadLetters: new SqsDeadLetters(linkerClients, region, deadLetterQueueUrl),
+  };
+  const scheduledLinker = createLinkEvidenceHandler(() => linker);
   // An auditor's own identity: it reads digests and the public key, and can change neither.
   const auditorClients = clientProvider(estate, `arn:aws:iam::${account}:user/auditor`);
   return {
@@ -256,12 +291,13 @@ export async function startSandboxControlPlane(
     notifier,
     dynamo,
     roles,
-    evidence: {
-      audit,
-      evidence: new CloudTrailEvidence(clientProvider(estate, linkerRole), estate.clock),
-      clock: estate.clock,
-      actor: linkerRole,
-    },
+    evidence,
+    linker,
+    deadLetterQueueUrl,
+    linkEvidence: () =>
+      estate.clock.busy(
+        () => scheduledLinker({}, lambdaContext("kirikae-link-evidence")) as Promise<LinkRunSummary>,
+      ),
     digests: (digestRegion) =>
       new S3DigestStore(
         auditorClients,

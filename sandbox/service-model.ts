@@ -10,7 +10,9 @@ export type ServiceName =
   | "sfn"
   | "eventbridge"
   | "s3"
-  | "kms";
+  | "kms"
+  /** The detector's dead-letter queue, read by the evidence linker. */
+  | "sqs";
 
 /** One API call as the sandbox sees it, after the real SDK client built and typed the command input. */
 export interface SandboxCall {

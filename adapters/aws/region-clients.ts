@@ -8,6 +8,7 @@ import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SFNClient } from "@aws-sdk/client-sfn";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 
 /** The SDK clients of one region. */
 export interface RegionClients {
@@ -21,6 +22,8 @@ export interface RegionClients {
   s3: S3Client;
   /** The audit digests' signing key lives in each control-plane region. */
   kms: KMSClient;
+  /** The detector's dead-letter queue, in each control-plane region. */
+  sqs: SQSClient;
 }
 
 /**

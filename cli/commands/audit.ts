@@ -213,8 +213,10 @@ async function verifyLive(io: CliIo, options: EvidenceOptions): Promise<void> {
   if (options.json) {
     io.out(`${JSON.stringify(verification)}\n`);
   } else {
+    // Counted after the linking, which appends an evidence record per call it links.
+    const records = (await target.audit.chain(options.plan)).length;
     const lines = [
-      `${verification.ok ? "✓" : "✗"} audit trail of ${options.plan}: ${chain.length} records, ${verification.linked} newly linked to CloudTrail`,
+      `${verification.ok ? "✓" : "✗"} audit trail of ${options.plan}: ${records} records, ${verification.linked} newly linked to CloudTrail`,
       ...(trails
         ? verification.trails.map(
             (trail) =>
@@ -238,7 +240,7 @@ async function verifyLive(io: CliIo, options: EvidenceOptions): Promise<void> {
       ),
       ...verification.trails.flatMap((trail) =>
         trail.notCovered
-          ? [`  ! ${trail.region}: ${notCoveredProblem(trail.notCovered)} (the next digest covers them)`]
+          ? [`  ! ${trail.region}: not yet covered: ${notCoveredProblem(trail.notCovered)}`]
           : [],
       ),
       ...verification.unreadableRegions.map(
@@ -362,7 +364,7 @@ function digestSources(targets: readonly StageTarget[], aws: CliAws): TrailSourc
   return targets.map((target) => ({
     region: target.region,
     audit: target.audit,
-    digests: digests(target.region),
+    digests: digests(target),
   }));
 }
 

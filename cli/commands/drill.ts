@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import type { ReportLanguage } from "../../core/audit/report-text.js";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import { readSignedTrails } from "../../sandbox/drill/drill-audit.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
 import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
@@ -92,22 +93,17 @@ export function drillCommand(io: CliIo): Command {
           ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
           afterwards: async (state) => {
             if (options.report) await writeDrillReports(options.report, plan, options.lang, reports)(state);
-            // The sandbox's control plane runs in one region: its table and digests are the whole trail.
-            const { controlPlane } = state;
+            // Every region that signed digests of the plan's chain: the failover's and the failback's.
             if (options.auditOut) {
+              const { trails } = await readSignedTrails(state.controlPlane, plan, state.built.estate);
               await exportTrail(options.auditOut, {
                 plan: plan.name,
                 exportedAt: state.built.estate.clock.now().toISOString(),
-                sources: [
-                  {
-                    region: controlPlane.region,
-                    audit: controlPlane.audit,
-                    digests: {
-                      store: controlPlane.digests(controlPlane.region),
-                      publicKey: () => controlPlane.publicKey(),
-                    },
-                  },
-                ],
+                sources: trails.map((trail) => ({
+                  region: trail.region,
+                  audit: trail.audit,
+                  digests: { store: trail.digests, publicKey: trail.publicKey },
+                })),
               });
             }
           },

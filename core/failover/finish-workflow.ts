@@ -3,6 +3,7 @@ import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { PlanStatePort, PromotionMode } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
 import { executionNameOf } from "../workflow/accept-request.js";
+import { auditGapOf } from "../workflow/audit-gap.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
 import { memberArn } from "./plan-lookup.js";
 import { restoreStandby } from "./restore-capacity.js";
@@ -86,6 +87,8 @@ export interface FailureInfo {
 
 /**
  * Closes a run that cannot finish: a failed pre-check (nothing changed) or a failed or stuck step.
+ *   0. a step that failed because it could not append its record left a gap in the trail: record the gap
+ *      first (`audit.gap`: which step, which record, the append's error), so the trail says what it lacks
  *   1. audit the failure with its cause
  *   2. compensate only what is safe: capacity scaled up in a region that did not become writer goes back
  *      to standby where it still holds what the scale-up set (restoreStandby); a promoted database is never reverted and DNS is never touched here
@@ -100,6 +103,7 @@ export async function abortWorkflow(
 ): Promise<WorkflowOutcome> {
   const { plan, request } = context;
   const reason = `${failure.error}: ${describeCause(failure.cause)}`;
+  await recordAuditGap(context, failure);
   const compensated = stage === "recovery" ? await compensate(context, deps) : [];
   const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
   const writer = global.members.find((member) => member.isWriter);
@@ -134,6 +138,31 @@ export async function abortWorkflow(
     context.execution.id,
   );
   return outcome;
+}
+
+/**
+ * A decision record, not an execution one: the run's end is still the escalation record after it. If this
+ * append fails too, the error stops the escalation here and the audit-write-errors alarm pages; nothing
+ * else could hold the record.
+ */
+async function recordAuditGap(context: StepContext, failure: FailureInfo): Promise<void> {
+  const gap = auditGapOf({ error: failure.error, message: describeCause(failure.cause) });
+  if (!gap) return;
+  await context.audit.append({
+    ...auditBase(context),
+    kind: "decision",
+    action: "audit.gap",
+    resource: context.plan.name,
+    outcome: "failed",
+    error: { name: failure.error, message: gap.message },
+    details: {
+      step: gap.step,
+      ...(gap.action ? { missingAction: gap.action } : {}),
+      ...(gap.kind ? { missingKind: gap.kind } : {}),
+      execution: context.execution.id,
+      next: "the execution's history in Step Functions keeps the failed step's input and error: read it for what the missing record would have held",
+    },
+  });
 }
 
 async function compensate(

@@ -17,6 +17,8 @@ const configSchema = z.object({
   KIRIKAE_DIGEST_BUCKET: z.string().min(1).optional(),
   KIRIKAE_DIGEST_KEY: z.string().min(1).optional(),
   KIRIKAE_DIGEST_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  /** The detector's dead-letter queue; infra sets it on the evidence linker, which drains it. */
+  KIRIKAE_DETECTOR_FAILURE_QUEUE_URL: z.url().optional(),
 });
 
 export interface RuntimeConfig {
@@ -29,6 +31,7 @@ export interface RuntimeConfig {
   stateMachineArns: { failover?: string; failback?: string };
   stage?: string;
   digests?: { bucket: string; keyId: string; retentionDays: number };
+  detectorFailureQueueUrl?: string;
 }
 
 /** Matches infra/deploy-config.ts's default; infra always sets the deployed value. */
@@ -70,6 +73,9 @@ export function loadConfig(environment: Record<string, string | undefined>): Run
             retentionDays: env.KIRIKAE_DIGEST_RETENTION_DAYS ?? DEFAULT_DIGEST_RETENTION_DAYS,
           },
         }
+      : {}),
+    ...(env.KIRIKAE_DETECTOR_FAILURE_QUEUE_URL
+      ? { detectorFailureQueueUrl: env.KIRIKAE_DETECTOR_FAILURE_QUEUE_URL }
       : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import { namingAuditGaps } from "../../core/workflow/audit-gap.js";
 import type { StepContext } from "../../core/workflow/step-context.js";
 import { logger } from "./logger.js";
 import type { DepsSource, TaskDeps } from "./task-deps.js";
@@ -10,13 +11,15 @@ export type TaskStep<R> = (context: StepContext, event: TaskEvent, deps: TaskDep
 /**
  * The shape of every workflow step's Lambda: validate the state, run one domain function, return its
  * result for the state machine to place. Errors are thrown as they are: their `name` is what the state
- * machine's Retry and Catch match on.
+ * machine's Retry and Catch match on. A failed audit append also names the step and the record it was
+ * writing (core/workflow/audit-gap.ts), so the escalation that catches it can record the gap.
  */
 export function taskHandler<R>(stepName: string, deps: DepsSource<TaskDeps>, step: TaskStep<R>) {
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const resolved = await deps();
+      const source = await deps();
+      const resolved: TaskDeps = { ...source, audit: namingAuditGaps(source.audit, stepName) };
       const { context, event: state } = stepContextFrom(event, resolved);
       logger.appendKeys({ plan: context.plan.name, execution: context.execution.id, step: stepName });
       try {

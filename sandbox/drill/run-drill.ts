@@ -54,7 +54,10 @@ export interface DrillResult {
   };
   audit: {
     records: number;
-    /** The hash chain is intact, every call is witnessed by CloudTrail, and CloudTrail shows no unaudited call. */
+    /**
+     * Each region's chain matches the digests signed there (records after the last digest are not yet
+     * covered, and not a failure), every call is witnessed by CloudTrail, and CloudTrail shows no unaudited call.
+     */
     verified: boolean;
     /** Calls linked to their CloudTrail event. */
     linked: number;

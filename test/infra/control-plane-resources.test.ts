@@ -3,6 +3,7 @@ import type { Plan } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
 import { loadConfig } from "../../functions/runtime/config.js";
 import { allFunctions } from "../../infra/function-catalog.js";
+import type { PolicyDocument } from "../../infra/grants.js";
 import { PLANS_FILE_IN_PACKAGE } from "../../infra/names.js";
 import { tableDefinitions } from "../../infra/table-definitions.js";
 import { TASK_TIMEOUT_SECONDS } from "../../stepfunctions/asl.js";
@@ -180,6 +181,22 @@ describe("functions", () => {
     }
   });
 
+  it("tells only the evidence linker where its region's detector dead-letter queue is, so it can drain it", () => {
+    const withQueue = deploy
+      .ofType(FUNCTION)
+      .filter((fn) => variablesOf(fn).KIRIKAE_DETECTOR_FAILURE_QUEUE_URL);
+
+    expect(withQueue.map((fn) => fn.inputs.name)).toEqual(
+      CONTROL_PLANE_REGIONS.map(() => `kirikae-${STAGE}-linkEvidence`),
+    );
+    for (const fn of withQueue) {
+      const queue = deploy.ofType("aws:sqs/queue:Queue").find((candidate) => candidate.region === fn.region);
+      expect(variablesOf(fn).KIRIKAE_DETECTOR_FAILURE_QUEUE_URL).toBe(
+        `https://sqs.${fn.region}.amazonaws.com/111122223333/${String(queue?.inputs.name)}`,
+      );
+    }
+  });
+
   it("packages with each function the plans its region serves, as one JSON array of valid plans", () => {
     const servedBy = (region: string) =>
       functionsIn(region).map((fn) => {
@@ -224,7 +241,7 @@ describe("functions", () => {
     for (const region of CONTROL_PLANE_REGIONS) expect(detector(region).inputs.timeout, region).toBe(60);
   });
 
-  it("keeps an alarm event the detector failed on: two retries, then its dead-letter queue, which only the detector may write", () => {
+  it("keeps an alarm event the detector failed on: two retries, then its dead-letter queue, which only the detector may write and only the linker may drain", () => {
     for (const region of CONTROL_PLANE_REGIONS) {
       const queue = deploy.one(QUEUE, (candidate) => candidate.region === region);
       const config = deploy.one(EVENT_INVOKE_CONFIG, (candidate) => candidate.region === region);
@@ -242,11 +259,43 @@ describe("functions", () => {
         maximumRetryAttempts: 2,
         destinationConfig: { onFailure: { destination: queue.arn } },
       });
-      const senders = deploy
-        .ofType(ROLE_POLICY)
-        .filter((policy) => String(policy.inputs.policy).includes(queue.arn))
-        .map((policy) => policy.inputs.role);
-      expect(senders).toEqual([`kirikae-${STAGE}-detectAlarm-${region}`]);
+      const rolesAllowed = (action: string) =>
+        deploy
+          .ofType(ROLE_POLICY)
+          .filter((policy) =>
+            (JSON.parse(String(policy.inputs.policy)) as PolicyDocument).Statement.some(
+              (statement) => statement.Action.includes(action) && statement.Resource.includes(queue.arn),
+            ),
+          )
+          .map((policy) => policy.inputs.role);
+      expect(rolesAllowed("sqs:SendMessage")).toEqual([`kirikae-${STAGE}-detectAlarm-${region}`]);
+      // The evidence linker drains it into the audit trail; nobody else reads or deletes its messages.
+      expect(rolesAllowed("sqs:ReceiveMessage")).toEqual([`kirikae-${STAGE}-linkEvidence-${region}`]);
+      expect(rolesAllowed("sqs:DeleteMessage")).toEqual([`kirikae-${STAGE}-linkEvidence-${region}`]);
+    }
+  });
+
+  it("tells the on-call topic when the hourly digest writer or the evidence linker fails a run", () => {
+    for (const region of CONTROL_PLANE_REGIONS) {
+      const topic = `arn:aws:sns:${region}:111122223333:kirikae-${STAGE}-notifications`;
+      for (const key of ["writeDigests", "linkEvidence"]) {
+        const alarm = deploy.one(
+          METRIC_ALARM,
+          (candidate) =>
+            candidate.region === region && candidate.inputs.name === `kirikae-${STAGE}-${key}-errors`,
+        );
+
+        expect(alarm.inputs, `${key} in ${region}`).toMatchObject({
+          namespace: "AWS/Lambda",
+          metricName: "Errors",
+          dimensions: { FunctionName: `kirikae-${STAGE}-${key}` },
+          statistic: "Sum",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          treatMissingData: "notBreaching",
+          alarmActions: [topic],
+        });
+      }
     }
   });
 
@@ -358,7 +407,7 @@ describe("schedules and alarms", () => {
       .ofType(METRIC_ALARM)
       .filter(
         (alarm) =>
-          !/-(readiness|detector-errors|detector-dead-letters|audit-write-errors)$/.test(
+          !/-(readiness|detector-errors|detector-dead-letters|audit-write-errors|writeDigests-errors|linkEvidence-errors)$/.test(
             String(alarm.inputs.name),
           ),
       );

@@ -176,8 +176,14 @@ const expected: Record<string, unknown[]> = {
   queryAudit: [logs("queryAudit"), queryAudit],
   // Hourly digests of each plan's chain; a failure is recorded and notified.
   writeDigests: [logs("writeDigests"), appendAudit, notify, ...writeDigests],
+  // Drains the detector's dead-letter queue into the trail: receive and delete, on that queue only.
   linkEvidence: [
     logs("linkEvidence"),
+    s(
+      "DrainFailedAlarmEvents",
+      ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+      [`arn:aws:sqs:${R}:${ACCOUNT}:kirikae-${STAGE}-detector-failures`],
+    ),
     s("LookupCloudTrailEvidence", ["cloudtrail:LookupEvents"], ["*"], {
       StringEquals: { "aws:RequestedRegion": [TOKYO, SINGAPORE, VIRGINIA] },
     }),

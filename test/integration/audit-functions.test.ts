@@ -4,7 +4,7 @@ import { DIGEST_PREFIX } from "../../core/audit/digest-bytes.js";
 import { PlanCatalog } from "../../core/plan/plan-catalog.js";
 import { createLinkEvidenceHandler } from "../../functions/link-evidence.js";
 import { createQueryAuditHandler } from "../../functions/query-audit.js";
-import type { AuditFunctionDeps } from "../../functions/runtime/audit-deps.js";
+import type { LinkerFunctionDeps } from "../../functions/runtime/audit-deps.js";
 import { buildEstate } from "../../sandbox/build-estate.js";
 import {
   SANDBOX_STAGE,
@@ -40,9 +40,8 @@ async function afterAFailover() {
     "--region",
     controlPlane.region,
   );
-  const deps: AuditFunctionDeps = {
-    ...controlPlane.evidence,
-    audit: controlPlane.audit,
+  const deps: LinkerFunctionDeps = {
+    ...controlPlane.linker,
     plans: new PlanCatalog([plan]),
   };
   const [execution] = built.models.sfn.all();

@@ -8,6 +8,7 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import type { ClientProvider, RegionClients } from "../../adapters/aws/region-clients.js";
 import type { CheckReport } from "../../cli/commands/check.js";
@@ -215,6 +216,7 @@ function withoutCredentials(): ClientProvider {
       eventbridge: new EventBridgeClient(config),
       s3: new S3Client(config),
       kms: new KMSClient(config),
+      sqs: new SQSClient(config),
     };
   };
   return {
