@@ -6,13 +6,21 @@
  * shows: the plan's hold time, then the slower of the database promotion and the nodegroup scale-up
  * (they run in parallel and DNS waits for both), then Route 53's propagation.
  */
+import { parseArgs } from "node:util";
 import { loadPlanFile } from "../core/plan/load-plan-file.js";
-import { failoverCriticalPath, formatCriticalPath } from "../sandbox/critical-path.js";
+import { failoverCriticalPath, formatCriticalPath, modelledTimings } from "../sandbox/critical-path.js";
 import { runDrill } from "../sandbox/drill/run-drill.js";
 import { findScenario } from "../sandbox/drill/scenarios.js";
+import { loadLatencies, resolveLatencies } from "../sandbox/latencies.js";
 
-const planFile = process.argv[2] ?? "examples/tokyo-singapore.plan.json";
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { latencies: { type: "string" } },
+});
+const planFile = positionals[0] ?? "examples/tokyo-singapore.plan.json";
 const plan = await loadPlanFile(planFile);
+const latencies = values.latencies ? await loadLatencies(values.latencies) : {};
+const timings = modelledTimings(resolveLatencies(latencies));
 
 for (const [scenarioName, mode] of [
   ["region-outage", "failover"],
@@ -21,13 +29,13 @@ for (const [scenarioName, mode] of [
   const scenario = findScenario(scenarioName);
   if (!scenario) throw new Error(`no scenario ${scenarioName}`);
   const realStart = performance.now();
-  const result = await runDrill({ plan, scenario });
+  const result = await runDrill({ plan, scenario, latencies });
   const realMs = performance.now() - realStart;
   const rto = result.workflows[0]?.rtoSeconds;
   if (!result.ok || rto == null)
     throw new Error(`the ${scenarioName} drill did not succeed; nothing to measure`);
 
-  const criticalPath = failoverCriticalPath(plan, mode);
+  const criticalPath = failoverCriticalPath(plan, mode, timings);
 
   console.log(`${scenarioName} (${plan.name}, ${planFile})`);
   console.log(`  critical path: ${formatCriticalPath(criticalPath)}`);

@@ -119,15 +119,7 @@ export function detectorFailureAlarms(args: {
 }): void {
   const { stage, region, detector, deadLetters, topicArn, provider } = args;
   const prefix = pascalCase(region);
-  const onePerMinute = {
-    period: 60,
-    evaluationPeriods: 1,
-    threshold: 0,
-    comparisonOperator: "GreaterThanThreshold",
-    treatMissingData: "notBreaching",
-    alarmActions: [topicArn],
-    okActions: [topicArn],
-  };
+  const onePerMinute = pageOnAnyInAMinute(topicArn);
   new aws.cloudwatch.MetricAlarm(
     `${prefix}DetectorErrorsAlarm`,
     {
@@ -183,14 +175,24 @@ export function scheduledFunctionErrorAlarm(args: {
       metricName: "Errors",
       dimensions: { FunctionName: fn.name },
       statistic: "Sum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [topicArn],
-      okActions: [topicArn],
+      ...pageOnAnyInAMinute(topicArn),
     },
     { provider },
   );
+}
+
+/**
+ * Pages the on-call topic on any occurrence in a minute, and again when it clears. No data is no
+ * failure: these count errors, and a quiet minute has none.
+ */
+export function pageOnAnyInAMinute(topicArn: aws.sns.Topic["arn"]) {
+  return {
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    alarmActions: [topicArn],
+    okActions: [topicArn],
+  };
 }

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { pageOnAnyInAMinute } from "./alarms.js";
 import { functionLogGroupName, pascalCase, resourceName } from "./names.js";
 
 /** The metric every region's functions count audit-write failures into, one per stage. */
@@ -52,13 +53,7 @@ export function auditGapAlarms(args: {
       namespace,
       metricName: auditGapMetric.name,
       statistic: "Sum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [topicArn],
-      okActions: [topicArn],
+      ...pageOnAnyInAMinute(topicArn),
     },
     { provider },
   );

@@ -20,7 +20,9 @@ import {
   functionName,
 } from "../infra/names.js";
 import { alarmEventPattern } from "../infra/topology.js";
+import { modelledTimings } from "./critical-path.js";
 import { SandboxEstate } from "./estate.js";
+import { type Latencies, type LatencyOverrides, resolveLatencies } from "./latencies.js";
 import { ArcClusterModel, type ArcClusterSeed } from "./services/arc-cluster-model.js";
 import { CloudTrailModel } from "./services/cloudtrail-model.js";
 import { CloudWatchModel, type CloudWatchSeed } from "./services/cloudwatch-model.js";
@@ -57,6 +59,8 @@ export interface EstateModels {
 export interface BuiltEstate {
   estate: SandboxEstate;
   models: EstateModels;
+  /** The latency table the models run with. */
+  latencies: Latencies;
 }
 
 /** The stage the sandbox control plane is deployed as (SANDBOX_STAGE), named here without importing it. */
@@ -64,6 +68,8 @@ const DEFAULT_SANDBOX_STAGE = "sandbox";
 
 export interface BuildEstateOptions {
   clock?: VirtualClock;
+  /** Overrides of sandbox/latencies.ts's table; the per-model timings below still win over them. */
+  latencies?: LatencyOverrides;
   seed?: number;
   rdsTimings?: Partial<RdsTimings>;
   /** How long an old primary takes writes after its region returns, and how long its rebuild takes. */
@@ -89,14 +95,19 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
+  const latencies = resolveLatencies(options.latencies);
+  const timings = modelledTimings(latencies);
   const rds = new RdsModel(
     estate,
     rdsSeed(plans, options.replicationLagMs ?? 800),
-    options.rdsTimings,
+    { ...timings.rds, ...options.rdsTimings },
     options.fencing,
   );
-  const kubernetes = new KubernetesModel(estate.clock, kubernetesSeed(plans), options.kubernetesTimings);
-  const eks = new EksModel(estate, eksSeed(plans), options.eksTimings, kubernetes);
+  const kubernetes = new KubernetesModel(estate.clock, kubernetesSeed(plans), {
+    podStartMs: latencies.podReady,
+    ...options.kubernetesTimings,
+  });
+  const eks = new EksModel(estate, eksSeed(plans), { ...timings.eks, ...options.eksTimings }, kubernetes);
   const cloudwatch = new CloudWatchModel(
     estate,
     {
@@ -106,8 +117,11 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
       ]),
     },
     rds,
+    latencies.alarmEvaluation,
   );
-  const arc = new ArcClusterModel(estate, arcSeed(plans));
+  const arc = new ArcClusterModel(estate, arcSeed(plans), {
+    healthCheckPropagationMs: latencies.gatePropagationArcRoutingControl,
+  });
   const stage = options.stage ?? DEFAULT_SANDBOX_STAGE;
   const s3 = new S3Model(estate, s3Seed(plans, stage, options.digestRetentionDays ?? 400));
   const kms = new KmsModel(kmsSeed(plans, stage));
@@ -115,7 +129,11 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   const route53 = new Route53Model(
     estate,
     route53Seed(plans),
-    {},
+    {
+      changePropagationMs: latencies.route53ChangePropagation,
+      fastIntervalMs: latencies.fastHealthCheckInterval,
+      alarmHealthCheckLagMs: latencies.alarmHealthCheckLag,
+    },
     {
       alarmOkAt: (region, name, atMs) => cloudwatch.publishedAlarmOkAt(region, name, atMs),
       routingControlOn: (arn) => arc.healthCheckSaysOn(arn),
@@ -123,9 +141,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
     },
   );
   const cloudtrail = new CloudTrailModel(estate, {
-    ...(options.cloudTrailDeliveryDelayMs === undefined
-      ? {}
-      : { deliveryDelayMs: options.cloudTrailDeliveryDelayMs }),
+    deliveryDelayMs: options.cloudTrailDeliveryDelayMs ?? latencies.cloudTrailDelivery,
   });
   const sfn = new SfnModel(estate.clock);
   const eventbridge = new EventBridgeModel(eventBridgeSeed(plans, options.stage ?? DEFAULT_SANDBOX_STAGE));
@@ -143,6 +159,7 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   return {
     estate,
     models: { rds, route53, arc, s3, kms, sqs, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
+    latencies,
   };
 }
 

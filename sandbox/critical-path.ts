@@ -1,15 +1,9 @@
 import type { PromotionMode } from "../core/failover/promote-database.js";
 import type { EksClusterPlan, Plan } from "../core/plan/schema.js";
-import { DEFAULT_ARC_TIMINGS } from "./services/arc-cluster-model.js";
-import { ALARM_EVALUATION_DELAY_MS } from "./services/cloudwatch-model.js";
-import { DEFAULT_EKS_TIMINGS, type EksTimings, nodegroupUpdateMs } from "./services/eks-model.js";
-import { DEFAULT_RDS_TIMINGS, type RdsTimings } from "./services/rds-model.js";
-import {
-  ALARM_HEALTH_CHECK_LAG_MS,
-  DEFAULT_ROUTE53_TIMINGS,
-  FAST_INTERVAL_MS,
-  type Route53Timings,
-} from "./services/route53-model.js";
+import { DEFAULT_LATENCIES, type Latencies } from "./latencies.js";
+import { type EksTimings, nodegroupUpdateMs } from "./services/eks-model.js";
+import type { RdsTimings } from "./services/rds-model.js";
+import type { Route53Timings } from "./services/route53-model.js";
 
 /**
  * The critical path of a workflow: the chain of AWS waits no control plane can avoid, in the latencies
@@ -21,14 +15,28 @@ import {
 export interface ModelledTimings {
   rds: RdsTimings;
   eks: EksTimings;
-  route53: Route53Timings;
+  route53: Pick<Route53Timings, "changePropagationMs">;
+  /** The whole table, for the gates' propagation (default sandbox/latencies.ts's figures). */
+  latencies?: Latencies;
 }
 
-export const MODELLED_TIMINGS: ModelledTimings = {
-  rds: DEFAULT_RDS_TIMINGS,
-  eks: DEFAULT_EKS_TIMINGS,
-  route53: DEFAULT_ROUTE53_TIMINGS,
-};
+/** The timings the sandbox's models run with for a latency table (`--latencies` replays another). */
+export function modelledTimings(latencies: Latencies = DEFAULT_LATENCIES): ModelledTimings {
+  return {
+    rds: { switchoverMs: latencies.auroraSwitchover, failoverMs: latencies.auroraFailover },
+    eks: {
+      asgUpdateMs: latencies.eksNodegroupUpdate,
+      scaleBaseMs: latencies.nodeReady,
+      scalePerNodeMs: latencies.nodeReadyStagger,
+      scaleDownMs: latencies.nodeDrain,
+      autoscalerScanMs: latencies.clusterAutoscalerScan,
+    },
+    route53: { changePropagationMs: latencies.route53ChangePropagation },
+    latencies,
+  };
+}
+
+export const MODELLED_TIMINGS: ModelledTimings = modelledTimings();
 
 /** One wait on the path; `parallel` waits run together and the slowest of them is the segment's length. */
 export interface PathSegment {
@@ -63,15 +71,24 @@ export function dnsPropagationSeconds(timings: ModelledTimings = MODELLED_TIMING
  * An alarm gate waits, at worst, for its whole minute to close before CloudWatch and then Route 53 read it.
  */
 export function trafficPropagationSeconds(plan: Plan, timings: ModelledTimings = MODELLED_TIMINGS): number {
-  switch (plan.dns.gates?.kind) {
+  return gatePropagationSeconds(plan.dns.gates?.kind, timings);
+}
+
+/** Propagation per gate kind (undefined: a record change), from the latency table. */
+export function gatePropagationSeconds(
+  kind: NonNullable<Plan["dns"]["gates"]>["kind"] | undefined,
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): number {
+  const latencies = timings.latencies ?? DEFAULT_LATENCIES;
+  switch (kind) {
     case undefined:
       return dnsPropagationSeconds(timings);
     case "arc-routing-control":
-      return DEFAULT_ARC_TIMINGS.healthCheckPropagationMs / 1000;
+      return latencies.gatePropagationArcRoutingControl / 1000;
     case "s3-object":
-      return FAST_INTERVAL_MS / 1000;
+      return latencies.fastHealthCheckInterval / 1000;
     case "cloudwatch-alarm":
-      return (60_000 + ALARM_EVALUATION_DELAY_MS + ALARM_HEALTH_CHECK_LAG_MS) / 1000;
+      return (latencies.alarmPeriod + latencies.alarmEvaluation + latencies.alarmHealthCheckLag) / 1000;
   }
 }
 

@@ -5,6 +5,7 @@ import { readSignedTrails } from "../../sandbox/drill/drill-audit.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
 import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
+import { loadLatencies } from "../../sandbox/latencies.js";
 import { exportTrail } from "../audit-export-files.js";
 import type { CliIo } from "../cli-io.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
@@ -41,6 +42,10 @@ export function drillCommand(io: CliIo): Command {
       "--no-failback",
       "stop after the failover instead of failing back by hand once the region recovers",
     )
+    .option(
+      "--latencies <file>",
+      "a JSON object overriding modelled AWS latencies (ms; see README, Modelled AWS latencies)",
+    )
     .option("--report <dir>", "write an incident report per workflow into DIR (Markdown and HTML)")
     .option(
       "--audit-out <dir>",
@@ -63,12 +68,14 @@ export function drillCommand(io: CliIo): Command {
         fault: Fault[];
         seed: number;
         failback: boolean;
+        latencies?: string;
         report?: string;
         auditOut?: string;
         lang: ReportLanguage;
         json?: boolean;
       }) => {
         const plan = await loadPlanFile(options.plan);
+        const latencies = options.latencies ? await loadLatencies(options.latencies) : undefined;
         const scenario = findScenario(options.scenario);
         if (!scenario) throw new Error(`unknown scenario ${options.scenario}`);
         const human = !options.json;
@@ -79,6 +86,7 @@ export function drillCommand(io: CliIo): Command {
           );
           io.out(`  ${scenario.summary}\n`);
           for (const fault of options.fault) io.out(`  fault: ${JSON.stringify(fault)}\n`);
+          if (latencies) io.out(`  latencies: ${JSON.stringify(latencies)} (${options.latencies})\n`);
           io.out(
             `  objectives: RTO ${duration(plan.objectives.rtoMinutes * 60)}, RPO ${duration(plan.objectives.rpoMinutes * 60)}\n\n`,
           );
@@ -90,6 +98,7 @@ export function drillCommand(io: CliIo): Command {
           faults: options.fault,
           seed: options.seed,
           failback: options.failback,
+          ...(latencies ? { latencies } : {}),
           ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
           afterwards: async (state) => {
             if (options.report) await writeDrillReports(options.report, plan, options.lang, reports)(state);

@@ -3,6 +3,7 @@ import type { DetectorResult } from "../../functions/detect-alarm.js";
 import { type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
 import type { CallRecord } from "../call-history.js";
 import type { Fault } from "../faults.js";
+import type { LatencyOverrides } from "../latencies.js";
 import type { StepEvent } from "../local-workflow-runner.js";
 import { type SandboxControlPlane, startSandboxControlPlane } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
@@ -80,6 +81,8 @@ export interface DrillOptions {
   scenario: Scenario;
   faults?: Fault[];
   seed?: number;
+  /** Overrides of the modelled AWS latencies (sandbox/latencies.ts), e.g. an account's measured drill. */
+  latencies?: LatencyOverrides;
   /** Live progress: each workflow step as it starts and ends, in modelled time. */
   onStep?: (event: StepEvent, elapsedSeconds: number) => void;
   /** Live narration of the incident: faults, alarms, the detector's decisions. */
@@ -105,6 +108,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const dataLossAnswer = options.dataLossAnswer ?? "approve";
   const built = buildEstate([plan], {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.latencies === undefined ? {} : { latencies: options.latencies }),
     ...scenario.estateOptions?.(plan),
   });
   const { estate, models } = built;

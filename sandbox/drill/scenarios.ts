@@ -1,5 +1,6 @@
 import type { Plan } from "../../core/plan/schema.js";
 import type { BuildEstateOptions, BuiltEstate } from "../build-estate.js";
+import { DEFAULT_LATENCIES, detectionDelayMs } from "../latencies.js";
 import type { SandboxControlPlane } from "../sandbox-control-plane.js";
 
 /** "cleared": a workflow starts, finds the alarm left ALARM within the hold, and ends with nothing changed. */
@@ -67,13 +68,20 @@ export function expectedOutcome(
   return { outcome: scenario.expect, ...(scenario.expectMode ? { mode: scenario.expectMode } : {}) };
 }
 
-/** How long Route 53 takes to call an endpoint unhealthy: 30 s checks, failure threshold 3. */
-export const DETECTION_DELAY_MS = 90_000;
+/**
+ * How long Route 53 takes to call an endpoint unhealthy with the table's defaults: 30 s checks, failure
+ * threshold 3. A drill uses its estate's table (`--latencies`), through `detectionDelay`.
+ */
+export const DETECTION_DELAY_MS = detectionDelayMs(DEFAULT_LATENCIES);
+
+function detectionDelay(built: BuiltEstate): number {
+  return detectionDelayMs(built.latencies);
+}
 
 async function regionOutage(context: ScenarioContext): Promise<void> {
   context.built.estate.addFault({ kind: "region-down", region: context.plan.activeRegion });
   context.note(`${context.plan.activeRegion} stops answering`);
-  await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+  await context.built.estate.clock.sleep(detectionDelay(context.built));
   context.fireAlarm();
 }
 
@@ -134,9 +142,9 @@ export const promotionScenarios: readonly Scenario[] = [
         `the RDS API in ${plan.activeRegion} stops answering; the cluster itself still replicates`,
       );
       failActiveEndpoints(context);
-      await built.estate.clock.sleep(DETECTION_DELAY_MS);
+      await built.estate.clock.sleep(detectionDelay(built));
       context.fireAlarm();
-      await built.estate.clock.sleep(SLOW_PRIMARY_API_MS - DETECTION_DELAY_MS);
+      await built.estate.clock.sleep(Math.max(0, SLOW_PRIMARY_API_MS - detectionDelay(built)));
       built.estate.removeFaults((fault) => fault.kind === "api-down" && fault.service === "rds");
       context.note(`the RDS API in ${plan.activeRegion} answers again`);
     },
@@ -172,7 +180,7 @@ export const promotionScenarios: readonly Scenario[] = [
         );
       }
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      await context.built.estate.clock.sleep(detectionDelay(context.built));
       context.fireAlarm();
     },
   },
@@ -186,7 +194,7 @@ export const promotionScenarios: readonly Scenario[] = [
     async incident(context) {
       context.note("new nodes take 6 min to become Ready, then one a minute");
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      await context.built.estate.clock.sleep(detectionDelay(context.built));
       context.fireAlarm();
     },
   },
@@ -215,7 +223,7 @@ export const scenarios: readonly Scenario[] = [
     expectMode: "switchover",
     async incident(context) {
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      await context.built.estate.clock.sleep(detectionDelay(context.built));
       context.fireAlarm();
     },
   },
@@ -230,7 +238,7 @@ export const scenarios: readonly Scenario[] = [
       context.built.estate.addFault({ kind: "api-down", service: "route53", region: "us-east-1" });
       context.note("Route 53's API (us-east-1) stops answering; DNS answers and health checkers go on");
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(DETECTION_DELAY_MS);
+      await context.built.estate.clock.sleep(detectionDelay(context.built));
       context.fireAlarm();
     },
   },

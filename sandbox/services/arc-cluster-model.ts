@@ -4,6 +4,7 @@ import {
   type RoutingControlState,
   ValidationException,
 } from "@aws-sdk/client-route53-recovery-cluster";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -24,7 +25,9 @@ export interface ArcTimings {
   healthCheckPropagationMs: number;
 }
 
-export const DEFAULT_ARC_TIMINGS: ArcTimings = { healthCheckPropagationMs: 10_000 };
+export const DEFAULT_ARC_TIMINGS: ArcTimings = {
+  healthCheckPropagationMs: DEFAULT_LATENCIES.gatePropagationArcRoutingControl,
+};
 
 interface RoutingControl {
   arn: string;

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-cloudtrail";
 import type { CallRecord } from "../call-history.js";
 import type { SandboxEstate } from "../estate.js";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 import { requestIdFrom, seededRandom } from "../seeded-random.js";
 import { errorMetadata, type SandboxCall, type ServiceModel, type TrailResource } from "../service-model.js";
 
@@ -40,7 +41,7 @@ export interface CloudTrailModelOptions {
 }
 
 /** CloudTrail delivers an event within about 5 minutes of the call, on average; not guaranteed. */
-export const DEFAULT_DELIVERY_DELAY_MS = 300_000;
+export const DEFAULT_DELIVERY_DELAY_MS = DEFAULT_LATENCIES.cloudTrailDelivery;
 /** LookupEvents allows 2 requests per second per account per region. */
 const LOOKUPS_PER_SECOND = 2;
 const MAX_RESULTS = 50;

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchAlarmConfiguration, CloudWatchAlarmState, EventBridgeEvent } from "aws-lambda";
 import { GATE_METRIC } from "../../core/traffic/gates.js";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -120,7 +121,7 @@ const DEFAULT_ACCOUNT = "111122223333";
  * "Evaluating an alarm"), and a datapoint needs a moment to be ingested: a value published during a minute
  * moves the alarm this long after that minute closes.
  */
-export const ALARM_EVALUATION_DELAY_MS = 30_000;
+export const ALARM_EVALUATION_DELAY_MS = DEFAULT_LATENCIES.alarmEvaluation;
 const MINUTE_MS = 60_000;
 
 /**
@@ -139,6 +140,8 @@ export class CloudWatchModel implements ServiceModel {
     private readonly context: ModelContext,
     seed: CloudWatchSeed,
     private readonly rds?: RdsModel,
+    /** Default ALARM_EVALUATION_DELAY_MS (sandbox/latencies.ts `alarmEvaluation`). */
+    private readonly evaluationDelayMs: number = ALARM_EVALUATION_DELAY_MS,
   ) {
     const now = context.clock.now();
     for (const alarm of seed.alarms) {
@@ -200,7 +203,7 @@ export class CloudWatchModel implements ServiceModel {
       )
         continue;
       const minuteClosed = (Math.floor(point.at.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
-      if (minuteClosed + ALARM_EVALUATION_DELAY_MS > atMs) continue;
+      if (minuteClosed + this.evaluationDelayMs > atMs) continue;
       if (!latest || point.at.getTime() >= latest.at.getTime()) latest = point;
     }
     if (!latest) return undefined;

@@ -11,6 +11,7 @@ import {
   type UpdateParam,
   type Update as UpdateShape,
 } from "@aws-sdk/client-eks";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -42,12 +43,13 @@ export interface EksTimings {
   autoscalerScanMs: number;
 }
 
+/** From sandbox/latencies.ts, where each figure's source is. */
 export const DEFAULT_EKS_TIMINGS: EksTimings = {
-  asgUpdateMs: 20_000,
-  scaleBaseMs: 120_000,
-  scalePerNodeMs: 15_000,
-  scaleDownMs: 60_000,
-  autoscalerScanMs: 10_000,
+  asgUpdateMs: DEFAULT_LATENCIES.eksNodegroupUpdate,
+  scaleBaseMs: DEFAULT_LATENCIES.nodeReady,
+  scalePerNodeMs: DEFAULT_LATENCIES.nodeReadyStagger,
+  scaleDownMs: DEFAULT_LATENCIES.nodeDrain,
+  autoscalerScanMs: DEFAULT_LATENCIES.clusterAutoscalerScan,
 };
 
 /** How long until every node a change of desired size asks for is Ready (or gone) in this model. */

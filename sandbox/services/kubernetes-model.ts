@@ -1,4 +1,5 @@
 import type { Clock } from "../../core/clock.js";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 
 /**
  * The Kubernetes API of each EKS cluster, as far as kirikae reads it: nodes (with the
@@ -28,7 +29,10 @@ export interface KubernetesTimings {
   podsPerNode: number;
 }
 
-export const DEFAULT_KUBERNETES_TIMINGS: KubernetesTimings = { podStartMs: 30_000, podsPerNode: 8 };
+export const DEFAULT_KUBERNETES_TIMINGS: KubernetesTimings = {
+  podStartMs: DEFAULT_LATENCIES.podReady,
+  podsPerNode: 8,
+};
 
 interface Node {
   name: string;

@@ -10,6 +10,7 @@ import {
   RDSServiceException,
 } from "@aws-sdk/client-rds";
 import { lagMetricFor } from "../../core/failover/lag-metric.js";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -40,8 +41,11 @@ export interface RdsTimings {
   failoverMs: number;
 }
 
-/** Aurora promotes a secondary in about a minute; a switchover also drains the old writer first. */
-export const DEFAULT_RDS_TIMINGS: RdsTimings = { switchoverMs: 75_000, failoverMs: 45_000 };
+/** Aurora promotes a secondary in about a minute; a switchover also drains the old writer first (sandbox/latencies.ts). */
+export const DEFAULT_RDS_TIMINGS: RdsTimings = {
+  switchoverMs: DEFAULT_LATENCIES.auroraSwitchover,
+  failoverMs: DEFAULT_LATENCIES.auroraFailover,
+};
 
 /**
  * How long FailoverState reads "pending" while Aurora verifies both clusters, before the promotion

@@ -17,6 +17,7 @@ import {
   type RRType,
   type TestDNSAnswerResponse,
 } from "@aws-sdk/client-route-53";
+import { DEFAULT_LATENCIES } from "../latencies.js";
 import {
   errorMetadata,
   type ModelContext,
@@ -60,10 +61,11 @@ export interface GateHealthSources {
 
 export interface Route53Timings {
   changePropagationMs: number;
+  /** How far behind the endpoint (or S3 object) a fast health check's status is. */
+  fastIntervalMs: number;
+  /** How far behind its alarm an alarm health check's status is. */
+  alarmHealthCheckLagMs: number;
 }
-
-/** Route 53 reports a change INSYNC once all its authoritative servers have it: typically within 60 s. */
-export const DEFAULT_ROUTE53_TIMINGS: Route53Timings = { changePropagationMs: 30_000 };
 
 interface HostedZoneState {
   id: string;
@@ -115,12 +117,22 @@ const NAME_SERVERS = [
  * How long after an alarm changes state its health check reports the change: Route 53 health checkers
  * read the alarm's data on their own schedule. AWS gives no figure; one standard interval is assumed.
  */
-export const ALARM_HEALTH_CHECK_LAG_MS = 30_000;
+export const ALARM_HEALTH_CHECK_LAG_MS = DEFAULT_LATENCIES.alarmHealthCheckLag;
 /**
  * A fast health check requests every 10 s; with a failure threshold of 1 its status follows the endpoint
  * one request later (Route 53 developer guide, "How Route 53 determines whether a health check is healthy").
  */
-export const FAST_INTERVAL_MS = 10_000;
+export const FAST_INTERVAL_MS = DEFAULT_LATENCIES.fastHealthCheckInterval;
+
+/**
+ * Route 53 reports a change INSYNC once all its authoritative servers have it: "generally within 60
+ * seconds" (sandbox/latencies.ts `route53ChangePropagation`).
+ */
+export const DEFAULT_ROUTE53_TIMINGS: Route53Timings = {
+  changePropagationMs: DEFAULT_LATENCIES.route53ChangePropagation,
+  fastIntervalMs: FAST_INTERVAL_MS,
+  alarmHealthCheckLagMs: ALARM_HEALTH_CHECK_LAG_MS,
+};
 const DEFAULT_MAX_ITEMS = 300;
 const MAX_TTL = 2_147_483_647;
 const SUCCESS = "Success: HTTP Status Code 200, OK";
@@ -229,12 +241,12 @@ export class Route53Model implements ServiceModel {
       return this.gateSources?.routingControlOn(check.routingControlArn) ?? false;
     }
     if (check.object !== undefined) {
-      const at = this.context.clock.now().getTime() - FAST_INTERVAL_MS;
+      const at = this.context.clock.now().getTime() - this.timings.fastIntervalMs;
       const body = this.gateSources?.objectBodyAt(check.object.bucket, check.object.key, at);
       return body?.includes(check.object.search) === true;
     }
     if (check.alarm !== undefined) {
-      const at = this.context.clock.now().getTime() - ALARM_HEALTH_CHECK_LAG_MS;
+      const at = this.context.clock.now().getTime() - this.timings.alarmHealthCheckLagMs;
       const ok = this.gateSources?.alarmOkAt(check.alarm.region, check.alarm.name, at);
       if (ok !== undefined) check.lastKnownHealthy = ok;
       return check.lastKnownHealthy;

@@ -53,12 +53,12 @@ describe("kirikae plan explain", () => {
       "      - compute.nodegroup.web: nodegroup web exists and its max size in EKS is at least its active size 6",
       "      The old primary is looked at from every side (its RDS API, its health checks, the lag) and the decision recorded with that evidence; while the evidence disagrees the step waits (up to 5 min, within the rollback trigger):",
       "      - switchover (SwitchoverGlobalCluster, sent to the old primary's region, no data loss) when shop-tokyo answers with a healthy status (probed each look, 3 s timeout): modelled 75 s",
-      "      - failover (FailoverGlobalCluster with AllowDataLoss=true, sent to ap-southeast-1, loses at most the recorded lag) when shop-tokyo is judged down on agreeing evidence and the lag read then is known and within the RPO (5 min): modelled 45 s",
+      "      - failover (FailoverGlobalCluster with AllowDataLoss=true, sent to ap-southeast-1, loses at most the recorded lag) when shop-tokyo is judged down on agreeing evidence and the lag read then is known and within the RPO (5 min): modelled 60 s",
       "      - web: 2 → 6 nodes, modelled 180 s",
       "      - worker: 1 → 3 nodes, modelled 150 s",
       "      - app.example.com CNAME: singapore (shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com) gate opened, tokyo gate closed",
       "      - web: 6 → 2 nodes, modelled 60 s",
-      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): hold 60 s + max(promotion 45 s, scale-up 180 s) + gate propagation 10 s = 250 s",
+      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): hold 60 s + max(promotion 60 s, scale-up 180 s) + gate propagation 10 s = 250 s",
       "      expected RTO 4 min 10 s against an objective of 15 min 0 s: within it, 10 min 50 s to spare",
       "  Critical path, when the old primary still answers (switchover): hold 60 s + max(promotion 75 s, scale-up 180 s) + gate propagation beyond the switchover 0 s = 240 s",
       "  Critical path, when shop-tokyo kept its active sizes: switchover 75 s + gate propagation beyond the switchover 0 s = 75 s",
@@ -84,7 +84,7 @@ describe("kirikae plan explain", () => {
       '      - when payments-oregon is down: no failover, since database.dataLoss is "never"; the run stops and escalates, DNS untouched',
     );
     expect(lines.filter((line) => line.startsWith("  Critical path, when the old primary"))).toEqual([
-      "  Critical path, when the old primary still answers (switchover), plus the time a person takes to approve: hold 120 s + max(promotion 75 s, scale-up 180 s) + DNS propagation 30 s = 330 s",
+      "  Critical path, when the old primary still answers (switchover), plus the time a person takes to approve: hold 120 s + max(promotion 75 s, scale-up 180 s) + DNS propagation 60 s = 360 s",
     ]);
     expect(result.stdout).toMatch(
       /- custom step warm-caches .* is declared but this version's workflows do not run/,

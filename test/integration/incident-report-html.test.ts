@@ -39,7 +39,7 @@ describe("HTML incident report", () => {
         );
     }
     const [failover] = reports;
-    expect(failover?.html).toMatch(/<tr><th scope="row">RTO<\/th><td>15 min 0 s<\/td><td>4 min \d+ s<\/td>/);
+    expect(failover?.html).toMatch(/<tr><th scope="row">RTO<\/th><td>15 min 0 s<\/td><td>5 min \d+ s<\/td>/);
     expect(chartPhases(failover?.html ?? "").map((phase) => phase.label)).toEqual([
       "Detection (hold)",
       "Pre-checks",

@@ -12,8 +12,8 @@ describe("incident report from the audit trail", () => {
 
     expect(failover).toMatch(/^# Incident report: shop failover/);
     expect(failover).toContain("- **Level**: Level 4 (complete failure: region down)");
-    expect(failover).toMatch(/- \*\*Duration\*\*: 4 min \d+ s/);
-    expect(failover).toMatch(/\| RTO \| 15 min 0 s \| 4 min \d+ s \| met \|/);
+    expect(failover).toMatch(/- \*\*Duration\*\*: 5 min \d+ s/);
+    expect(failover).toMatch(/\| RTO \| 15 min 0 s \| 5 min \d+ s \| met \|/);
     expect(failover).toMatch(/- \d\d:\d\d - rds:FailoverGlobalCluster shop-global \[[0-9a-f-]{36}\]/);
     expect(failover).toContain("```mermaid\ngantt");
     for (const phase of [
