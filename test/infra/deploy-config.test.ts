@@ -28,7 +28,7 @@ describe("what a deploy reads from the environment", () => {
 
   it("deploys the plans KIRIKAE_PLANS names, JSON or TypeScript, relative to the project", async () => {
     const config = await loadDeployConfig(
-      { KIRIKAE_PLANS: "examples/tokyo-singapore.plan.json, examples/weighted.plan.ts" },
+      { KIRIKAE_PLANS: "examples/tokyo-singapore.plan.json, test/support/weighted-record-edits.plan.ts" },
       { root: resolve(".") },
     );
 

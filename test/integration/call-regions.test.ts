@@ -20,7 +20,7 @@ import type { SandboxExecution } from "../../sandbox/services/sfn-model.js";
 
 const TOKYO = "examples/tokyo-singapore.plan.json";
 const VIRGINIA = "examples/virginia-oregon.plan.json";
-const WEIGHTED = "examples/weighted.plan.ts";
+const WEIGHTED = "test/support/weighted-record-edits.plan.ts";
 
 /** A fault as the drill held it: from when, until when (undefined: still held at the end). */
 interface FaultSpan {

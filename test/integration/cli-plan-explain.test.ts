@@ -6,7 +6,7 @@ import { findScenario } from "../../sandbox/drill/scenarios.js";
 import { runKirikae } from "../support/run-kirikae.js";
 
 const TOKYO = "examples/tokyo-singapore.plan.json";
-const WEIGHTED = "examples/weighted.plan.ts";
+const WEIGHTED = "test/support/weighted-record-edits.plan.ts";
 const VIRGINIA = "examples/virginia-oregon.plan.json";
 const BROKEN = "examples/broken.plan.json";
 

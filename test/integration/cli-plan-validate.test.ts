@@ -24,13 +24,17 @@ afterAll(async () => {
 });
 
 describe("kirikae plan validate", () => {
-  // Each example's canary alarm is evaluated from its standby region, so neither warns.
+  // Each example has a canary alarm evaluated from its standby region, so none warns.
   it.each([
     [
       "examples/tokyo-singapore.plan.json",
       'plan "shop" is valid (ap-northeast-1, ap-southeast-1, active ap-northeast-1)',
     ],
     ["examples/virginia-oregon.plan.json", 'plan "orders" is valid (us-east-1, us-west-2, active us-east-1)'],
+    [
+      "examples/oregon-ireland.plan.ts",
+      'plan "payments-api" is valid (us-west-2, eu-west-1, active us-west-2)',
+    ],
   ])("confirms %s with no warning", async (file, verdict) => {
     const result = await kirikae("plan", "validate", file);
 
@@ -38,11 +42,11 @@ describe("kirikae plan validate", () => {
   });
 
   it("confirms the weighted TypeScript example and exits 0, with its warning", async () => {
-    const result = await kirikae("plan", "validate", "examples/weighted.plan.ts");
+    const result = await kirikae("plan", "validate", "test/support/weighted-record-edits.plan.ts");
 
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toMatch(
-      /^✓ examples\/weighted\.plan\.ts: plan "payments-api" is valid \(us-west-2, eu-west-1, active us-west-2\)\nwarnings:\n {2}triggers\.alarms: every trigger alarm lives in us-east-1: /,
+      /^✓ test\/support\/weighted-record-edits\.plan\.ts: plan "payments-api" is valid \(us-west-2, eu-west-1, active us-west-2\)\nwarnings:\n {2}triggers\.alarms: every trigger alarm lives in us-east-1: /,
     );
   });
 

@@ -69,6 +69,26 @@ describe("automatic failover in the sandbox, through the real detector, handlers
     expect(result.ok).toBe(true);
   });
 
+  it.each([
+    "examples/tokyo-singapore.plan.json",
+    "examples/virginia-oregon.plan.json",
+    "examples/oregon-ireland.plan.ts",
+  ])(
+    "%s: fails over from a region outage and back, never sending a user to a read-only database",
+    async (file) => {
+      const example = await loadPlanFile(file);
+
+      const result = await runDrill({ plan: example, scenario: scenario("region-outage"), failback: true });
+
+      expect(result.workflows.map((workflow) => [workflow.kind, workflow.status])).toEqual([
+        ["failover", "succeeded"],
+        ["failback", "succeeded"],
+      ]);
+      expect(result.traffic.nonWriterSeconds).toBe(0);
+      expect(result.ok).toBe(true);
+    },
+  );
+
   it("completes a failover while Route 53's API is down, moving users by gates alone", async () => {
     const result = await runDrill({ plan, scenario: scenario("control-plane-outage") });
 

@@ -47,7 +47,7 @@ describe("loadPlanFile", () => {
     });
 
     it("loads the TypeScript example's default export", async () => {
-      const plan = await loadPlanFile("examples/weighted.plan.ts");
+      const plan = await loadPlanFile("test/support/weighted-record-edits.plan.ts");
 
       expect(plan).toMatchObject({ name: "payments-api", dns: { routing: "weighted" } });
     });

@@ -19,7 +19,7 @@ function dependencies(plan: Plan, kind: "failover" | "failback"): string[] {
 
 describe("the call map", () => {
   it("has an entry for every Task state of both state machines, and the detector", async () => {
-    const weighted = await loadPlanFile("examples/weighted.plan.ts");
+    const weighted = await loadPlanFile("test/support/weighted-record-edits.plan.ts");
     // Approval mode and a data-loss question: a plan that pauses on every question the workflow can ask.
     const approvalPlan: Plan = {
       ...weighted,

@@ -27,7 +27,7 @@ export async function deployedPlans(): Promise<{ shop: Plan; payments: Plan }> {
       ),
     },
   });
-  const payments = await loadPlanFile("examples/weighted.plan.ts");
+  const payments = await loadPlanFile("test/support/weighted-record-edits.plan.ts");
   return { shop, payments };
 }
 

@@ -1,14 +1,9 @@
 import { definePlan } from "../core/plan/define-plan.js";
 
 /**
- * An API served from Oregon with Ireland warm: weighted records move their weight during a failover,
- * and a person approves each automatic failover before it runs.
- *
- * The one example left in the record-edit mode, for estates that cannot have gates: weighted routing
- * cannot be gated safely (with both gates closed Route 53 answers with every record), so this plan moves
- * traffic through Route 53's API in us-east-1, and its drills show the price. Oregon's health check
- * failing lets Route 53 answer with Ireland, whose database is not yet the writer (the drill's
- * `traffic.nonWriterSeconds`), and with Route 53's API down the switch cannot happen at all.
+ * An API served from Oregon with Ireland warm, written in TypeScript so the editor checks it: a person
+ * approves each automatic failover before it runs, and again before any loss beyond the RPO. Traffic
+ * moves by S3 object gates kept in Ireland, so nothing on the failover's path is in Oregon or us-east-1.
  */
 export default definePlan({
   name: "payments-api",
@@ -20,12 +15,13 @@ export default definePlan({
       "us-west-2": "arn:aws:rds:us-west-2:444455556666:cluster:payments-oregon",
       "eu-west-1": "arn:aws:rds:eu-west-1:444455556666:cluster:payments-ireland",
     },
-    dataLoss: "never",
+    // A person weighs any loss beyond the one-minute RPO: the failover pauses and asks.
+    dataLoss: "approval-above-rpo",
   },
   dns: {
     hostedZoneId: "Z9876543210EXAMPLE",
-    routing: "weighted",
-    activeWeight: 100,
+    routing: "failover",
+    gates: { kind: "s3-object", bucket: "payments-traffic-gates" },
     records: [
       {
         name: "api.payments.example.com",
@@ -61,7 +57,11 @@ export default definePlan({
     ],
   },
   triggers: {
-    alarms: [{ name: "payments-oregon-health-check", region: "us-east-1" }],
+    alarms: [
+      { name: "payments-oregon-health-check", region: "us-east-1" },
+      // Evaluated from Ireland, so an outage of Oregon or of us-east-1 cannot silence every trigger.
+      { name: "payments-oregon-canary-from-ireland", region: "eu-west-1" },
+    ],
     mode: "approval",
     holdSeconds: 120,
     cooldownMinutes: 60,
