@@ -2,6 +2,7 @@ import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { GlobalClusterState, GlobalDatabasePort, LagMetric } from "../ports/global-database.js";
 import type { TrafficGatesPort } from "../ports/traffic-gates.js";
 import { trafficMode } from "../traffic/gates.js";
+import { moveGates } from "../traffic/move-gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import {
@@ -20,7 +21,6 @@ import {
   judgePrimary,
   observePrimary,
 } from "./promotion-evidence.js";
-import { flipGates } from "./switch-traffic.js";
 
 export type PromotionMode = "switchover" | "failover";
 
@@ -133,7 +133,8 @@ export async function promoteDatabase(
   }
   const switchingToTarget = global.failover !== undefined && global.failover.toClusterArn === targetArn;
   if (previous?.gatesMovedAt !== undefined && !switchingToTarget) {
-    await flipGatesBack(context, deps.gates);
+    // The switchover ended without moving the writer: the gates go back to the region that still writes.
+    await moveGates(context, deps.gates, { close: request.targetRegion, open: request.sourceRegion });
     throw new SwitchoverNotCompleted(targetArn);
   }
   const deadline = rollbackDeadline(context);
@@ -150,7 +151,7 @@ export async function promoteDatabase(
       trafficMode(context.plan) === "gates" &&
       global.failover?.dataLossAllowed === false
     ) {
-      await flipGates(context, deps.gates, context.clock.now().toISOString());
+      await moveGates(context, deps.gates, { close: request.sourceRegion, open: request.targetRegion });
       progress.gatesMovedAt = context.clock.now().toISOString();
     }
     return progress;
@@ -270,7 +271,9 @@ export async function promoteDatabase(
   );
   const startedAt = context.clock.now().toISOString();
   const moveGatesNow = mode === "switchover" && trafficMode(plan) === "gates";
-  if (moveGatesNow) await flipGates(context, deps.gates, startedAt);
+  if (moveGatesNow) {
+    await moveGates(context, deps.gates, { close: request.sourceRegion, open: request.targetRegion });
+  }
   return {
     status: "pending",
     mode,
@@ -295,16 +298,6 @@ function approvalOf(previous: PromotionProgress | undefined, sourceArn: string):
     });
   }
   return previous.answer;
-}
-
-/** The switchover ended without moving the writer: the gates go back to the region that still writes. */
-async function flipGatesBack(context: StepContext, gates: TrafficGatesPort): Promise<void> {
-  const { request } = context;
-  const reversed: StepContext = {
-    ...context,
-    request: { ...request, sourceRegion: request.targetRegion, targetRegion: request.sourceRegion },
-  };
-  await flipGates(reversed, gates, context.clock.now().toISOString());
 }
 
 function isWriter(global: GlobalClusterState, clusterArn: string): boolean {

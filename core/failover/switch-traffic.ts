@@ -5,7 +5,8 @@ import type { DnsAnswersPort } from "../ports/dns-answers.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { TrafficGatesPort } from "../ports/traffic-gates.js";
 import { answerReaches } from "../traffic/answer-reaches.js";
-import { gateEndpointRegions, trafficMode } from "../traffic/gates.js";
+import { trafficMode } from "../traffic/gates.js";
+import { moveGates } from "../traffic/move-gates.js";
 import { settled } from "../workflow/polling.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import {
@@ -66,41 +67,18 @@ export async function switchTraffic(
   await requireWriter(context, deps.database);
   const progress =
     trafficMode(plan) === "gates"
-      ? await flipGates(context, deps.gates, startedAt)
+      ? await gatesMoved(context, deps.gates, startedAt)
       : await editRecords(context, deps.dns, startedAt);
   return confirmSwitch(context, deps, progress);
 }
 
-/**
- * The source region's gate closes and the target's opens. ARC and the alarm gates change both in one
- * request, so no answer is computed from half a change; object gates are two writes, closing first, so
- * the moment between them has both closed and Route 53 keeps answering with the primary, as before.
- */
-export async function flipGates(
+async function gatesMoved(
   context: StepContext,
   gates: TrafficGatesPort,
   startedAt: string,
 ): Promise<TrafficProgress> {
-  const { plan, request } = context;
-  const kind = plan.dns.gates?.kind ?? "cloudwatch-alarm";
-  const changes = [
-    { region: request.sourceRegion, open: false },
-    { region: request.targetRegion, open: true },
-  ];
-  const batches = kind === "s3-object" ? changes.map((change) => [change]) : [changes];
-  for (const batch of batches) {
-    await auditedAction(
-      context,
-      {
-        action: GATE_ACTIONS[kind],
-        resource: `${plan.name}/gates/${batch.map((change) => change.region).join("+")}`,
-        region: gateEndpointRegions(plan).at(0) ?? request.targetRegion,
-        after: Object.fromEntries(batch.map((change) => [change.region, change.open ? "open" : "closed"])),
-        details: { gates: kind },
-      },
-      () => gates.set(plan, batch),
-    );
-  }
+  const { request } = context;
+  await moveGates(context, gates, { close: request.sourceRegion, open: request.targetRegion });
   return {
     status: "pending",
     mode: "gates",
@@ -109,12 +87,6 @@ export async function flipGates(
     gatesSetAt: context.clock.now().toISOString(),
   };
 }
-
-const GATE_ACTIONS = {
-  "arc-routing-control": "route53-recovery-cluster:UpdateRoutingControlStates",
-  "cloudwatch-alarm": "cloudwatch:PutMetricData",
-  "s3-object": "s3:PutObject",
-} as const;
 
 async function editRecords(context: StepContext, dns: DnsPort, startedAt: string): Promise<TrafficProgress> {
   const { plan, request } = context;

@@ -53,10 +53,11 @@ interface Bucket {
 const DAY_MS = 86_400_000;
 
 /**
- * Just enough S3 for object gates and the audit digests' Object Lock buckets: PutObject in the bucket's own region, and the body an HTTPS request to
- * the object would get, at any moment (S3 is strongly consistent for reads after writes: S3 user guide,
- * "Amazon S3 data consistency model"). A bucket is regional: its endpoint in another region answers with
- * a redirect, modelled as the SDK's error for a bucket it cannot reach there.
+ * Just enough S3 for object gates and the audit digests' Object Lock buckets: PutObject in the bucket's
+ * own region, and the body an HTTPS request to the object would get, at any moment (S3 is strongly
+ * consistent for reads after writes: S3 user guide, "Amazon S3 data consistency model"). A bucket is
+ * regional: its endpoint in another region answers with a redirect, modelled as the SDK's error for a
+ * bucket it cannot reach there.
  */
 export class S3Model implements ServiceModel {
   readonly service = "s3" as const;

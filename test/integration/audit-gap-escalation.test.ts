@@ -32,26 +32,30 @@ function refusing(action: string, kind: string) {
   });
 }
 
+/** The on-call engineer fails over by hand and waits for the run to end, as the CLI does. */
+function failOverByHand(built: ReturnType<typeof buildEstate>, running: SandboxControlPlane) {
+  const kirikae = sandboxCli(built, running, "arn:aws:iam::111122223333:user/oncall");
+  return kirikae(
+    "failover",
+    "--plan",
+    "shop",
+    "--reason",
+    "drill",
+    "--wait",
+    "--stage",
+    SANDBOX_STAGE,
+    "--region",
+    running.region,
+  );
+}
+
 describe("a step that cannot write its audit record", () => {
   it("escalates, and the escalation records which step's record is missing from the trail", async () => {
     const built = buildEstate([plan]);
     controlPlane = await startSandboxControlPlane(built, [plan], {
       taskAudit: refusing("rds:SwitchoverGlobalCluster", "intent"),
     });
-    const kirikae = sandboxCli(built, controlPlane, "arn:aws:iam::111122223333:user/oncall");
-
-    await kirikae(
-      "failover",
-      "--plan",
-      "shop",
-      "--reason",
-      "drill",
-      "--wait",
-      "--stage",
-      SANDBOX_STAGE,
-      "--region",
-      controlPlane.region,
-    );
+    await failOverByHand(built, controlPlane);
 
     const [execution] = built.models.sfn.all();
     const chain = await controlPlane.audit.chain("shop");
@@ -85,20 +89,7 @@ describe("a step that cannot write its audit record", () => {
       error: "InvalidGlobalClusterStateFault",
     });
     controlPlane = await startSandboxControlPlane(built, [plan]);
-    const kirikae = sandboxCli(built, controlPlane, "arn:aws:iam::111122223333:user/oncall");
-
-    await kirikae(
-      "failover",
-      "--plan",
-      "shop",
-      "--reason",
-      "drill",
-      "--wait",
-      "--stage",
-      SANDBOX_STAGE,
-      "--region",
-      controlPlane.region,
-    );
+    await failOverByHand(built, controlPlane);
 
     const chain = await controlPlane.audit.chain("shop");
     expect(chain.some((record) => record.action === "failover.escalated")).toBe(true);
