@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { PlanIssue } from "../../core/plan/plan-rules.js";
 import type { PlanInput } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
-import weightedPlan from "../support/weighted-record-edits.plan.js";
 import { testPlanInput } from "../support/plan-fixtures.js";
+import weightedPlan from "../support/weighted-record-edits.plan.js";
 
 /** The issues validatePlan reports for the test plan after `change`; none when it is valid. */
 function issuesAfter(change: (input: PlanInput) => void): PlanIssue[] {
