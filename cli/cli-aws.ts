@@ -1,13 +1,15 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { awsClientProvider } from "../adapters/aws/aws-client-provider.js";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { awsClientProvider, type SharedClientConfig } from "../adapters/aws/aws-client-provider.js";
 import { KmsDigestSigner } from "../adapters/aws/kms-digest-signer.js";
 import type { ClientProvider } from "../adapters/aws/region-clients.js";
 import { S3DigestStore } from "../adapters/aws/s3-digest-store.js";
 import { systemClock } from "../core/clock.js";
 import type { DigestStorePort } from "../core/ports/digests.js";
 import { digestBucketName, digestKeyAlias } from "../infra/names.js";
+import { recordingCalls } from "./aws-call-context.js";
 import { asDigestFailure, type DigestLocation } from "./aws-failures.js";
 
 /**
@@ -24,6 +26,22 @@ export interface CliAws {
    * absent where none are wired, and those commands then say so.
    */
   digests?(target: DigestTarget): DigestAccess;
+  /**
+   * The region to use when neither --region nor KIRIKAE_REGION names one: the SDK's (AWS_REGION, then
+   * the profile's region). Absent: no such default.
+   */
+  defaultRegion?(): Promise<string | undefined>;
+  /**
+   * Invokes one of the stage's functions and returns what it returned; absent means Lambda's Invoke
+   * through `clients` (the sandbox hands in its control plane's handlers instead).
+   */
+  invokeFunction?(region: string, functionName: string, payload: unknown): Promise<InvokeResult>;
+}
+
+/** What an invoked function returned, and the request ID of the Invoke call. */
+export interface InvokeResult {
+  payload: unknown;
+  requestId: string;
 }
 
 /** Which stage's digests, in which region, for which caller (the account is the caller's, as STS says). */
@@ -71,15 +89,56 @@ export function stageDigests(clients: ClientProvider, target: DigestTarget): Dig
   };
 }
 
-export function realCliAws(): CliAws {
+/** How the CLI's real clients are built; every field but the timeouts is optional. */
+export interface CliAwsSettings {
+  /** The named profile (--profile, AWS_PROFILE): its credentials and, without --region, its region. */
+  profile?: string;
+  /** How long to wait for a connection to AWS, and for an answer once connected. */
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Tries per call, including the first (the SDK's default is 3). */
+  maxAttempts?: number;
+  /** A local endpoint answering as AWS would: for tests only (AWS_ENDPOINT_URL does it for people). */
+  endpoint?: string;
+  /** Credentials instead of the SDK's chain: for tests only. */
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/**
+ * A dead region must cost seconds, not the minutes of an unbounded connection attempt: the person at
+ * the CLI then tries the other region. A request may take longer than a connection (a scan of the
+ * audit trail), but not forever.
+ */
+export const CLI_AWS_TIMEOUTS = { connectionTimeoutMs: 3_000, requestTimeoutMs: 20_000 } as const;
+
+/** The SDK client settings all the CLI's clients share. */
+function sharedConfig(settings: CliAwsSettings): SharedClientConfig {
+  return {
+    // Without throwOnRequestTimeout the SDK only warns when the request timeout passes, and waits on.
+    requestHandler: {
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+  };
+}
+
+export function realCliAws(overrides: Partial<CliAwsSettings> = {}): CliAws {
+  const settings: CliAwsSettings = { ...CLI_AWS_TIMEOUTS, ...overrides };
+  const shared = sharedConfig(settings);
   const documents = new Map<string, DynamoDBDocumentClient>();
-  const clients = awsClientProvider();
+  const clients = awsClientProvider(shared);
+  const sts = new Map<string, STSClient>();
   return {
     clients,
     documents: (region) => {
       let client = documents.get(region);
       if (!client) {
-        client = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
+        client = DynamoDBDocumentClient.from(new DynamoDBClient({ ...shared, region }), {
           marshallOptions: { removeUndefinedValues: true },
         });
         documents.set(region, client);
@@ -87,8 +146,24 @@ export function realCliAws(): CliAws {
       return client;
     },
     callerIdentity: async (region) => {
-      const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+      let client = sts.get(region);
+      if (!client) {
+        client = recordingCalls(new STSClient({ ...shared, region }));
+        sts.set(region, client);
+      }
+      const identity = await client.send(new GetCallerIdentityCommand({}));
       return identity.Arn ?? "unknown";
+    },
+    defaultRegion: async () => {
+      // The SDK's own region chain: AWS_REGION, then the profile's `region` in ~/.aws/config.
+      try {
+        const region = await new STSClient(
+          settings.profile ? { profile: settings.profile } : {},
+        ).config.region();
+        return region || undefined;
+      } catch {
+        return undefined;
+      }
     },
     digests: (target) => stageDigests(clients, target),
   };

@@ -1,3 +1,6 @@
+import { formatDuration } from "../core/report/durations.js";
+import { type StepMark, stepSpans } from "../core/report/step-spans.js";
+import { stepMark } from "../sandbox/drill/describe-workflow.js";
 import type { DrillResult } from "../sandbox/drill/run-drill.js";
 import type { StepEvent } from "../sandbox/local-workflow-runner.js";
 
@@ -10,24 +13,26 @@ export function clockStamp(elapsedSeconds: number): string {
   return `+${String(minutes).padStart(2, "0")}:${seconds.toFixed(1).padStart(4, "0")}`;
 }
 
+/** The reports' wording of a duration, so the terminal and a report say the same time the same way. */
 export function duration(seconds: number | null): string {
-  if (seconds === null) return "n/a";
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+  return seconds === null ? "n/a" : formatDuration(seconds, "en");
 }
 
 /**
  * Live progress, a line per step: when it starts, when it is done (polling steps only once their poll
- * says done), and each failure the workflow will retry or escalate.
+ * says done), and each failure the workflow will retry or escalate. A step's time is measured by
+ * stepSpans, as the drill's JSON and the incident report measure it.
  */
 export function progressPrinter(write: Write): (event: StepEvent, elapsedSeconds: number) => void {
-  const started = new Map<string, number>();
+  const marks = new Map<string, StepMark[]>();
   return (event, elapsedSeconds) => {
     const stamp = clockStamp(elapsedSeconds);
-    if (event.phase === "started" && !started.has(`${event.execution}/${event.state}`)) {
-      started.set(`${event.execution}/${event.state}`, elapsedSeconds);
-      write(`  ${stamp}  ▸ ${event.state}\n`);
+    const seen = marks.get(event.execution) ?? [];
+    const first = !seen.some((mark) => mark.step === event.state);
+    seen.push(stepMark(event));
+    marks.set(event.execution, seen);
+    if (event.phase === "started") {
+      if (first) write(`  ${stamp}  ▸ ${event.state}\n`);
       return;
     }
     if (event.phase === "failed") {
@@ -37,7 +42,7 @@ export function progressPrinter(write: Write): (event: StepEvent, elapsedSeconds
     if (event.phase === "succeeded") {
       const result = event.result as { status?: unknown; ok?: unknown; mode?: unknown } | null;
       if (result?.status === "pending") return;
-      const took = elapsedSeconds - (started.get(`${event.execution}/${event.state}`) ?? elapsedSeconds);
+      const took = stepSpans(seen).find((span) => span.step === event.state)?.seconds ?? 0;
       const mark = result?.ok === false ? "✗" : "✓";
       const note = typeof result?.mode === "string" ? ` (${result.mode})` : "";
       write(`  ${stamp}  ${mark} ${event.state}${note}  ${duration(took)}\n`);
@@ -82,6 +87,13 @@ export function renderSummary(result: DrillResult): string {
   );
   lines.push("", "Safety invariants");
   for (const [name, held] of Object.entries(result.invariants)) lines.push(`  ${held ? "✓" : "✗"} ${name}`);
+  lines.push(
+    "",
+    result.accessDenied.length === 0
+      ? "IAM: every call kirikae's functions made was allowed by the policy infra gives its role"
+      : `IAM refused ${result.accessDenied.length} call${result.accessDenied.length === 1 ? "" : "s"} by kirikae's functions, each a grant infra does not give: add it where the function's capabilities are declared`,
+    ...result.accessDenied.map((message) => `  ✗ ${message}`),
+  );
   lines.push(
     "",
     `Audit trail: ${result.audit.records} records; ${result.audit.linked} calls linked to their CloudTrail events; ` +

@@ -1,6 +1,6 @@
-import { KirikaeError } from "../core/errors.js";
 import { PlanError } from "../core/plan/plan-errors.js";
 import type { PlanIssue } from "../core/plan/plan-rules.js";
+import { type DescribedFailure, describeFailure } from "./cli-failure.js";
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
@@ -20,22 +20,34 @@ export function formatPlanError(error: PlanError): string {
 }
 
 /**
- * What a failed command prints on stderr. Expected failures (KirikaeErrors) are a sentence with what to
- * do; anything else is a bug or an environment problem, whose stack only helps with --debug, since to
- * everyone else a stack reads as "the tool crashed" and hides the one line that matters.
+ * What a failed command prints on stderr: one line, what happened and what to do (a plan's issues are
+ * listed under it, one per line). A stack trace only with --debug, since to everyone else a stack reads
+ * as "the tool crashed" and hides the one line that matters.
  */
-export function formatFailure(error: unknown, options: { debug: boolean }): string {
+export function formatFailure(
+  error: unknown,
+  options: { debug: boolean; failure?: DescribedFailure },
+): string {
+  const failure = options.failure ?? describeFailure(error);
   let text: string;
   if (error instanceof PlanError) {
     text = `${formatPlanError(error)}${error.action ? `  what to do: ${error.action}\n` : ""}`;
-  } else if (error instanceof KirikaeError) {
-    text = `✗ ${error.describe()}\n`;
   } else {
-    text =
-      `✗ unexpected error: ${error instanceof Error ? error.message : String(error)}\n` +
-      (options.debug ? "" : "  run again with --debug to see where it happened\n");
+    text = `✗ ${failure.message}${failure.hint ? `; ${failure.hint}` : ""}\n`;
   }
-  return options.debug ? `${text}${stackTrace(error)}` : text;
+  if (!options.debug) return text;
+  return `${text}${failure.requestId ? `  AWS request ID: ${failure.requestId}\n` : ""}${stackTrace(error)}`;
+}
+
+/** What a failed command prints on stdout with --json: one document, whatever failed. */
+export function failureDocument(failure: DescribedFailure, extra: Record<string, unknown> = {}): string {
+  const { code, message, hint, requestId, issues } = failure;
+  return `${JSON.stringify({
+    ok: false,
+    ...extra,
+    error: { code, message, hint, ...(requestId ? { requestId } : {}) },
+    ...(issues ? { issues } : {}),
+  })}\n`;
 }
 
 /** The stack of the error and of each error in its `cause` chain. */

@@ -1,6 +1,7 @@
 import { PROBE_TIMEOUT_MS } from "../adapters/aws/region-clients.js";
 import { ROUTE53_API_REGION } from "../core/workflow/global-control-planes.js";
 import type { StepCall, StepCalls } from "../core/workflow/step-calls.js";
+import { outlineText } from "../steps/block-outline.js";
 import { duration } from "./drill-output.js";
 import type { CriticalPathEstimate, PlanExplanation, WorkflowExplanation } from "./plan-explanation.js";
 
@@ -18,6 +19,9 @@ export function renderPlanExplanation(explanation: PlanExplanation): string {
     ...calls("Failover calls", explanation.failover),
     "",
     ...calls("Failback calls", explanation.failback),
+    "",
+    "Recovery blocks",
+    ...outlineText(explanation.blocks).map((line) => `  ${line}`),
     ...(explanation.notes.length > 0 ? ["", "Notes", ...explanation.notes.map((note) => `  - ${note}`)] : []),
     "",
     "Estimates add up the sandbox's modelled AWS latencies (npm run bench:rto compares a drill against the same path); kirikae's own overhead comes on top.",

@@ -7,12 +7,7 @@ import { VERIFY_POLL_SECONDS } from "../core/failover/verify-recovery.js";
 import type { Plan } from "../core/plan/schema.js";
 import { gateEndpointRegions, type TrafficMode, trafficMode } from "../core/traffic/gates.js";
 import { ROUTE53_API_REGION } from "../core/workflow/global-control-planes.js";
-import {
-  type StepCalls,
-  type StepDependency,
-  stepCalls,
-  stepDependencies,
-} from "../core/workflow/step-calls.js";
+import type { StepCalls, StepDependency } from "../core/workflow/step-calls.js";
 import {
   type CriticalPath,
   dnsPropagationSeconds,
@@ -24,6 +19,8 @@ import {
   nodegroupScalings,
   promotionSeconds,
 } from "../sandbox/critical-path.js";
+import { type BlockOutline, outlineBlocks } from "../steps/block-outline.js";
+import { workflowDependencies, workflowStepCalls } from "../steps/workflow-calls.js";
 
 /** One step of a workflow as `plan explain` tells it; steps sharing a leading number run in parallel. */
 export interface ExplainedStep {
@@ -93,6 +90,8 @@ export interface PlanExplanation {
   failover: WorkflowExplanation;
   failback: WorkflowExplanation;
   /** What the plan declares that the steps above do not cover, or that needs a person. */
+  /** The plan's recovery blocks and the order each workflow runs them in (steps/block-outline.ts). */
+  blocks: BlockOutline;
   notes: string[];
   /** The sandbox's modelled AWS latencies the estimates add up, in seconds. */
   modelledLatencies: Record<string, number>;
@@ -123,8 +122,8 @@ export function explainPlan(plan: Plan, file: string): PlanExplanation {
       to: standby,
       steps: failoverSteps(plan, plan.activeRegion, standby),
       criticalPaths: failoverEstimates(plan),
-      calls: stepCalls(plan, "failover"),
-      dependencies: stepDependencies(plan, "failover"),
+      calls: workflowStepCalls(plan, "failover"),
+      dependencies: workflowDependencies(plan, "failover"),
     },
     failback: {
       kind: "failback",
@@ -132,9 +131,10 @@ export function explainPlan(plan: Plan, file: string): PlanExplanation {
       to: plan.activeRegion,
       steps: failbackSteps(plan, standby, plan.activeRegion),
       criticalPaths: failbackEstimates(plan),
-      calls: stepCalls(plan, "failback"),
-      dependencies: stepDependencies(plan, "failback"),
+      calls: workflowStepCalls(plan, "failback"),
+      dependencies: workflowDependencies(plan, "failback"),
     },
+    blocks: outlineBlocks(plan),
     notes: notes(plan),
     modelledLatencies: {
       switchoverSeconds: promotionSeconds("switchover"),
@@ -156,7 +156,7 @@ function failoverSteps(plan: Plan, from: string, to: string): ExplainedStep[] {
       id: "accept",
       title: "Accept the request and take the plan's lock",
       lines: [
-        `When an alarm goes to ALARM (${alarms}), the detector in ${to} starts kirikae-<stage>-failover there at once, named after the plan and the alarm's state change so a repeated event starts nothing more; the workflow holds the signal ${triggers.holdSeconds} s and re-reads the alarms where they answer (one whose region does not answer counts as still in ALARM)${approval ? ", then waits for a person after its pre-checks" : ""}; an alarm that clears within the hold ends it with nothing changed.`,
+        `When an alarm goes to ALARM (${alarms}), the detector in ${to} starts kirikae-<stage>-${plan.name}-failover there at once, named after the plan and the alarm's state change so a repeated event starts nothing more; the workflow holds the signal ${triggers.holdSeconds} s and re-reads the alarms where they answer (one whose region does not answer counts as still in ALARM)${approval ? ", then waits for a person after its pre-checks" : ""}; an alarm that clears within the hold ends it with nothing changed.`,
         `A person can start it too (npx kirikae failover --plan ${plan.name} --reason "..."); starting it by hand is the decision, so it needs no approval.`,
         `"Accept request" takes the plan's lock: one workflow per plan at a time, and ${triggers.cooldownMinutes} min between automatic runs; a duplicate alarm event or a second request is refused and audited, changing nothing.`,
       ],
@@ -199,7 +199,7 @@ function failbackSteps(plan: Plan, from: string, to: string): ExplainedStep[] {
       id: "accept",
       title: "Accept the request and take the plan's lock",
       lines: [
-        `A person starts kirikae-<stage>-failback in ${to}: npx kirikae failback --plan ${plan.name} --reason "...", or "Start execution" in the Step Functions console with {"plan": "${plan.name}", "reason": "...", "ticket": "..."}; the initiator recorded is the IAM identity CloudTrail names.`,
+        `A person starts kirikae-<stage>-${plan.name}-failback in ${to}: npx kirikae failback --plan ${plan.name} --reason "...", or "Start execution" in the Step Functions console with {"plan": "${plan.name}", "reason": "...", "ticket": "..."}; the initiator recorded is the IAM identity CloudTrail names.`,
         `Refused, changing nothing and audited, when the plan is already home, another workflow holds the lock, or the reason is missing.`,
       ],
     },
@@ -510,10 +510,6 @@ function notes(plan: Plan): string[] {
       : [
           'database.dataLoss is "never": if the active region\'s database is down, the failover stops and escalates; set it to "within-rpo" (or "approval-above-rpo") to fail over with data loss bounded by the measured lag.',
         ]),
-    ...plan.customSteps.map(
-      (step) =>
-        `custom step ${step.name} (${step.functionArn}, after ${step.runAfter}, ${step.timeoutSeconds} s timeout) is declared but this version's workflows do not run custom steps yet; run it by hand.`,
-    ),
   ];
 }
 

@@ -1,33 +1,61 @@
 import { type Command, CommanderError } from "commander";
-import { asUserFailure } from "./aws-failures.js";
-import type { CliIo } from "./cli-io.js";
-import { formatFailure } from "./output.js";
+import { commanderFailure, type DescribedFailure, describeFailure } from "./cli-failure.js";
+import { type CliIo, profileOf } from "./cli-io.js";
+import { EXIT } from "./exit-codes.js";
+import { failureDocument, formatFailure } from "./output.js";
 import { buildProgram } from "./program.js";
 
 /**
  * Runs `kirikae` on argv (without the node and script entries) and returns the exit status; nothing
  * here touches `process`, so tests run commands in-process with their own writers.
  *
- * Expected failures print a sentence a person can act on; a stack trace appears only with --debug.
+ * Every failure, whichever command it comes from, ends here: one line with what to do on stderr, or with
+ * --json one document on stdout, and the exit status of cli/exit-codes.ts. A stack trace only with --debug.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let exitCode = 0;
-  const program = buildProgram({
+  let exitCode: number = EXIT.ok;
+  let action: Command | undefined;
+  const runIo: CliIo = {
     ...io,
     setExitCode: (code) => {
       exitCode = code;
     },
-  });
+  };
+  const program = buildProgram(runIo);
   keepInProcess(program, io);
+  // Global options are known only once the command line is parsed, before the command runs.
+  program.hook("preAction", (_program, actionCommand) => {
+    action = actionCommand;
+    const { profile } = actionCommand.optsWithGlobals() as { profile?: unknown };
+    if (typeof profile === "string" && profile !== "") runIo.profile = profile;
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
-    // Commander has already printed its own message (unknown option, missing argument) or the help.
-    if (error instanceof CommanderError) return error.exitCode;
-    io.err(formatFailure(asUserFailure(error), { debug: debugRequested(program, argv) }));
-    return 1;
+    const json = action ? action.opts().json === true : argv.includes("--json");
+    if (error instanceof CommanderError) {
+      // Commander has already printed its own message (unknown option, missing argument) or the help.
+      const failure = commanderFailure(error);
+      if (!failure) return EXIT.ok;
+      if (json) io.out(failureDocument(error.code === "commander.help" ? noCommand(failure) : failure));
+      return failure.exitCode;
+    }
+    const profile = profileOf(runIo);
+    const failure = describeFailure(error, profile ? { profile } : {});
+    const debug = program.opts().debug === true || argv.includes("--debug");
+    if (json) {
+      io.out(failureDocument(failure));
+      if (debug) io.err(formatFailure(error, { debug, failure }));
+    } else {
+      io.err(formatFailure(error, { debug, failure }));
+    }
+    return failure.exitCode;
   }
+}
+
+function noCommand(failure: DescribedFailure): DescribedFailure {
+  return { ...failure, message: "no command given" };
 }
 
 /**
@@ -42,9 +70,4 @@ function keepInProcess(command: Command, io: CliIo): void {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError("(add --help for usage)");
   for (const subcommand of command.commands) keepInProcess(subcommand, io);
-}
-
-function debugRequested(program: Command, argv: readonly string[]): boolean {
-  // A failure can come before commander has parsed the options, so argv itself is asked too.
-  return program.opts().debug === true || argv.includes("--debug");
 }

@@ -11,8 +11,7 @@ import { awsPorts } from "./runtime/task-ports.js";
 export const createAbortWorkflowHandler = (deps: DepsSource<TaskDeps>) =>
   taskHandler("abort-workflow", deps, (context, event, resolved) => {
     // A failover that was not approved stopped before anything changed, just like a failed pre-check.
-    const beforeRecovery =
-      event.approvalFailure !== undefined || (event.recovery === undefined && event.precheck?.ok !== true);
+    const beforeRecovery = event.approvalFailure !== undefined || event.precheck?.ok !== true;
     const caught = event.approvalFailure ?? event.failure;
     const unanswered = event.approvalFailure?.Error === "States.Timeout";
     const failure = caught

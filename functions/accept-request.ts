@@ -13,6 +13,7 @@ const acceptEventSchema = z.looseObject({
   request: z.unknown(),
   execution: executionInfoSchema,
   kind: z.enum(["failover", "failback"]),
+  machinePlan: z.string().optional(),
 });
 
 /**
@@ -27,8 +28,8 @@ export const createAcceptRequestHandler = (deps: DepsSource<TaskDeps>) =>
       if (!parsed.success) {
         throw new InvalidWorkflowInput(`not a kirikae workflow state: ${z.prettifyError(parsed.error)}`);
       }
-      const { request, execution, kind } = parsed.data;
-      return acceptRequest(await deps(), kind, request, execution);
+      const { request, execution, kind, machinePlan } = parsed.data;
+      return acceptRequest(await deps(), kind, request, execution, machinePlan);
     });
 
 export const handler = createAcceptRequestHandler(memoize(productionTaskDeps));

@@ -5,7 +5,7 @@ import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js"
 import { type Decision, decideOnAlarm } from "../core/failover/decide-on-alarm.js";
 import type { WorkflowStarterPort } from "../core/ports/workflows.js";
 import { alarmStateChangeEventSchema } from "./runtime/alarm-event.js";
-import { loadConfig } from "./runtime/config.js";
+import { loadConfig, stateMachineArns } from "./runtime/config.js";
 import { logger } from "./runtime/logger.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
@@ -60,11 +60,10 @@ function truncate(text: string, max = 2_000): string {
 async function productionDetectorDeps(): Promise<DetectorHandlerDeps> {
   const base = await productionTaskDeps();
   const config = loadConfig(process.env);
-  const failover = config.stateMachineArns.failover ?? "";
-  const failback = config.stateMachineArns.failback ?? "";
   return {
     ...base,
-    workflows: new StepFunctionsStarter(base.clients, config.region, { failover, failback }),
+    // Each plan has its own failover machine: the decision names the plan whose alarm fired.
+    workflows: new StepFunctionsStarter(base.clients, config.region, stateMachineArns(config)),
   };
 }
 

@@ -1,12 +1,69 @@
+import type { DnsPlan } from "../core/blocks/plan-blocks.js";
+import { blocksOfKind } from "../core/blocks/plan-blocks.js";
 import { type PromotionProgress, promoteDatabase } from "../core/failover/promote-database.js";
+import type { GlobalDatabasePort } from "../core/ports/global-database.js";
+import { blockTaskHandler } from "./runtime/block-task.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
-import { taskHandler } from "./runtime/task-handler.js";
 import { awsPorts } from "./runtime/task-ports.js";
 
+/**
+ * One Aurora block's promotion. With one database, a switchover moves the gates inside its own window
+ * with no writer. With several, only the first database's step may move them, and only once every other
+ * database's switchover has begun or is done: users must never reach a region where one of their
+ * databases still writes elsewhere. The other databases' steps never touch the gates.
+ */
 export const createPromoteDatabaseHandler = (deps: DepsSource<TaskDeps>) =>
-  taskHandler("promote-database", deps, (context, event, resolved) =>
-    promoteDatabase(context, awsPorts(resolved), event.promotion as PromotionProgress | undefined),
-  );
+  blockTaskHandler("promote-database", "aurora-global", deps, (context, previous, resolved) => {
+    const { plan, block, request } = context;
+    const databases = blocksOfKind(plan.recovery.blocks, "aurora-global");
+    const [first] = databases;
+    const ports = awsPorts(resolved);
+    const movesGates = first?.id === block.id;
+    const others = databases.filter((other) => other.id !== block.id);
+    const narrowed = {
+      ...plan,
+      database: block.database,
+      dns: movesGates ? plan.dns : withoutGateMoves(plan.dns),
+    };
+    return promoteDatabase(
+      { ...context, plan: narrowed },
+      {
+        ...ports,
+        ...(movesGates && others.length > 0
+          ? {
+              othersInWindow: () =>
+                allInWindow(
+                  ports.database,
+                  others.map((other) => other.database),
+                  request.targetRegion,
+                ),
+            }
+          : {}),
+      },
+      previous as PromotionProgress | undefined,
+    );
+  });
 
 export const handler = createPromoteDatabaseHandler(memoize(productionTaskDeps));
+
+function withoutGateMoves(dns: DnsPlan): DnsPlan {
+  const { gates: _movedByTheFirstDatabase, ...rest } = dns;
+  return rest;
+}
+
+/** Every database is switching over to `region`, or already writes there (read through that region). */
+async function allInWindow(
+  database: GlobalDatabasePort,
+  others: ReadonlyArray<{ globalClusterIdentifier: string; members: Record<string, string> }>,
+  region: string,
+): Promise<boolean> {
+  for (const other of others) {
+    const target = other.members[region];
+    const global = await database.describe(other.globalClusterIdentifier, region);
+    const switching = global.failover?.toClusterArn === target;
+    const writes = global.members.some((member) => member.clusterArn === target && member.isWriter);
+    if (!switching && !(writes && global.failover === undefined)) return false;
+  }
+  return true;
+}

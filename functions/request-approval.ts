@@ -1,4 +1,8 @@
-import { requestApproval, requestDataLossApproval } from "../core/approval/request-approval.js";
+import {
+  requestApproval,
+  requestBlockApproval,
+  requestDataLossApproval,
+} from "../core/approval/request-approval.js";
 import type { PromotionProgress } from "../core/failover/promote-database.js";
 import { InvalidWorkflowInput } from "../core/workflow/workflow-errors.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
@@ -26,6 +30,20 @@ export const createRequestApprovalHandler = (deps: DepsSource<TaskDeps>) =>
         });
       }
       await requestDataLossApproval(context, resolved, event.taskToken, question);
+      return { requested: true };
+    }
+    if (event.question === "block") {
+      const block = context.plan.recovery.blocks.find((candidate) => candidate.id === event.block);
+      if (block?.kind !== "approval") {
+        throw new InvalidWorkflowInput(`the plan has no approval block "${event.block ?? ""}"`, {
+          action: "deploy the plan's state machines again: they were generated from another version of it",
+        });
+      }
+      await requestBlockApproval(context, resolved, event.taskToken, {
+        block: block.id,
+        question: block.question,
+        timeoutSeconds: block.timeoutMinutes * 60,
+      });
       return { requested: true };
     }
     await requestApproval(context, resolved, event.taskToken, event.precheck);

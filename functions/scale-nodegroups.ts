@@ -2,8 +2,8 @@ import { productionTaskDeps } from "./runtime/production-deps.js";
 import { scalingStep } from "./runtime/scaling-step.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
 
-/** Scales the region being activated up to its active sizes. */
+/** Scales an EKS block's nodegroups (and Deployments) in the region being activated up to active sizes. */
 export const createScaleNodegroupsHandler = (deps: DepsSource<TaskDeps>) =>
-  scalingStep("scale-nodegroups", deps, { region: "targetRegion", size: "active", progressKey: "scaling" });
+  scalingStep("scale-nodegroups", deps);
 
 export const handler = createScaleNodegroupsHandler(memoize(productionTaskDeps));

@@ -1,31 +1,33 @@
 import type { PromotionProgress } from "../core/failover/promote-database.js";
 import { switchTraffic, type TrafficProgress } from "../core/failover/switch-traffic.js";
+import { blockResults, blockTaskHandler } from "./runtime/block-task.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
-import { taskHandler } from "./runtime/task-handler.js";
 import { awsPorts } from "./runtime/task-ports.js";
 
+/** One Route 53 block's switch: its zone's gates or records, confirmed by what its name servers answer. */
 export const createSwitchTrafficHandler = (deps: DepsSource<TaskDeps>) =>
-  taskHandler("switch-traffic", deps, (context, event, resolved) =>
-    switchTraffic(
-      context,
-      { ...awsPorts(resolved), answers: resolved.dnsAnswers(context.plan) },
-      (event.traffic as TrafficProgress | undefined) ?? movedWithPromotion(event),
-    ),
-  );
+  blockTaskHandler("switch-traffic", "route53", deps, (context, previous, resolved, event) => {
+    const plan = { ...context.plan, dns: context.block.dns };
+    // Only the plan's first zone can have had its gates moved by a promotion (it moves plan.dns's).
+    const primary = context.block.dns === context.plan.dns;
+    const promotions = blockResults(
+      event,
+      context.plan.recovery.blocks,
+      "aurora-global",
+    ) as unknown as PromotionProgress[];
+    return switchTraffic(
+      { ...context, plan },
+      { ...awsPorts(resolved), answers: resolved.dnsAnswers(plan) },
+      (previous as TrafficProgress | undefined) ?? (primary ? movedWithPromotion(promotions) : undefined),
+    );
+  });
 
 export const handler = createSwitchTrafficHandler(memoize(productionTaskDeps));
 
 /** Gates already flipped inside a switchover's no-writer window: the step only confirms what DNS answers. */
-function movedWithPromotion(event: Record<string, unknown>): TrafficProgress | undefined {
-  const recovery = event.recovery as { promotion?: PromotionProgress } | undefined;
-  const promotion = recovery?.promotion ?? (event.promotion as PromotionProgress | undefined);
-  if (promotion?.gatesMovedAt === undefined) return undefined;
-  return {
-    status: "pending",
-    mode: "gates",
-    changeIds: [],
-    startedAt: promotion.gatesMovedAt,
-    gatesSetAt: promotion.gatesMovedAt,
-  };
+function movedWithPromotion(promotions: readonly PromotionProgress[]): TrafficProgress | undefined {
+  const movedAt = promotions.find((promotion) => promotion.gatesMovedAt !== undefined)?.gatesMovedAt;
+  if (movedAt === undefined) return undefined;
+  return { status: "pending", mode: "gates", changeIds: [], startedAt: movedAt, gatesSetAt: movedAt };
 }

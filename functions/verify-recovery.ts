@@ -1,5 +1,6 @@
 import type { PromotionProgress } from "../core/failover/promote-database.js";
 import { verifyRecovery } from "../core/failover/verify-recovery.js";
+import { blockResults } from "./runtime/block-task.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
 import { taskHandler } from "./runtime/task-handler.js";
@@ -10,7 +11,9 @@ export const createVerifyRecoveryHandler = (deps: DepsSource<TaskDeps>) =>
     verifyRecovery(
       context,
       { ...awsPorts(resolved), answers: resolved.dnsAnswers(context.plan), kubernetes: resolved.kubernetes },
-      (event.recovery?.promotion ?? event.promotion) as PromotionProgress | undefined,
+      blockResults(event, context.plan.recovery.blocks, "aurora-global")[0] as unknown as
+        | PromotionProgress
+        | undefined,
     ),
   );
 

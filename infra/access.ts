@@ -70,51 +70,8 @@ export type Capability =
   | "digests.write";
 
 /** Per function key; a task key missing here fails the deploy (see grants.ts), never a silent default. */
+/** The functions outside the workflows; workflow tasks declare theirs in the step registry (steps/registry.ts). */
 export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
-  acceptRequest: ["state.read", "state.update", "audit.append"],
-  // Re-reads the trigger alarms during the hold; on a flap releases the lock and says so.
-  confirmSignal: ["state.read", "state.update", "alarms.describe", "audit.append", "notify"],
-  precheck: [
-    "database.describe",
-    "database.probe",
-    "database.lag",
-    "compute.clusters",
-    "compute.nodegroups",
-    "dns.health",
-    "audit.append",
-  ],
-  requestApproval: ["state.update", "audit.append", "notify"],
-  // A switchover leaves no writer while it runs: with gates, the step flips them inside that window.
-  promoteDatabase: [
-    "database.describe",
-    "database.probe",
-    "database.lag",
-    "database.promote",
-    "traffic.gates",
-    // Evidence about the old primary: its region's health checks, advisory.
-    "dns.health",
-    "audit.append",
-  ],
-  // compute.clusters: the Kubernetes API's endpoint and CA (eks:DescribeCluster), for Ready nodes and pods.
-  scaleNodegroups: ["compute.clusters", "compute.nodegroups", "compute.scale", "audit.append"],
-  scaleDownNodegroups: ["compute.clusters", "compute.nodegroups", "compute.scale", "audit.append"],
-  // Confirms on the zone's authoritative name servers (plain DNS, no AWS API), whichever the mode.
-  switchTraffic: ["database.describe", "dns.change", "traffic.gates", "audit.append"],
-  verifyRecovery: ["database.describe", "dns.health", "compute.clusters", "audit.append"],
-  // The digest at the run's end; a failure there is recorded and notified, never the run's outcome.
-  completeWorkflow: ["state.update", "audit.append", "notify", "digests.write"],
-  // Escalation reads the writer and undoes this run's scale-up; it never touches DNS or the database.
-  abortWorkflow: [
-    "database.describe",
-    "compute.clusters",
-    "compute.nodegroups",
-    "compute.scale",
-    "state.update",
-    "audit.append",
-    "notify",
-    "digests.write",
-  ],
-  // Decides from the event and the state table alone: it reads no alarm and waits for nothing.
   detectAlarm: [
     "state.read",
     "state.update",

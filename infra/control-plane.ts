@@ -17,6 +17,7 @@ import { trafficGates } from "./gates.js";
 import { kubernetesAccess } from "./kubernetes-access.js";
 import {
   assertStageName,
+  assertStateMachineNames,
   detectorFailureQueueUrl,
   digestBucketName,
   digestKeyAlias,
@@ -48,7 +49,8 @@ export interface ControlPlaneArgs {
 }
 
 export interface RegionOutputs {
-  stateMachines: Record<WorkflowKind, pulumi.Output<string>>;
+  /** The ARNs of the region's state machines, by plan name, then by kind. */
+  stateMachines: Record<string, Record<WorkflowKind, pulumi.Output<string>>>;
   topicArn: pulumi.Output<string>;
   functions: Record<string, pulumi.Output<string>>;
 }
@@ -75,12 +77,13 @@ const SCHEDULED_FAILURES: Readonly<Record<string, string>> = {
 export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
   assertStageName(args.stage);
   const { stage, plans } = args;
+  // Before any resource: a plan whose machines cannot be named would otherwise fail halfway through.
+  for (const plan of plans) assertStateMachineNames(stage, plan.name);
   const topology = topologyOf(plans);
   const providers = regionProviders(stage, args.profile);
   const bundle = cachedBundler(args.bundler);
   const account = aws.getCallerIdentityOutput({}, { provider: providers(args.homeRegion) }).accountId;
-  const specs = allFunctions();
-  const taskSpecs = specs.filter((spec) => spec.trigger.kind === "workflow-task");
+  const specs = allFunctions(plans);
   const controlSpecs = specs.filter((spec) => spec.trigger.kind !== "workflow-task");
   const digestRetentionDays = args.digestRetentionDays ?? DEFAULT_DIGEST_RETENTION_DAYS;
 
@@ -125,13 +128,24 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
       },
       dependsOn: [stateTable, auditTable, topic],
     };
+    // The workflow's own functions and those of the kinds of block this region's plans use.
+    const taskSpecs = allFunctions(regionPlans).filter((spec) => spec.trigger.kind === "workflow-task");
     const tasks = regionFunctions({ ...common, specs: taskSpecs });
-    const machines = regionWorkflows({ stage, region, account, taskFunctions: tasks, provider });
+    const machines = regionWorkflows({
+      stage,
+      region,
+      account,
+      plans: regionPlans,
+      taskFunctions: tasks,
+      provider,
+    });
     const controls = regionFunctions({
       ...common,
       specs: controlSpecs,
+      // The detector names each plan's machines from the stage, region and account (infra/names.ts), so
+      // nothing else ties it to them: this keeps it from existing, and starting executions, before they do.
+      dependsOn: [...common.dependsOn, ...[...machines.values()].flatMap((byKind) => Object.values(byKind))],
       environmentFor: {
-        detectAlarm: { KIRIKAE_FAILOVER_STATE_MACHINE_ARN: machines.failover.arn },
         // From names: the queue is made after the detector, whose on-failure destination it is.
         linkEvidence: {
           KIRIKAE_DETECTOR_FAILURE_QUEUE_URL: account.apply((resolved) =>
@@ -168,7 +182,12 @@ export function controlPlane(args: ControlPlaneArgs): ControlPlaneOutputs {
     });
     for (const plan of regionPlans) readinessAlarm({ stage, region, plan, topicArn: topic.arn, provider });
     regions[region] = {
-      stateMachines: { failover: machines.failover.arn, failback: machines.failback.arn },
+      stateMachines: Object.fromEntries(
+        [...machines].map(([plan, byKind]) => [
+          plan,
+          { failover: byKind.failover.arn, failback: byKind.failback.arn },
+        ]),
+      ),
       topicArn: topic.arn,
       functions: Object.fromEntries([...tasks, ...controls].map(([key, fn]) => [key, fn.name])),
     };

@@ -1,6 +1,6 @@
 import type { Plan } from "../core/plan/schema.js";
 import { TASK_TIMEOUT_SECONDS } from "../stepfunctions/asl.js";
-import { taskFunctionHandlers, taskFunctionKeys } from "../stepfunctions/task-functions.js";
+import { taskFunctions, taskFunctionsFor } from "../steps/registry.js";
 
 /** What invokes a function; infra wires exactly this and nothing else. */
 export type FunctionTrigger =
@@ -62,13 +62,16 @@ export const controlFunctions = [
 
 export type ControlFunctionKey = (typeof controlFunctions)[number]["key"];
 
-/** Every function a control plane runs: one per workflow task (read from the definitions' list), then the rest. */
-export function allFunctions(): FunctionSpec[] {
-  const tasks: FunctionSpec[] = taskFunctionKeys.map((key) => ({
-    key,
-    handler: taskFunctionHandlers[key],
+/**
+ * Every function a control plane runs: one per workflow task (read from the step registry; with plans,
+ * only the kinds of block they use), then the rest.
+ */
+export function allFunctions(plans?: readonly Plan[]): FunctionSpec[] {
+  const tasks: FunctionSpec[] = (plans ? taskFunctionsFor(plans) : taskFunctions()).map((task) => ({
+    key: task.key,
+    handler: task.handler,
     trigger: { kind: "workflow-task" },
-    description: `Workflow step ${key}`,
+    description: task.description,
   }));
   return [...tasks, ...controlFunctions];
 }

@@ -85,6 +85,9 @@ export function regionFunctions(args: RegionFunctionsArgs): Map<string, aws.lamb
         environment: {
           variables: {
             ...args.environment,
+            // With the stage and the region, what names any of the stage's resources (infra/names.ts):
+            // the detector computes the failover machine of the plan whose alarm fired from it.
+            KIRIKAE_ACCOUNT: account,
             KIRIKAE_PLANS_FILE: `${LAMBDA_TASK_ROOT}/${PLANS_FILE_IN_PACKAGE}`,
             ...(args.environmentFor?.[spec.key] ?? {}),
           },

@@ -1,6 +1,8 @@
 import { DIGEST_PREFIX } from "../core/audit/digest-bytes.js";
+import { databaseViews, dnsViews } from "../core/blocks/block-views.js";
 import type { Plan } from "../core/plan/schema.js";
 import { GATE_METRIC, gateObjectKey, gateRegion, trafficMode } from "../core/traffic/gates.js";
+import { taskFunction } from "../steps/registry.js";
 import { type Capability, functionAccess } from "./access.js";
 import {
   detectorFailureQueueArn,
@@ -16,6 +18,7 @@ import {
   type WorkflowKind,
 } from "./names.js";
 import { auditTable, stateTable } from "./table-definitions.js";
+import { recoveryRegion } from "./topology.js";
 
 export interface PolicyStatement {
   Sid: string;
@@ -47,7 +50,7 @@ const ROUTE53_REGION = "us-east-1";
 const DIGEST_OBJECTS = `${DIGEST_PREFIX}*`;
 
 export function accessOf(functionKey: string): readonly Capability[] {
-  const access = functionAccess[functionKey];
+  const access = taskFunction(functionKey)?.access ?? functionAccess[functionKey];
   if (access === undefined) {
     throw new Error(
       `function ${functionKey} has no access declared in infra/access.ts: list the capabilities its code uses before deploying it`,
@@ -63,6 +66,8 @@ export function functionPolicy(functionKey: string, scope: GrantScope): PolicyDo
     // The log group is created by infra, so the function needs no logs:CreateLogGroup.
     allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroup}:*`]),
     ...accessOf(functionKey).flatMap((capability) => grant(capability, scope)),
+    // A kind of block's own statements (an Auto Scaling group, an ECS service, a custom Lambda).
+    ...(taskFunction(functionKey)?.statements?.(scope) ?? []),
   ];
   return {
     Version: "2012-10-17",
@@ -71,6 +76,18 @@ export function functionPolicy(functionKey: string, scope: GrantScope): PolicyDo
 }
 
 function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
+  // A plan of blocks may have several databases, zones and clusters: grant on every one of them.
+  return grantOn(capability, {
+    ...scope,
+    databasePlans: scope.plans.flatMap(databaseViews),
+    dnsPlans: scope.plans.flatMap(dnsViews),
+  });
+}
+
+function grantOn(
+  capability: Capability,
+  scope: GrantScope & { databasePlans: readonly Plan[]; dnsPlans: readonly Plan[] },
+): PolicyStatement[] {
   const { stage, region, account, plans } = scope;
   const p = partitionOf(region);
   const state = tableArn(region, account, stage, stateTable.logicalName);
@@ -86,9 +103,11 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
     ),
   );
   const globalClusterArns = unique(
-    plans.map((plan) => `arn:${p}:rds::${account}:global-cluster:${plan.database.globalClusterIdentifier}`),
+    scope.databasePlans.map(
+      (plan) => `arn:${p}:rds::${account}:global-cluster:${plan.database.globalClusterIdentifier}`,
+    ),
   );
-  const memberArns = unique(plans.flatMap((plan) => Object.values(plan.database.members)));
+  const memberArns = unique(scope.databasePlans.flatMap((plan) => Object.values(plan.database.members)));
   switch (capability) {
     case "state.read":
       return [allow("ReadPlanState", ["dynamodb:GetItem"], [state])];
@@ -146,7 +165,17 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
         ),
       ];
     case "workflows.start-failover":
-      return [allow("StartFailover", ["states:StartExecution"], [machineArn(scope, "failover")])];
+      // Each plan has its own failover machine; the detector starts those of the plans whose alarms are
+      // routed to it (infra/topology.ts), the plans this region recovers, each named.
+      return [
+        allow(
+          "StartFailover",
+          ["states:StartExecution"],
+          plans
+            .filter((plan) => recoveryRegion(plan) === region)
+            .map((plan) => machineArn(scope, "failover", plan.name)),
+        ),
+      ];
     case "database.describe":
       return [allow("DescribeGlobalDatabase", ["rds:DescribeGlobalClusters"], globalClusterArns)];
     case "database.probe":
@@ -213,11 +242,13 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
       ];
     }
     case "dns.records":
-      return [allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(plans, p))];
+      return [
+        allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(scope.dnsPlans, p)),
+      ];
     case "dns.change": {
       // A gated plan's records are never edited: only the plans that edit records are named, and a region
       // serving none gets no Route 53 write at all.
-      const editing = plans.filter((plan) => trafficMode(plan) === "record-edits");
+      const editing = scope.dnsPlans.filter((plan) => trafficMode(plan) === "record-edits");
       if (editing.length === 0) return [];
       return [
         allow("ListPlanRecords", ["route53:ListResourceRecordSets"], hostedZoneArns(editing, p)),
@@ -245,7 +276,7 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
       ];
     }
     case "dns.gate-health-checks":
-      if (!plans.some((plan) => trafficMode(plan) === "gates")) return [];
+      if (!scope.dnsPlans.some((plan) => trafficMode(plan) === "gates")) return [];
       return [
         // The health check on a gated record is the one kirikae's deploy created, whose ID Route 53 chose,
         // or whatever someone bound there since: readiness reads either to tell which, so this read-only
@@ -254,14 +285,14 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
         allow("ReadGateHealthChecks", ["route53:GetHealthCheck"], [`arn:${p}:route53:::healthcheck/*`]),
       ];
     case "traffic.gates":
-      return gateStatements(plans, p);
+      return gateStatements(scope.dnsPlans, p);
     case "dns.health":
       return [
         allow(
           "ReadHealthChecks",
           ["route53:GetHealthCheckStatus"],
           unique(
-            plans.flatMap((plan) =>
+            scope.dnsPlans.flatMap((plan) =>
               plan.dns.records.flatMap((record) =>
                 Object.values(record.targets).flatMap((target) =>
                   target.healthCheckId ? [`arn:${p}:route53:::healthcheck/${target.healthCheckId}`] : [],
@@ -306,11 +337,13 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
   }
 }
 
+/** A plan's state machine of `kind` in the scope's region. */
 export function machineArn(
   scope: Pick<GrantScope, "stage" | "region" | "account">,
   kind: WorkflowKind,
+  plan: string,
 ): string {
-  return stateMachineArn(scope.region, scope.account, scope.stage, kind);
+  return stateMachineArn(scope.region, scope.account, scope.stage, kind, plan);
 }
 
 /**

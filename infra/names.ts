@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { KirikaeError } from "../core/errors.js";
 
 /**
  * Every name kirikae gives a deployed resource, in one place: infra creates them, and the CLI finds a
@@ -9,9 +10,18 @@ import { createHash } from "node:crypto";
 export const APP_NAME = "kirikae";
 
 export type WorkflowKind = "failover" | "failback";
+export const WORKFLOW_KINDS: readonly WorkflowKind[] = ["failover", "failback"];
 
 /** SST stage names become part of every name below; keep them short enough for the tightest limit. */
 const STAGE_PATTERN = /^[a-z0-9][a-z0-9-]{0,23}$/i;
+
+/** A name kirikae would give a resource is over AWS's limit for it; the deploy stops before creating any. */
+export class ResourceNameError extends KirikaeError {
+  constructor(message: string, options: { action: string }) {
+    super(message, options);
+    this.name = "ResourceNameError";
+  }
+}
 
 export function assertStageName(stage: string): void {
   if (!STAGE_PATTERN.test(stage)) {
@@ -32,16 +42,40 @@ export function stageNames(stage: string) {
     stateTable: tableName(stage, "state"),
     auditTable: tableName(stage, "audit"),
     notificationsTopic: topicName(stage),
-    failoverStateMachine: stateMachineName(stage, "failover"),
-    failbackStateMachine: stateMachineName(stage, "failback"),
+    stateMachine: (kind: WorkflowKind, plan: string) => stateMachineName(stage, kind, plan),
     functionName: (key: string) => functionName(stage, key),
     detectRule: (plan: string) => detectRuleName(stage, plan),
     forwardRule: (plan: string) => forwardRuleName(stage, plan),
   };
 }
 
-export function stateMachineName(stage: string, kind: WorkflowKind): string {
-  return resourceName(stage, kind);
+/** Step Functions' limit on a state machine's name ("CreateStateMachine", Step Functions API reference). */
+export const STATE_MACHINE_NAME_MAX_LENGTH = 80;
+
+/**
+ * `kirikae-<stage>-<plan>-<kind>`: each plan has its own failover and failback machines, generated from
+ * its recovery blocks. The kind stays the suffix, so an execution's machine tells failback from failover
+ * by `endsWith("-failback")`. Not shortened by a hash like the names below: the detector, the CLI and
+ * the on-call policy compute this name from the plan, and a person finds it in the console by the plan.
+ * The longest stage (24) and plan (40) make 82 characters, so a name over the limit is refused instead.
+ */
+export function stateMachineName(stage: string, kind: WorkflowKind, plan: string): string {
+  const name = resourceName(stage, `${plan}-${kind}`);
+  if (name.length > STATE_MACHINE_NAME_MAX_LENGTH) {
+    const room = STATE_MACHINE_NAME_MAX_LENGTH - (name.length - stage.length - plan.length);
+    const action = `shorten the stage or the plan's name: together they may have at most ${room} characters`;
+    // The action is in the message too: a deploy prints the message alone.
+    throw new ResourceNameError(
+      `the ${kind} state machine of plan "${plan}" in stage "${stage}" would be named ${name}, ${name.length} characters, over Step Functions' limit of ${STATE_MACHINE_NAME_MAX_LENGTH}; ${action}`,
+      { action },
+    );
+  }
+  return name;
+}
+
+/** Refuses, before anything is created, a stage and plan whose state machines cannot be named. */
+export function assertStateMachineNames(stage: string, plan: string): void {
+  for (const kind of WORKFLOW_KINDS) stateMachineName(stage, kind, plan);
 }
 
 /** `logicalName` is a table definition's (infra/table-definitions.ts): "state" or "audit". */
@@ -62,8 +96,8 @@ export function functionLogGroupName(stage: string, key: string): string {
   return `/aws/lambda/${functionName(stage, key)}`;
 }
 
-export function stateMachineLogGroupName(stage: string, kind: WorkflowKind): string {
-  return `/aws/vendedlogs/states/${stateMachineName(stage, kind)}`;
+export function stateMachineLogGroupName(stage: string, kind: WorkflowKind, plan: string): string {
+  return `/aws/vendedlogs/states/${stateMachineName(stage, kind, plan)}`;
 }
 
 /** IAM names are account-wide, so a function's role carries the region it serves. */
@@ -143,11 +177,19 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
-/** By stage and kind, or (three arguments) by the state machine's full name. */
-export function stateMachineArn(region: string, account: string, stage: string, kind: WorkflowKind): string;
-export function stateMachineArn(region: string, account: string, name: string): string;
-export function stateMachineArn(region: string, account: string, stageOrName: string, kind?: WorkflowKind) {
-  const name = kind === undefined ? stageOrName : stateMachineName(stageOrName, kind);
+/** A plan's failover or failback state machine in one region (both regions of a plan have both). */
+export function stateMachineArn(
+  region: string,
+  account: string,
+  stage: string,
+  kind: WorkflowKind,
+  plan: string,
+): string {
+  return stateMachineArnNamed(region, account, stateMachineName(stage, kind, plan));
+}
+
+/** A state machine's ARN from its full name, as an execution's ARN carries it. */
+export function stateMachineArnNamed(region: string, account: string, name: string): string {
   return `arn:${partitionOf(region)}:states:${region}:${account}:stateMachine:${name}`;
 }
 

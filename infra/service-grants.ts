@@ -116,19 +116,18 @@ export function auditTableGuard(
 }
 
 /**
- * The on-call engineer's failback from the console: StartExecution on the failback state machine of each
- * plan's home region, where failback runs, and nothing else. The workflow itself validates the input,
- * takes the lock and records the initiator (from CloudTrail), so this grant cannot bypass any check.
+ * The on-call engineer's failback from the console: StartExecution on each plan's own failback state
+ * machine in its home region, where failback runs, and nothing else. The workflow itself validates the
+ * input, takes the lock and records the initiator (from CloudTrail), so this grant cannot bypass any check.
  */
 export function onCallFailbackPolicy(stage: string, account: string, plans: readonly Plan[]): PolicyDocument {
-  const homes = [...new Set(plans.map((plan) => plan.activeRegion))];
   return {
     Version: "2012-10-17",
     Statement: [
       allow(
         "StartFailback",
         ["states:StartExecution"],
-        homes.map((region) => stateMachineArn(region, account, stage, "failback")),
+        plans.map((plan) => stateMachineArn(plan.activeRegion, account, stage, "failback", plan.name)),
       ),
     ],
   };

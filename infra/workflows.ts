@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "../core/plan/schema.js";
 import type { TaskFunctionArns } from "../stepfunctions/task-functions.js";
 import { LOG_RETENTION_DAYS } from "./functions.js";
 import {
@@ -7,26 +8,32 @@ import {
   stateMachineLogGroupName,
   stateMachineName,
   stateMachineRoleName,
+  WORKFLOW_KINDS,
   type WorkflowKind,
 } from "./names.js";
 import { stateMachinePolicy } from "./service-grants.js";
 import { serviceTrustPolicy } from "./trust-policy.js";
 import { deployedDefinition } from "./workflow-definitions.js";
 
-const KINDS: readonly WorkflowKind[] = ["failover", "failback"];
+/** A region's state machines, by plan name, then by kind. */
+export type RegionMachines = Map<string, Record<WorkflowKind, aws.sfn.StateMachine>>;
 
 /**
- * One region's failover and failback state machines: Standard workflows (exactly-once steps, a year of
- * history, executions that outlive any Lambda), every event logged with its data, traced with X-Ray.
+ * One region's state machines: a failover and a failback machine for each plan the region serves, each
+ * generated from its plan's recovery blocks. Standard workflows (exactly-once steps, a year of history,
+ * executions that outlive any Lambda), every event logged with its data, traced with X-Ray. They share
+ * one role per region: every machine runs Tasks on the same task functions of its region, so a role per
+ * plan would grant nothing less.
  */
 export function regionWorkflows(args: {
   stage: string;
   region: string;
   account: pulumi.Input<string>;
+  plans: readonly Plan[];
   taskFunctions: ReadonlyMap<string, aws.lambda.Function>;
   provider: aws.Provider;
-}): Record<WorkflowKind, aws.sfn.StateMachine> {
-  const { stage, region, account, taskFunctions, provider } = args;
+}): RegionMachines {
+  const { stage, region, account, plans, taskFunctions, provider } = args;
   const prefix = pascalCase(region);
   const arns = pulumi.all(
     Object.fromEntries([...taskFunctions].map(([key, fn]) => [key, fn.arn])) as Record<
@@ -52,30 +59,34 @@ export function regionWorkflows(args: {
     },
     { provider },
   );
-  const machines = {} as Record<WorkflowKind, aws.sfn.StateMachine>;
-  for (const kind of KINDS) {
-    const logical = `${prefix}${pascalCase(kind)}`;
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${logical}Logs`,
-      { name: stateMachineLogGroupName(stage, kind), retentionInDays: LOG_RETENTION_DAYS },
-      { provider },
-    );
-    machines[kind] = new aws.sfn.StateMachine(
-      `${logical}StateMachine`,
-      {
-        name: stateMachineName(stage, kind),
-        type: "STANDARD",
-        roleArn: role.arn,
-        definition: arns.apply((resolved) => deployedDefinition(kind, resolved as TaskFunctionArns)),
-        loggingConfiguration: {
-          level: "ALL",
-          includeExecutionData: true,
-          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+  const machines: RegionMachines = new Map();
+  for (const plan of plans) {
+    const byKind = {} as Record<WorkflowKind, aws.sfn.StateMachine>;
+    for (const kind of WORKFLOW_KINDS) {
+      const logical = `${prefix}${pascalCase(plan.name)}${pascalCase(kind)}`;
+      const logGroup = new aws.cloudwatch.LogGroup(
+        `${logical}Logs`,
+        { name: stateMachineLogGroupName(stage, kind, plan.name), retentionInDays: LOG_RETENTION_DAYS },
+        { provider },
+      );
+      byKind[kind] = new aws.sfn.StateMachine(
+        `${logical}StateMachine`,
+        {
+          name: stateMachineName(stage, kind, plan.name),
+          type: "STANDARD",
+          roleArn: role.arn,
+          definition: arns.apply((resolved) => deployedDefinition(kind, resolved as TaskFunctionArns, plan)),
+          loggingConfiguration: {
+            level: "ALL",
+            includeExecutionData: true,
+            logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+          },
+          tracingConfiguration: { enabled: true },
         },
-        tracingConfiguration: { enabled: true },
-      },
-      { provider, dependsOn: [policy] },
-    );
+        { provider, dependsOn: [policy] },
+      );
+    }
+    machines.set(plan.name, byKind);
   }
   return machines;
 }

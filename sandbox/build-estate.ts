@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+import { computeViews, databaseViews, dnsViews } from "../core/blocks/block-views.js";
 import type { Plan } from "../core/plan/schema.js";
 import {
   GATE_CLOSED_BODY,
@@ -20,22 +21,31 @@ import {
   functionName,
 } from "../infra/names.js";
 import { alarmEventPattern } from "../infra/topology.js";
+import { stepKindOf } from "../steps/registry.js";
 import { modelledTimings } from "./critical-path.js";
 import { SandboxEstate } from "./estate.js";
+import { SandboxIam } from "./iam/sandbox-iam.js";
 import { type Latencies, type LatencyOverrides, resolveLatencies } from "./latencies.js";
+import { probeSitesOf, SandboxHttpProbe } from "./sandbox-http-probe.js";
+import type { SandboxCall } from "./service-model.js";
 import { ArcClusterModel, type ArcClusterSeed } from "./services/arc-cluster-model.js";
+import { AutoScalingModel } from "./services/autoscaling-model.js";
 import { CloudTrailModel } from "./services/cloudtrail-model.js";
 import { CloudWatchModel, type CloudWatchSeed } from "./services/cloudwatch-model.js";
+import { EcsModel } from "./services/ecs-model.js";
 import { EksModel, type EksSeed, type EksTimings } from "./services/eks-model.js";
+import { ElasticsearchModel } from "./services/elasticsearch-model.js";
 import { EventBridgeModel, type EventBridgeSeed } from "./services/eventbridge-model.js";
 import { KmsModel, type KmsSeed } from "./services/kms-model.js";
 import { KubernetesModel, type KubernetesSeed, type KubernetesTimings } from "./services/kubernetes-model.js";
+import { LambdaModel } from "./services/lambda-model.js";
 import { RdsModel, type RdsSeed, type RdsTimings } from "./services/rds-model.js";
 import type { FencingTimings } from "./services/rds-write-history.js";
 import { Route53Model, type Route53Seed } from "./services/route53-model.js";
 import { S3Model, type S3Seed } from "./services/s3-model.js";
 import { SfnModel } from "./services/sfn-model.js";
 import { SqsModel, type SqsSeed } from "./services/sqs-model.js";
+import { VeleroModel } from "./services/velero-model.js";
 import type { VirtualClock } from "./virtual-clock.js";
 
 export interface EstateModels {
@@ -54,6 +64,16 @@ export interface EstateModels {
   cloudtrail: CloudTrailModel;
   sfn: SfnModel;
   eventbridge: EventBridgeModel;
+  /** Auto Scaling groups of the plans' auto-scaling-group blocks. */
+  autoscaling: AutoScalingModel;
+  /** ECS services of the plans' ecs-service blocks. */
+  ecs: EcsModel;
+  /** The plans' lambda blocks' functions, run in process (registerSeedCustomSteps for the seed ones). */
+  lambda: LambdaModel;
+  /** Velero in each EKS cluster, for the seed Velero restore: not an AWS API, so not in the estate. */
+  velero: VeleroModel;
+  /** Search domains, for the seed Elasticsearch restore: their REST API is no AWS API either. */
+  elasticsearch: ElasticsearchModel;
 }
 
 export interface BuiltEstate {
@@ -61,6 +81,10 @@ export interface BuiltEstate {
   models: EstateModels;
   /** The latency table the models run with. */
   latencies: Latencies;
+  /** The plans' applications as users reach them, for http-probe blocks (DNS answer, region, writer). */
+  httpProbe: SandboxHttpProbe;
+  /** What authorises every call before its model answers it; the control plane attaches its roles' policies. */
+  iam: SandboxIam;
 }
 
 /** The stage the sandbox control plane is deployed as (SANDBOX_STAGE), named here without importing it. */
@@ -99,36 +123,41 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   const timings = modelledTimings(latencies);
   const rds = new RdsModel(
     estate,
-    rdsSeed(plans, options.replicationLagMs ?? 800),
+    rdsSeed(plans.flatMap(databaseViews), options.replicationLagMs ?? 800),
     { ...timings.rds, ...options.rdsTimings },
     options.fencing,
   );
-  const kubernetes = new KubernetesModel(estate.clock, kubernetesSeed(plans), {
+  const kubernetes = new KubernetesModel(estate.clock, kubernetesSeed(plans.flatMap(computeViews)), {
     podStartMs: latencies.podReady,
     ...options.kubernetesTimings,
   });
-  const eks = new EksModel(estate, eksSeed(plans), { ...timings.eks, ...options.eksTimings }, kubernetes);
+  const eks = new EksModel(
+    estate,
+    eksSeed(plans.flatMap(computeViews)),
+    { ...timings.eks, ...options.eksTimings },
+    kubernetes,
+  );
   const cloudwatch = new CloudWatchModel(
     estate,
     {
       alarms: plans.flatMap((plan) => [
         ...plan.triggers.alarms.map((alarm) => ({ ...alarm, accountId: accountOf(plan) })),
-        ...gateAlarms(plan),
+        ...dnsViews(plan).flatMap(gateAlarms),
       ]),
     },
     rds,
     latencies.alarmEvaluation,
   );
-  const arc = new ArcClusterModel(estate, arcSeed(plans), {
+  const arc = new ArcClusterModel(estate, arcSeed(plans.flatMap(dnsViews)), {
     healthCheckPropagationMs: latencies.gatePropagationArcRoutingControl,
   });
   const stage = options.stage ?? DEFAULT_SANDBOX_STAGE;
-  const s3 = new S3Model(estate, s3Seed(plans, stage, options.digestRetentionDays ?? 400));
+  const s3 = new S3Model(estate, s3Seed(plans.flatMap(dnsViews), stage, options.digestRetentionDays ?? 400));
   const kms = new KmsModel(kmsSeed(plans, stage));
   const sqs = new SqsModel(estate, sqsSeed(plans, stage));
   const route53 = new Route53Model(
     estate,
-    route53Seed(plans),
+    route53Seed(plans.flatMap(dnsViews)),
     {
       changePropagationMs: latencies.route53ChangePropagation,
       fastIntervalMs: latencies.fastHealthCheckInterval,
@@ -145,9 +174,69 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   });
   const sfn = new SfnModel(estate.clock);
   const eventbridge = new EventBridgeModel(eventBridgeSeed(plans, options.stage ?? DEFAULT_SANDBOX_STAGE));
-  for (const model of [rds, route53, arc, s3, kms, sqs, eks, cloudwatch, cloudtrail, sfn, eventbridge]) {
+  // Issue 13's blocks. The plan schema for them is being written: the estate builder fills these from
+  // the plans' auto-scaling-group, ecs-service and lambda blocks (autoscaling.addGroup, ecs.addService,
+  // lambda.register / registerSeedCustomSteps, velero.addBackup, elasticsearch.addDomain / addSnapshot).
+  const autoscaling = new AutoScalingModel(estate, { instanceInServiceMs: latencies.asgInstanceInService });
+  const ecs = new EcsModel(estate, { taskRunningMs: latencies.ecsTaskRunning });
+  const lambda = new LambdaModel(estate);
+  const velero = new VeleroModel(estate.clock);
+  const elasticsearch = new ElasticsearchModel(estate.clock);
+  for (const model of [
+    rds,
+    route53,
+    arc,
+    s3,
+    kms,
+    sqs,
+    eks,
+    cloudwatch,
+    cloudtrail,
+    sfn,
+    eventbridge,
+    autoscaling,
+    ecs,
+    lambda,
+  ]) {
     estate.register(model);
   }
+  const models: EstateModels = {
+    rds,
+    route53,
+    arc,
+    s3,
+    kms,
+    sqs,
+    eks,
+    kubernetes,
+    cloudwatch,
+    cloudtrail,
+    sfn,
+    eventbridge,
+    autoscaling,
+    ecs,
+    lambda,
+    velero,
+    elasticsearch,
+  };
+  // Each kind of block seeds its own resources (steps/registry.ts), as they stand before any incident.
+  for (const plan of plans) {
+    for (const block of plan.recovery.blocks) {
+      // biome-ignore lint/suspicious/noExplicitAny: the registry pairs each kind with its own block type.
+      (stepKindOf(block).seed as ((...args: any[]) => void) | undefined)?.(block, plan, {
+        estate,
+        models,
+        account: accountOf(plan),
+      });
+    }
+  }
+  const iam = new SandboxIam({
+    kmsKey: (region, keyId) => kms.key(region, keyId),
+    nodegroupArn: (region, cluster, nodegroup) => eks.nodegroupArn(region, cluster, nodegroup),
+    modelResources: (call) =>
+      (estate.model(call.service) as { iamResources?: (call: SandboxCall) => string[] }).iamResources?.(call),
+  });
+  estate.authorizeWith((call) => iam.authorize(call));
 
   const [observed] = plans;
   if (observed) {
@@ -158,8 +247,10 @@ export function buildEstate(plans: readonly Plan[], options: BuildEstateOptions 
   }
   return {
     estate,
-    models: { rds, route53, arc, s3, kms, sqs, eks, kubernetes, cloudwatch, cloudtrail, sfn, eventbridge },
+    models,
     latencies,
+    iam,
+    httpProbe: new SandboxHttpProbe(estate, route53, rds, plans.flatMap(probeSitesOf)),
   };
 }
 

@@ -19,6 +19,9 @@ export interface EstateObserver {
   trafficRegion(): string | undefined;
 }
 
+/** Throws when the call's principal may not make it; returns when it may. */
+export type CallAuthorizer = (call: SandboxCall) => void;
+
 /** A listener told about every call once it is answered, e.g. the CloudTrail model that records it. */
 export type CallListener = (call: SandboxCall, record: CallRecord, model: ServiceModel) => void;
 
@@ -38,6 +41,7 @@ export class SandboxEstate implements ModelContext {
   private readonly apiLatencyMs: { read: number; write: number };
   private readonly regionDownHangMs: number;
   private observer: EstateObserver = { writerRegion: () => undefined, trafficRegion: () => undefined };
+  private authorizer: CallAuthorizer | undefined;
 
   constructor(options: EstateOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -58,6 +62,14 @@ export class SandboxEstate implements ModelContext {
 
   observe(observer: EstateObserver): void {
     this.observer = observer;
+  }
+
+  /**
+   * Who decides whether a call is allowed, before its model answers it (the sandbox's IAM, sandbox/iam):
+   * it throws the service's AccessDenied, and the refused call is remembered and recorded like any other.
+   */
+  authorizeWith(authorizer: CallAuthorizer): void {
+    this.authorizer = authorizer;
   }
 
   onCall(listener: CallListener): void {
@@ -129,6 +141,7 @@ export class SandboxEstate implements ModelContext {
     try {
       await this.applyFaults(call, mutating, options.timeoutMs);
       await this.clock.sleep(this.latencyFor(call, mutating));
+      this.authorizer?.(call);
       const output = await model.handle(call);
       this.remember(call, model, mutating);
       return {
@@ -210,9 +223,12 @@ export class SandboxEstate implements ModelContext {
   }
 }
 
-/** The error name AWS uses for throttling, per service protocol. */
+/** The error name AWS uses for throttling, per service protocol (Lambda names its own). */
 function throttlingErrorName(service: ServiceName): string {
-  return service === "rds" || service === "cloudwatch" ? "Throttling" : "ThrottlingException";
+  if (service === "lambda") return "TooManyRequestsException";
+  return service === "rds" || service === "cloudwatch" || service === "autoscaling"
+    ? "Throttling"
+    : "ThrottlingException";
 }
 
 /**

@@ -27,6 +27,9 @@ const services: readonly ServiceName[] = [
   "sfn",
   "eventbridge",
   "s3",
+  "autoscaling",
+  "ecs",
+  "lambda",
 ];
 
 export class FaultSpecError extends KirikaeError {

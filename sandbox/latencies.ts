@@ -55,6 +55,10 @@ export interface Latencies {
   gatePropagationArcRoutingControl: number;
   /** A CloudTrail management event, from the call until LookupEvents returns it. */
   cloudTrailDelivery: number;
+  /** An Auto Scaling group's new instance, from the capacity change until it is InService. */
+  asgInstanceInService: number;
+  /** An ECS service's new task, from UpdateService until it is RUNNING (and registered healthy). */
+  ecsTaskRunning: number;
 }
 
 export const DEFAULT_LATENCIES: Readonly<Latencies> = Object.freeze({
@@ -109,6 +113,18 @@ export const DEFAULT_LATENCIES: Readonly<Latencies> = Object.freeze({
   // average of about 5 minutes of an API call. This time is not guaranteed."
   // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html
   cloudTrailDelivery: 300_000,
+  // EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling instance lifecycle": an instance starts Pending
+  // and enters InService once it is fully configured and passes the EC2 health checks (registered with
+  // the group's load balancer first). AWS gives no duration for this; the EKS Best Practices Guide's
+  // "about two minutes" for a new EC2 instance to launch and be usable (nodeReady) is taken.
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-lifecycle.html
+  asgInstanceInService: 120_000,
+  // Amazon ECS Developer Guide, "Optimize load balancer health check parameters for Amazon ECS": a newly
+  // registered target needs one passing health check, every 30 s by default, before ECS counts the
+  // container healthy. No published figure for image pull and start (PROVISIONING to RUNNING); 30 s is
+  // assumed, one interval is added for the target registration.
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-healthcheck.html
+  ecsTaskRunning: 60_000,
 });
 
 export const LATENCY_NAMES = Object.keys(DEFAULT_LATENCIES) as Array<keyof Latencies>;

@@ -36,12 +36,30 @@ export interface StepEvent {
   error?: string;
   /** The step's own status for polling steps: "pending" or "done". */
   result?: unknown;
+  /**
+   * On "started": what the Task was entered with, as its history event shows it (a Task that waits for
+   * its token shows the Payload it resolved from the state, which is all the runner sees of it).
+   */
+  input?: unknown;
 }
 
 export interface LocalRunOptions {
   executionArn: string;
   input: unknown;
   onStep?: (event: StepEvent) => void;
+  /** Aborted by StopExecution: the run ends at once, as ABORTED; a handler already running goes on. */
+  stop?: AbortSignal;
+}
+
+/** The execution was stopped (StopExecution), with the error and cause the caller gave. */
+export class ExecutionStopped extends Error {
+  constructor(
+    readonly error: string,
+    readonly stopCause: string,
+  ) {
+    super(stopCause);
+    this.name = "ExecutionStopped";
+  }
 }
 
 type RunnerTask = TaskStateInfo & { state: AslState; retry: AslState[] };
@@ -114,7 +132,12 @@ export class LocalWorkflowRunner {
     }
   }
 
-  /** The execution's output; rejects with the error it failed with, or ExecutionTimedOut. */
+  /** Whether the Task state of this name pauses until its token is answered. */
+  waitsForToken(state: string): boolean {
+    return this.tasks.some((task) => task.name === state && task.waitsForToken);
+  }
+
+  /** The execution's output; rejects with the error it failed with, ExecutionTimedOut or ExecutionStopped. */
   async run(options: LocalRunOptions): Promise<unknown> {
     const ended = new AbortController();
     const run: Run = {
@@ -149,11 +172,23 @@ export class LocalWorkflowRunner {
     // Aborting a timed-out execution rejects the library's result after the timeout decided the outcome.
     execution.result.catch(() => undefined);
     const timeoutSeconds = executionTimeoutSeconds(this.definition);
+    const stop = options.stop;
+    const stopped = new Promise<"stopped">((resolve) => {
+      if (stop?.aborted) resolve("stopped");
+      stop?.addEventListener("abort", () => resolve("stopped"), { once: true });
+    });
     try {
       const finished = await Promise.race([
         execution.result.then((output: unknown) => ({ output })),
         this.pause(timeoutSeconds * 1000, ended.signal).then(() => undefined),
+        stopped,
       ]);
+      if (finished === "stopped") {
+        ended.abort();
+        execution.abort();
+        const reason = (stop?.reason ?? {}) as { error?: string; cause?: string };
+        throw new ExecutionStopped(reason.error ?? "", reason.cause ?? "");
+      }
       if (finished) return finished.output;
       ended.abort();
       execution.abort();
@@ -166,7 +201,12 @@ export class LocalWorkflowRunner {
   /** A Task as the library calls it: one attempt, then the pause AWS would take before what follows. */
   private async runTask(task: RunnerTask, input: unknown, run: Run): Promise<unknown> {
     if (run.ended.aborted) throw new ExecutionEnded();
-    this.emit(run, { state: task.name, phase: "started", at: this.clock.now() });
+    this.emit(run, {
+      state: task.name,
+      phase: "started",
+      at: this.clock.now(),
+      input: withVirtualStartTime(enteredWith(task, input), run.startTime),
+    });
     const outcome = await this.attempt(task, input, run);
     if (run.ended.aborted) throw new ExecutionEnded();
     if ("output" in outcome) {
@@ -282,6 +322,15 @@ export class LocalWorkflowRunner {
   private emit(run: Run, event: Omit<StepEvent, "execution">): void {
     run.options.onStep?.({ execution: run.options.executionArn, ...event });
   }
+}
+
+/** A token-waiting Task's input is its resolved Parameters; the Payload is the part built from the state. */
+function enteredWith(task: RunnerTask, input: unknown): unknown {
+  if (!task.waitsForToken) return input;
+  const payload = (input as { Payload?: unknown } | null)?.Payload;
+  if (payload === null || typeof payload !== "object") return input;
+  const { taskToken: _token, ...state } = payload as Record<string, unknown>;
+  return state;
 }
 
 function namedError(name: string, message: string): Error {

@@ -1,8 +1,11 @@
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -48,5 +51,8 @@ export function sandboxClients(
     s3: attachSandbox(new S3Client(base), { ...bind, service: "s3" }),
     kms: attachSandbox(new KMSClient(base), { ...bind, service: "kms" }),
     sqs: attachSandbox(new SQSClient(base), { ...bind, service: "sqs" }),
+    autoscaling: attachSandbox(new AutoScalingClient(base), { ...bind, service: "autoscaling" }),
+    ecs: attachSandbox(new ECSClient(base), { ...bind, service: "ecs" }),
+    lambda: attachSandbox(new LambdaClient(base), { ...bind, service: "lambda" }),
   };
 }

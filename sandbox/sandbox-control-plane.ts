@@ -22,10 +22,6 @@ import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
 import type { AuditPort } from "../core/ports/audit.js";
 import type { DigestStorePort } from "../core/ports/digests.js";
-import { createAbortWorkflowHandler } from "../functions/abort-workflow.js";
-import { createAcceptRequestHandler } from "../functions/accept-request.js";
-import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js";
-import { createConfirmSignalHandler } from "../functions/confirm-signal.js";
 import {
   createDetectAlarmHandler,
   type DetectorHandlerDeps,
@@ -33,33 +29,35 @@ import {
 } from "../functions/detect-alarm.js";
 import { createFenceReturnedRegionsHandler } from "../functions/fence-returned-regions.js";
 import { createLinkEvidenceHandler, type LinkRunSummary } from "../functions/link-evidence.js";
-import { createPrecheckHandler } from "../functions/precheck.js";
-import { createPromoteDatabaseHandler } from "../functions/promote-database.js";
-import { createRequestApprovalHandler } from "../functions/request-approval.js";
 import type { LinkerFunctionDeps } from "../functions/runtime/audit-deps.js";
 import { digestWriter } from "../functions/runtime/digest-deps.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
-import { createScaleDownNodegroupsHandler } from "../functions/scale-down-nodegroups.js";
-import { createScaleNodegroupsHandler } from "../functions/scale-nodegroups.js";
-import { createSwitchTrafficHandler } from "../functions/switch-traffic.js";
-import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
 import { createWriteDigestsHandler } from "../functions/write-digests.js";
 import { allFunctions, timeoutSeconds } from "../infra/function-catalog.js";
+import { functionPolicy, type PolicyDocument } from "../infra/grants.js";
 import {
   APP_NAME,
   detectorFailureQueueUrl,
   digestBucketName,
   digestKeyAlias,
+  functionArn,
   functionName,
   functionRoleName,
   stateMachineArn,
 } from "../infra/names.js";
+import { topologyOf } from "../infra/topology.js";
 import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";
-import { localTaskFunctionArns, type TaskFunctionKey } from "../stepfunctions/task-functions.js";
+import {
+  localTaskFunctionArns,
+  type TaskFunctionKey,
+  taskFunctionKeys,
+} from "../stepfunctions/task-functions.js";
+import { taskFunction } from "../steps/registry.js";
 import { attachSandbox } from "./attach-sandbox.js";
 import { accountOf, type BuiltEstate } from "./build-estate.js";
 import type { SandboxEstate } from "./estate.js";
+import { identityOf } from "./iam/sandbox-iam.js";
 import { type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.js";
 import { type LocalFunction, type LocalHandler, LocalWorkflowRunner } from "./local-workflow-runner.js";
 import { sandboxClients } from "./sandbox-clients.js";
@@ -73,7 +71,8 @@ const DIGEST_RETENTION_DAYS = 400;
 
 export interface SandboxControlPlane {
   region: string;
-  stateMachineArns: { failover: string; failback: string };
+  /** A plan's failover and failback state machines, each generated from the plan (one pair per plan). */
+  stateMachineArns(plan: string): { failover: string; failback: string };
   /** The detector function's name, as the alarm rules target it. */
   detectorName: string;
   /** Delivers an EventBridge event to the detector Lambda, as the alarm rule would. */
@@ -90,7 +89,10 @@ export interface SandboxControlPlane {
   state: DynamoDbPlanState;
   notifier: RecordingNotifier;
   dynamo: LocalDynamoDb;
-  roles: { detector: string; tasks: string; fence: string };
+  /** The sessions the detector, the fencing and each workflow task call AWS as (one role per function). */
+  roles: SandboxRoles;
+  /** The session any of infra's functions calls AWS as in this control plane's region, by function key. */
+  roleOf(functionKey: string): string;
   /**
    * Runs the scheduled fencing once, as its EventBridge schedule would (every 5 minutes on AWS): a region
    * a data-loss failover left is scaled to standby once it answers.
@@ -116,7 +118,27 @@ export interface SandboxControlPlane {
   stop(): Promise<void>;
 }
 
+/**
+ * The assumed-role session of each function whose calls the drills check, by function key: one role per
+ * function and region, as infra deploys them (infra/functions.ts), the session named after the function.
+ */
+export type SandboxRoles = { readonly detector: string; readonly fence: string } & Readonly<
+  Record<TaskFunctionKey, string>
+>;
+
+/** Changes the policy infra generates for one function's role in one region: how a test withholds a grant. */
+export type FunctionPolicyChange = (
+  functionKey: string,
+  policy: PolicyDocument,
+  region: string,
+) => PolicyDocument;
+
 export interface SandboxControlPlaneOptions {
+  /**
+   * Applied to each function's policy before it is attached to the function's role in the sandbox's IAM:
+   * a test removes a grant here, never in infra, and the drill shows what that grant was for.
+   */
+  policies?: FunctionPolicyChange;
   /**
    * Wraps the audit port the control plane's functions write through, as a fault no service model can
    * inject: the audit table is a real local DynamoDB. How a test makes one step's append fail.
@@ -139,13 +161,42 @@ export async function startSandboxControlPlane(
   const { estate, models } = built;
   const region = plan.regions.find((candidate) => candidate !== plan.activeRegion) ?? plan.activeRegion;
   const account = accountOf(plan);
-  const fenceRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "fenceReturnedRegions", region)}/kirikae-fence-returned-regions`;
-  const roles = {
-    detector: `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "detectAlarm", region)}/kirikae-detect-alarm`,
-    tasks: `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "tasks", region)}/kirikae-workflow-task`,
-    fence: fenceRole,
+  // Each function calls AWS as its own role in the region it runs in, the session named after the function
+  // as Lambda names it, and the sandbox's IAM holds each role to the policy infra attaches to it.
+  const principalOf = (key: string, roleRegion = region) =>
+    `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, key, roleRegion)}/${functionName(SANDBOX_STAGE, key)}`;
+  const topology = topologyOf(plans);
+  for (const roleRegion of topology.regions) {
+    for (const spec of allFunctions(plans)) {
+      const policy = functionPolicy(spec.key, {
+        stage: SANDBOX_STAGE,
+        region: roleRegion,
+        account,
+        plans: topology.plansIn(roleRegion),
+      });
+      built.iam.attach(identityOf(principalOf(spec.key, roleRegion)).arn, [
+        options.policies ? options.policies(spec.key, policy, roleRegion) : policy,
+      ]);
+    }
+  }
+  const roles: SandboxRoles = {
+    detector: principalOf("detectAlarm"),
+    fence: principalOf("fenceReturnedRegions"),
+    ...(Object.fromEntries(taskFunctionKeys.map((key) => [key, principalOf(key)])) as Record<
+      TaskFunctionKey,
+      string
+    >),
   };
-  const linkerRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "linkEvidence", region)}/kirikae-link-evidence`;
+  const linkerRole = principalOf("linkEvidence");
+  const providers = new Map<string, ClientProvider>();
+  const clientsAs = (principal: string) => {
+    let provider = providers.get(principal);
+    if (!provider) {
+      provider = clientProvider(estate, principal);
+      providers.set(principal, provider);
+    }
+    return provider;
+  };
 
   const dynamo = await startLocalDynamoDb(`${APP_NAME}-${SANDBOX_STAGE}`);
   const documents = DynamoDBDocumentClient.from(dynamo.client, {
@@ -155,7 +206,6 @@ export async function startSandboxControlPlane(
   const state = new DynamoDbPlanState(documents, dynamo.tableNames.state ?? "");
   const notifier = new RecordingNotifier();
   const catalog = new PlanCatalog(plans);
-  const taskClients = clientProvider(estate, roles.tasks);
   const digestConfig = (digestRegion: string) => ({
     region: digestRegion,
     digests: {
@@ -164,75 +214,90 @@ export async function startSandboxControlPlane(
       retentionDays: DIGEST_RETENTION_DAYS,
     },
   });
-  const digestWriterIn = (digestRegion: string) =>
+  const digestWriterAs = (key: string, digestRegion: string) =>
     digestWriter(digestConfig(digestRegion), {
-      clients: taskClients,
+      clients: clientsAs(principalOf(key, digestRegion)),
       audit,
       clock: estate.clock,
-      actor: roles.tasks,
+      actor: principalOf(key, digestRegion),
     });
 
-  const taskDeps: TaskDeps = {
+  /** What one function's handler gets: the shared ports, and clients and an actor of its own role. */
+  const depsAs = (key: string): TaskDeps => ({
     plans: catalog,
     clock: estate.clock,
-    clients: taskClients,
+    clients: clientsAs(principalOf(key)),
     audit: options.taskAudit ? options.taskAudit(audit) : audit,
     state,
     notifier,
-    actor: roles.tasks,
+    actor: principalOf(key),
     // One control plane stands in for both regions' (the failback's runs in the home region): each run's
-    // digest goes to the key and bucket of the region that would run it, as deployed.
-    writeDigest: (name, runsIn) => digestWriterIn(runsIn ?? region).writeDigest(name),
+    // digest goes to the key and bucket of the region that would run it, signed by that region's role.
+    writeDigest: (name, runsIn) => digestWriterAs(key, runsIn ?? region).writeDigest(name),
     dnsAnswers: (answering) =>
       new SandboxDnsAnswers(models.route53, answering.dns.hostedZoneId, estate.clock),
     kubernetes: (clusterRegion, clusterName) =>
       new SandboxKubernetes(estate, models.kubernetes, clusterRegion, clusterName),
-  };
+    httpProbe: () => built.httpProbe,
+  });
   const functionArns = localTaskFunctionArns(region, account);
-  const stateMachineArns = {
-    failover: stateMachineArn(region, account, SANDBOX_STAGE, "failover"),
-    failback: stateMachineArn(region, account, SANDBOX_STAGE, "failback"),
+  const stateMachineArns = (planName: string) => ({
+    failover: stateMachineArn(region, account, SANDBOX_STAGE, "failover", planName),
+    failback: stateMachineArn(region, account, SANDBOX_STAGE, "failback", planName),
+  });
+  const handlerOf = (key: TaskFunctionKey): LocalHandler => {
+    const task = taskFunction(key);
+    if (!task) throw new Error(`the step registry defines no task function ${key}`);
+    return task.create(() => depsAs(key));
   };
-  const handlers = taskHandlers(taskDeps);
   // Each function with the timeout infra deploys it with, so the runner stops it where Lambda would.
-  const specs = new Map(allFunctions().map((spec) => [spec.key, spec]));
+  const specs = new Map(allFunctions(plans).map((spec) => [spec.key, spec]));
   const byArn = new Map<string, LocalFunction>(
-    Object.entries(functionArns).map(([key, arn]) => {
-      const spec = specs.get(key);
-      if (!spec) throw new Error(`infra defines no function for the workflow task ${key}`);
-      return [
+    // Only the functions infra deploys for these plans: a Task naming another fails as on AWS.
+    Object.entries(functionArns)
+      .filter(([key]) => specs.has(key))
+      .map(([key, arn]) => {
+        const spec = specs.get(key);
+        if (!spec) throw new Error(`infra defines no function for the workflow task ${key}`);
+        return [
+          arn,
+          { handler: handlerOf(key as TaskFunctionKey), timeoutSeconds: timeoutSeconds(spec, plans) },
+        ];
+      }),
+  );
+  // Each plan's own pair, generated from its recovery blocks, as infra deploys them.
+  for (const served of plans) {
+    const machines = stateMachineArns(served.name);
+    const definitions = {
+      [machines.failover]: failoverDefinition(functionArns, served),
+      [machines.failback]: failbackDefinition(functionArns, served),
+    };
+    for (const [arn, definition] of Object.entries(definitions)) {
+      models.sfn.register(
         arn,
-        { handler: handlers[key as TaskFunctionKey], timeoutSeconds: timeoutSeconds(spec, plans) },
-      ];
-    }),
-  );
-  models.sfn.register(
-    stateMachineArns.failover,
-    new LocalWorkflowRunner(
-      failoverDefinition(functionArns),
-      byArn,
-      estate.clock,
-      estate.random,
-      models.sfn.tokens,
-    ),
-  );
-  models.sfn.register(
-    stateMachineArns.failback,
-    new LocalWorkflowRunner(
-      failbackDefinition(functionArns),
-      byArn,
-      estate.clock,
-      estate.random,
-      models.sfn.tokens,
-    ),
+        new LocalWorkflowRunner(definition, byArn, estate.clock, estate.random, models.sfn.tokens),
+      );
+    }
+  }
+
+  // The escalation under its deployed name too, for a person who runs it as the Escalate state would:
+  // `kirikae cancel` stops a run, then invokes it (cli/cancel-run.ts).
+  const abortSpec = specs.get("abortWorkflow");
+  const abortName = functionName(SANDBOX_STAGE, "abortWorkflow");
+  models.lambda.register(
+    functionArn(region, account, SANDBOX_STAGE, "abortWorkflow"),
+    (event) => estate.clock.busy(() => handlerOf("abortWorkflow")(event, lambdaContext(abortName))),
+    abortSpec ? { timeoutMs: timeoutSeconds(abortSpec, plans) * 1000 } : {},
   );
 
-  const detectorClients = clientProvider(estate, roles.detector);
+  const detectorClients = clientsAs(roles.detector);
   const detectorDeps: DetectorHandlerDeps = {
-    ...taskDeps,
-    clients: detectorClients,
-    actor: roles.detector,
-    workflows: new StepFunctionsStarter(detectorClients, region, stateMachineArns),
+    ...depsAs("detectAlarm"),
+    workflows: new StepFunctionsStarter(
+      detectorClients,
+      region,
+      (kind, planName) => stateMachineArns(planName)[kind],
+    ),
   };
   const invoke = (deps: DetectorHandlerDeps, event: unknown) => {
     const detector = createDetectAlarmHandler(() => deps);
@@ -241,25 +306,15 @@ export async function startSandboxControlPlane(
     );
   };
   const fencing = createFenceReturnedRegionsHandler(() => ({
-    ...taskDeps,
+    ...depsAs("fenceReturnedRegions"),
     plans,
     region,
-    clients: clientProvider(estate, roles.fence),
-    actor: roles.fence,
   }));
-  const digestRole = `arn:aws:sts::${account}:assumed-role/${functionRoleName(SANDBOX_STAGE, "writeDigests", region)}/kirikae-write-digests`;
-  const digestClients = clientProvider(estate, digestRole);
   const scheduledDigests = createWriteDigestsHandler(() => ({
-    ...taskDeps,
-    actor: digestRole,
-    writeDigest: digestWriter(digestConfig(region), {
-      clients: digestClients,
-      audit,
-      clock: estate.clock,
-      actor: digestRole,
-    }).writeDigest,
+    ...depsAs("writeDigests"),
+    writeDigest: digestWriterAs("writeDigests", region).writeDigest,
   }));
-  const linkerClients = clientProvider(estate, linkerRole);
+  const linkerClients = clientsAs(linkerRole);
   const deadLetterQueueUrl = detectorFailureQueueUrl(region, account, SANDBOX_STAGE);
   const evidence: EvidenceDeps = {
     audit,
@@ -291,6 +346,12 @@ export async function startSandboxControlPlane(
     notifier,
     dynamo,
     roles,
+    roleOf: (functionKey) => {
+      if (!allFunctions(plans).some((spec) => spec.key === functionKey)) {
+        throw new Error(`infra deploys no function ${functionKey}, so it has no role to call AWS as`);
+      }
+      return principalOf(functionKey);
+    },
     evidence,
     linker,
     deadLetterQueueUrl,
@@ -313,23 +374,6 @@ export async function startSandboxControlPlane(
       ),
     stop: () => dynamo.stop(),
   };
-}
-
-function taskHandlers(deps: TaskDeps): Record<TaskFunctionKey, LocalHandler> {
-  const source = () => deps;
-  return {
-    acceptRequest: createAcceptRequestHandler(source),
-    confirmSignal: createConfirmSignalHandler(source),
-    precheck: createPrecheckHandler(source),
-    requestApproval: createRequestApprovalHandler(source),
-    promoteDatabase: createPromoteDatabaseHandler(source),
-    scaleNodegroups: createScaleNodegroupsHandler(source),
-    scaleDownNodegroups: createScaleDownNodegroupsHandler(source),
-    switchTraffic: createSwitchTrafficHandler(source),
-    verifyRecovery: createVerifyRecoveryHandler(source),
-    completeWorkflow: createCompleteWorkflowHandler(source),
-    abortWorkflow: createAbortWorkflowHandler(source),
-  } as Record<TaskFunctionKey, LocalHandler>;
 }
 
 /** Sandbox clients per region for one principal, plus short-timeout probe clients, built once each. */

@@ -12,7 +12,13 @@ export type ServiceName =
   | "s3"
   | "kms"
   /** The detector's dead-letter queue, read by the evidence linker. */
-  | "sqs";
+  | "sqs"
+  /** EC2 Auto Scaling groups a plan scales (issue 13's Auto Scaling block). */
+  | "autoscaling"
+  /** ECS services a plan scales (issue 13's ECS block). */
+  | "ecs"
+  /** Custom steps: the estate's own functions, invoked synchronously. */
+  | "lambda";
 
 /** One API call as the sandbox sees it, after the real SDK client built and typed the command input. */
 export interface SandboxCall {

@@ -1,3 +1,4 @@
+import { databaseViews } from "../core/blocks/block-views.js";
 import type { DnsRecord, Plan } from "../core/plan/schema.js";
 import type { ModelContext } from "./service-model.js";
 import type { RdsModel } from "./services/rds-model.js";
@@ -85,7 +86,7 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
 
   const [firstRecord] = plan.dns.records;
   const read = (): TrafficSnapshot => ({
-    writerRegion: writerRegion(rds, plan.database.globalClusterIdentifier),
+    writerRegion: applicationWriter(rds, plan),
     serving: firstRecord ? plan.regions.filter((region) => options.serves(region, firstRecord)) : [],
     records: Object.fromEntries(
       plan.dns.records.map((record) => [
@@ -165,6 +166,18 @@ export function startTrafficSampler(options: TrafficSamplerOptions): TrafficSamp
  * writer" means: a promotion is under way, or the global cluster is unknown. A writer whose region is
  * down is still the writer: users sent elsewhere meanwhile reach a read-only database.
  */
+/**
+ * Where the application takes writes: the region where every one of its global databases has its writer;
+ * none while any is being promoted or their writers are in different regions (users anywhere then meet
+ * a read-only database for part of what they do). Every database is read each second, as Aurora's own
+ * clock runs for all of them.
+ */
+function applicationWriter(rds: TrafficSamplerOptions["rds"], plan: Plan): string | undefined {
+  const writers = databaseViews(plan).map((view) => writerRegion(rds, view.database.globalClusterIdentifier));
+  const [first] = writers;
+  return writers.every((writer) => writer !== undefined && writer === first) ? first : undefined;
+}
+
 function writerRegion(rds: TrafficSamplerOptions["rds"], globalClusterId: string): string | undefined {
   if (rds.statusOf(globalClusterId) !== "available") return undefined;
   return rds.writerOf(globalClusterId)?.region;

@@ -1,48 +1,44 @@
-import { type AslDefinition, pollLoop } from "./asl.js";
+import type { Plan } from "../core/plan/schema.js";
+import type { AslDefinition } from "./asl.js";
+import { recoveryStates } from "./recovery-graph.js";
 import type { TaskFunctionArns } from "./task-functions.js";
-import { acceptance, EXECUTION_TIMEOUT_SECONDS, outcome, switchAndVerify } from "./workflow-states.js";
+import { acceptance, EXECUTION_TIMEOUT_SECONDS, outcome, verification } from "./workflow-states.js";
 
 /**
- * The failback workflow, started by hand: the same steps as failover, in the order that keeps the
- * outage window shortest and never loses data.
+ * The failback workflow, started by hand: the plan's blocks in the returning direction, in the order
+ * that keeps the outage window shortest and never loses data.
  *   1. accept the request ({plan, reason, ticket}) and take the lock; pre-checks on the returning region
- *   2. scale the returning region up first, so capacity waits for traffic and not the other way round
- *   3. planned switchover of the global cluster (never a failover with data loss)
- *   4. switch DNS back once the returning cluster is the writer; verify
- *   5. scale the region being left down to its standby sizes, last
+ *   2. the blocks (stepfunctions/recovery-graph.ts): capacity in the returning region first, then the
+ *      databases by planned switchover (never a failover with data loss), then traffic once the
+ *      returning cluster is the writer
+ *   3. verify, then release the region being left: its capacity back to standby sizes, last
  */
-export function failbackDefinition(functions: TaskFunctionArns): AslDefinition {
+export function failbackDefinition(functions: TaskFunctionArns, plan: Plan): AslDefinition {
+  const release = recoveryStates({
+    plan,
+    direction: "failback",
+    phase: "release",
+    functions,
+    next: "Record outcome",
+    escalate: "Escalate",
+  });
+  const recovery = recoveryStates({
+    plan,
+    direction: "failback",
+    phase: "activate",
+    functions,
+    next: "Verify recovery",
+    escalate: "Escalate",
+  });
   return {
     Comment: "kirikae failback: return traffic, writer and capacity to the plan's home region, by switchover",
     StartAt: "Begin",
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {
-      ...acceptance(functions, "failback", "Scale up returning region"),
-      ...pollLoop({
-        name: "Scale up returning region",
-        resource: functions.scaleNodegroups,
-        resultPath: "$.scaling",
-        doneName: "Returning region scaled",
-        done: { Type: "Pass", Next: "Switch over database" },
-        catchTo: "Escalate",
-      }),
-      ...pollLoop({
-        name: "Switch over database",
-        resource: functions.promoteDatabase,
-        resultPath: "$.promotion",
-        doneName: "Database switched over",
-        done: { Type: "Pass", Next: "Switch traffic" },
-        catchTo: "Escalate",
-      }),
-      ...switchAndVerify(functions, "Scale down region left"),
-      ...pollLoop({
-        name: "Scale down region left",
-        resource: functions.scaleDownNodegroups,
-        resultPath: "$.standbyScaling",
-        doneName: "Region left scaled down",
-        done: { Type: "Pass", Next: "Record outcome" },
-        catchTo: "Escalate",
-      }),
+      ...acceptance(functions, "failback", plan.name, recovery.entry),
+      ...recovery.states,
+      ...verification(functions, release.entry),
+      ...release.states,
       ...outcome(functions),
     },
   };

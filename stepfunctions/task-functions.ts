@@ -1,43 +1,30 @@
-/**
- * The Lambda functions behind the workflows' Task states. Infra creates one function per key and passes
- * their ARNs to the definitions; the local runner maps each Task back to the same handler by its ARN.
- */
-export const taskFunctionKeys = [
-  "acceptRequest",
-  "confirmSignal",
-  "precheck",
-  "requestApproval",
-  "promoteDatabase",
-  "scaleNodegroups",
-  "scaleDownNodegroups",
-  "switchTraffic",
-  "verifyRecovery",
-  "completeWorkflow",
-  "abortWorkflow",
-] as const;
+import { taskFunctions } from "../steps/registry.js";
 
-export type TaskFunctionKey = (typeof taskFunctionKeys)[number];
-export type TaskFunctionArns = Record<TaskFunctionKey, string>;
+/**
+ * The Lambda functions behind the workflows' Task states, read from the step registry (steps/registry.ts):
+ * infra creates one function per key and passes their ARNs to the definitions; the local runner maps each
+ * Task back to the same handler by its ARN.
+ */
+export const taskFunctionKeys: readonly string[] = taskFunctions().map((definition) => definition.key);
+
+export type TaskFunctionKey = string;
+export type TaskFunctionArns = Readonly<Record<TaskFunctionKey, string>>;
 
 /** Handler entry points, relative to the repository root, as `file.export`. */
-export const taskFunctionHandlers: Record<TaskFunctionKey, string> = {
-  acceptRequest: "functions/accept-request.handler",
-  confirmSignal: "functions/confirm-signal.handler",
-  precheck: "functions/precheck.handler",
-  requestApproval: "functions/request-approval.handler",
-  promoteDatabase: "functions/promote-database.handler",
-  scaleNodegroups: "functions/scale-nodegroups.handler",
-  scaleDownNodegroups: "functions/scale-down-nodegroups.handler",
-  switchTraffic: "functions/switch-traffic.handler",
-  verifyRecovery: "functions/verify-recovery.handler",
-  completeWorkflow: "functions/complete-workflow.handler",
-  abortWorkflow: "functions/abort-workflow.handler",
-};
+export const taskFunctionHandlers: Readonly<Record<TaskFunctionKey, string>> = Object.fromEntries(
+  taskFunctions().map((definition) => [definition.key, definition.handler]),
+);
+
+/** The ARN of one task function; a definition asking for a function infra did not make is a bug here. */
+export function arnOf(functions: TaskFunctionArns, key: TaskFunctionKey): string {
+  const arn = functions[key];
+  if (arn === undefined) throw new Error(`no task function "${key}": it is not in steps/registry.ts`);
+  return arn;
+}
 
 /** ARNs of the shape infra produces, for the local runner, which never calls Lambda. */
 export function localTaskFunctionArns(region = "us-east-1", account = "000000000000"): TaskFunctionArns {
-  const arns = {} as TaskFunctionArns;
-  for (const key of taskFunctionKeys)
-    arns[key] = `arn:aws:lambda:${region}:${account}:function:kirikae-${key}`;
-  return arns;
+  return Object.fromEntries(
+    taskFunctionKeys.map((key) => [key, `arn:aws:lambda:${region}:${account}:function:kirikae-${key}`]),
+  );
 }

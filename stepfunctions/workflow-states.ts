@@ -1,5 +1,5 @@
 import { type AslState, catchAll, pollLoop, task } from "./asl.js";
-import type { TaskFunctionArns } from "./task-functions.js";
+import { arnOf, type TaskFunctionArns } from "./task-functions.js";
 
 /** A hard backstop well past any plan's rollback trigger; the steps themselves stop at the trigger. */
 export const EXECUTION_TIMEOUT_SECONDS = 4 * 3600;
@@ -13,6 +13,7 @@ export const EXECUTION_TIMEOUT_SECONDS = 4 * 3600;
 export function acceptance(
   functions: TaskFunctionArns,
   kind: "failover" | "failback",
+  planName: string,
   next: string,
   afterAccept = "Pre-checks",
 ): Record<string, AslState> {
@@ -23,10 +24,14 @@ export function acceptance(
         "request.$": "$",
         execution: { "id.$": "$$.Execution.Id", "startedAt.$": "$$.Execution.StartTime" },
         kind,
+        // The plan this machine was generated from: the first step refuses a request for another plan.
+        machinePlan: planName,
+        // Where each block keeps its result (stepfunctions/recovery-graph.ts).
+        blocks: {},
       },
       Next: "Accept request",
     },
-    "Accept request": task(functions.acceptRequest, "$.request", afterAccept, {
+    "Accept request": task(arnOf(functions, "acceptRequest"), "$.request", afterAccept, {
       Catch: [
         {
           ErrorEquals: ["InvalidWorkflowInput", "PlanNotFoundError"],
@@ -40,13 +45,13 @@ export function acceptance(
       Error: "RequestRejected",
       Cause: "The request was refused before anything changed; the audit trail records why.",
     },
-    "Pre-checks": task(functions.precheck, "$.precheck", "Ready?", { Catch: [catchAll("Abort")] }),
+    "Pre-checks": task(arnOf(functions, "precheck"), "$.precheck", "Ready?", { Catch: [catchAll("Abort")] }),
     "Ready?": {
       Type: "Choice",
       Choices: [{ Variable: "$.precheck.ok", BooleanEquals: true, Next: next }],
       Default: "Abort",
     },
-    Abort: task(functions.abortWorkflow, "$.outcome", "Not started"),
+    Abort: task(arnOf(functions, "abortWorkflow"), "$.outcome", "Not started"),
     "Not started": {
       Type: "Fail",
       Error: "PrecheckFailed",
@@ -72,7 +77,7 @@ export function signalHold(functions: TaskFunctionArns): Record<string, AslState
     },
     ...pollLoop({
       name: "Confirm signal",
-      resource: functions.confirmSignal,
+      resource: arnOf(functions, "confirmSignal"),
       resultPath: "$.signal",
       doneName: "Signal held?",
       done: {
@@ -91,36 +96,26 @@ export function signalHold(functions: TaskFunctionArns): Record<string, AslState
   };
 }
 
-/** Traffic, verification and the outcome: the same tail for both directions. */
-export function switchAndVerify(functions: TaskFunctionArns, afterVerify: string): Record<string, AslState> {
-  return {
-    ...pollLoop({
-      name: "Switch traffic",
-      resource: functions.switchTraffic,
-      resultPath: "$.traffic",
-      doneName: "Traffic switched",
-      done: { Type: "Pass", Next: "Verify recovery" },
-      catchTo: "Escalate",
-    }),
-    ...pollLoop({
-      name: "Verify recovery",
-      resource: functions.verifyRecovery,
-      resultPath: "$.verification",
-      doneName: "Recovery verified",
-      done: { Type: "Pass", Next: afterVerify },
-      catchTo: "Escalate",
-    }),
-  };
+/** Verification, once every block is done: the same for both directions. */
+export function verification(functions: TaskFunctionArns, afterVerify: string): Record<string, AslState> {
+  return pollLoop({
+    name: "Verify recovery",
+    resource: arnOf(functions, "verifyRecovery"),
+    resultPath: "$.verification",
+    doneName: "Recovery verified",
+    done: { Type: "Pass", Next: afterVerify },
+    catchTo: "Escalate",
+  });
 }
 
 /** Success and escalation: one records the outcome, the other audits, undoes what is safe, and notifies. */
 export function outcome(functions: TaskFunctionArns): Record<string, AslState> {
   return {
-    "Record outcome": task(functions.completeWorkflow, "$.outcome", "Done", {
+    "Record outcome": task(arnOf(functions, "completeWorkflow"), "$.outcome", "Done", {
       Catch: [catchAll("Escalate")],
     }),
     Done: { Type: "Succeed" },
-    Escalate: task(functions.abortWorkflow, "$.outcome", "Escalated"),
+    Escalate: task(arnOf(functions, "abortWorkflow"), "$.outcome", "Escalated"),
     Escalated: {
       Type: "Fail",
       Error: "WorkflowEscalated",

@@ -1,8 +1,11 @@
+import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { EKSClient } from "@aws-sdk/client-eks";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { KMSClient } from "@aws-sdk/client-kms";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
@@ -24,6 +27,12 @@ export interface RegionClients {
   kms: KMSClient;
   /** The detector's dead-letter queue, in each control-plane region. */
   sqs: SQSClient;
+  /** EC2 Auto Scaling groups of a plan's Auto Scaling blocks. */
+  autoscaling: AutoScalingClient;
+  /** ECS services of a plan's ECS blocks. */
+  ecs: ECSClient;
+  /** A plan's custom steps, invoked in the region of their function's ARN. */
+  lambda: LambdaClient;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
-import type { DnsPort, RecordChange, RecordSet } from "../../core/ports/dns.js";
+import type { DnsPort, RecordChange, RecordKey, RecordSet } from "../../core/ports/dns.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
 
@@ -48,6 +48,63 @@ export class Route53Dns implements DnsPort {
         ...(output.NextRecordIdentifier ? { identifier: output.NextRecordIdentifier } : {}),
       };
     }
+  }
+
+  /**
+   * Walks the zone in ListResourceRecordSets' own order (names with their labels reversed, in ASCII order,
+   * then type: Route 53 API Reference, ListResourceRecordSets, "Sort order",
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListResourceRecordSets.html): a page of
+   * up to 300 record sets covers every wanted key it passes, the next page is read only when the next
+   * wanted key is where it starts, and otherwise the listing jumps to that key. Records that sit together
+   * in the zone cost one call per 300 sets instead of one call per name. A key no page showed is read on
+   * its own, so a name Route 53 orders otherwise than expected is still found, at the price of a call.
+   */
+  async listRecordsOf(hostedZoneId: string, keys: readonly RecordKey[]): Promise<RecordSet[]> {
+    const byKey = new Map<string, RecordKey>();
+    for (const key of keys) byKey.set(keyOf(key.name, key.type), { name: withDot(key.name), type: key.type });
+    const wanted = [...byKey.values()].sort(compareKeys);
+    const found: RecordSet[] = [];
+    let index = 0;
+    let cursor: { name: string; type: string; identifier?: string } | undefined;
+    while (index < wanted.length) {
+      const first = wanted[index] as RecordKey;
+      const start = cursor ?? { name: first.name, type: first.type };
+      const output = await this.page(hostedZoneId, start);
+      for (const set of output.ResourceRecordSets ?? []) {
+        if (byKey.has(keyOf(set.Name ?? "", set.Type ?? ""))) found.push(fromAws(set));
+      }
+      if (!output.IsTruncated || !output.NextRecordName || !output.NextRecordType) break;
+      const next = { name: withDot(output.NextRecordName), type: output.NextRecordType };
+      // Every wanted key before the next page's first set has been read, or is not in the zone.
+      while (index < wanted.length && compareKeys(wanted[index] as RecordKey, next) < 0) index += 1;
+      const following = wanted[index];
+      cursor =
+        following && compareKeys(following, next) === 0
+          ? {
+              ...next,
+              ...(output.NextRecordIdentifier ? { identifier: output.NextRecordIdentifier } : {}),
+            }
+          : undefined;
+    }
+    const seen = new Set(found.map((set) => keyOf(set.name, set.type)));
+    for (const key of wanted) {
+      if (!seen.has(keyOf(key.name, key.type)))
+        found.push(...(await this.listRecords(hostedZoneId, key.name, key.type)));
+    }
+    return found;
+  }
+
+  private page(hostedZoneId: string, start: { name: string; type: string; identifier?: string }) {
+    return callAws({ action: "route53:ListResourceRecordSets", resource: hostedZoneId }, () =>
+      this.route53.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: hostedZoneId,
+          StartRecordName: start.name,
+          StartRecordType: start.type as never,
+          ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
+        }),
+      ),
+    );
   }
 
   async changeRecords(hostedZoneId: string, changes: RecordChange[], comment: string) {
@@ -108,6 +165,23 @@ function follows(config: HealthCheckConfig | undefined): string {
     default:
       return `endpoint ${config?.FullyQualifiedDomainName ?? config?.IPAddress ?? "?"} (${config?.Type ?? "unknown type"})`;
   }
+}
+
+function keyOf(name: string, type: string): string {
+  return `${withDot(name)} ${type}`;
+}
+
+/** ListResourceRecordSets' order: the name with its labels reversed (trailing dot kept), then the type. */
+function compareKeys(a: RecordKey, b: RecordKey): number {
+  return compareAscii(listOrderName(a.name), listOrderName(b.name)) || compareAscii(a.type, b.type);
+}
+
+function listOrderName(name: string): string {
+  return `${withDot(name).replace(/\.$/, "").split(".").reverse().join(".")}.`;
+}
+
+function compareAscii(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function withDot(name: string): string {

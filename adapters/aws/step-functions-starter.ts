@@ -1,15 +1,18 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { WorkflowKind } from "../../core/ports/plan-state.js";
-import type { StartedWorkflow, WorkflowStarterPort } from "../../core/ports/workflows.js";
+import type { StartedWorkflow, WorkflowStart, WorkflowStarterPort } from "../../core/ports/workflows.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
 
-/** Starts executions of the state machines deployed in the control plane's own region. */
+/** The ARN of a plan's state machine of `kind` in the control plane's region. */
+export type StateMachineArnOf = (kind: WorkflowKind, plan: string) => string;
+
+/** Starts executions of the plans' state machines deployed in the control plane's own region. */
 export class StepFunctionsStarter implements WorkflowStarterPort {
   constructor(
     private readonly clients: ClientProvider,
     readonly region: string,
-    private readonly stateMachineArns: Record<WorkflowKind, string>,
+    private readonly stateMachineArn: StateMachineArnOf,
   ) {}
 
   /**
@@ -17,8 +20,8 @@ export class StepFunctionsStarter implements WorkflowStarterPort {
    * Step Functions makes StartExecution idempotent; ExecutionAlreadyExists means the execution of that
    * name already closed, or had other input, and is left to the caller to judge.
    */
-  async start(kind: WorkflowKind, executionName: string, input: unknown): Promise<StartedWorkflow> {
-    const stateMachineArn = this.stateMachineArns[kind];
+  async start({ kind, plan, executionName, input }: WorkflowStart): Promise<StartedWorkflow> {
+    const stateMachineArn = this.stateMachineArn(kind, plan);
     const output = await callAws({ action: "states:StartExecution", resource: stateMachineArn }, () =>
       this.clients
         .forRegion(this.region)

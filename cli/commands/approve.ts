@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { StepFunctionsCallbacks } from "../../adapters/aws/step-functions-callbacks.js";
 import { decideApproval } from "../../core/approval/decide-approval.js";
-import { awsOf, type CliIo, clockOf } from "../cli-io.js";
-import { resolveStage, type StageOptions, stageIn, withStageOptions } from "../stage-target.js";
+import { awsOf, type CliIo, clockOf, envOf } from "../cli-io.js";
+import { confirmChange, refuseUnconfirmable } from "../confirm-change.js";
+import { resolveStage, type StageOptions, stageIn, stageNameOf, withStageOptions } from "../stage-target.js";
 
 /**
  * `kirikae approve`: answers a failover that waits for a person, as the caller's IAM identity, whichever
@@ -22,11 +23,32 @@ export function approveCommand(io: CliIo): Command {
         "--reject",
         "stop the failover instead: before it starts nothing has changed; a rejected data loss escalates with nothing promoted",
       )
+      .option("--yes", "answer for a production stage without asking")
       .option("--json", "print one JSON document"),
+    { mutating: true },
   ).action(
-    async (options: StageOptions & { plan: string; reason: string; reject?: boolean; json?: boolean }) => {
+    async (
+      options: StageOptions & {
+        plan: string;
+        reason: string;
+        reject?: boolean;
+        yes?: boolean;
+        json?: boolean;
+      },
+    ) => {
+      const env = envOf(io);
+      const stage = stageNameOf(options, env, { mutating: true });
+      refuseUnconfirmable(io, stage, options);
       const aws = awsOf(io);
-      const asked = await resolveStage(options, aws);
+      const asked = await resolveStage({ ...options, stage }, aws, env, { mutating: true });
+      await confirmChange(io, stage, options, {
+        what: `${options.reject ? "reject" : "approve"} what the failover of plan ${options.plan} waits for`,
+        details: [
+          `stage ${stage}, control plane in ${asked.region}`,
+          `as ${asked.identity}`,
+          `reason: ${options.reason}`,
+        ],
+      });
       // The state table is shared by both regions, but the paused execution, its task token and its audit
       // trail live in the region it runs in: answer there, whichever region was named.
       const waiting = (await asked.state.get(options.plan)).pendingApproval;
@@ -53,8 +75,8 @@ export function approveCommand(io: CliIo): Command {
       const next =
         answered.decision === "approved"
           ? dataLoss
-            ? "the database fails over now, losing the writes not replicated; follow it with `kirikae status`"
-            : "it resumes now; follow it with `kirikae status`"
+            ? `the database fails over now, losing the writes not replicated; follow it with \`kirikae watch ${answered.executionId}\``
+            : `it resumes now; follow it with \`kirikae watch ${answered.executionId}\``
           : dataLoss
             ? "it escalates: nothing promoted, DNS untouched"
             : "it stops without changing anything";

@@ -10,7 +10,7 @@ import type { AuditFilter, AuditRecord } from "../../core/ports/audit.js";
 import { APP_NAME } from "../../infra/names.js";
 import { exportTrail, readExportFiles, type TrailSource } from "../audit-export-files.js";
 import type { CliAws } from "../cli-aws.js";
-import { awsOf, type CliIo, clockOf } from "../cli-io.js";
+import { awsOf, type CliIo, clockOf, envOf } from "../cli-io.js";
 import {
   resolveStage,
   type StageOptions,
@@ -79,7 +79,7 @@ function queryCommand(io: CliIo): Command {
   );
   return withRegionsOption(command).action(async (options: QueryOptions) => {
     const aws = awsOf(io);
-    const target = await resolveStage(options, aws);
+    const target = await resolveStage(options, aws, envOf(io));
     const filter: AuditFilter = {
       ...(options.plan ? { plan: options.plan } : {}),
       ...(options.execution ? { executionId: options.execution } : {}),
@@ -205,7 +205,7 @@ async function verifyLive(io: CliIo, options: EvidenceOptions): Promise<void> {
   const verification = await verifyAudit(deps, {
     plans: [options.plan],
     regions: regionsOf(chain, target.region),
-    roleNames: [`${APP_NAME}-${options.stage}-*`],
+    roleNames: [`${APP_NAME}-${target.stage}-*`],
     since,
     until,
     ...(trails ? { trails } : {}),
@@ -280,12 +280,12 @@ function exportCommand(io: CliIo): Command {
   );
   return withRegionsOption(command).action(async (options: ExportOptions) => {
     const aws = awsOf(io);
-    const target = await resolveStage(options, aws);
+    const target = await resolveStage(options, aws, envOf(io));
     const targets = await regionTargets(target, aws, options, options.plan);
     const sources = digestSources(targets, aws);
     if (!sources) {
       throw new CliUsageError(
-        `no signed digests are wired for stage ${options.stage}: an export without them would prove nothing`,
+        `no signed digests are wired for stage ${target.stage}: an export without them would prove nothing`,
         "deploy the stage with its digest bucket and signing key (npx sst deploy), then export again",
       );
     }
@@ -408,7 +408,7 @@ async function evidenceDeps(
   options: EvidenceOptions,
 ): Promise<{ target: StageTarget; deps: EvidenceDeps; aws: CliAws }> {
   const aws = awsOf(io);
-  const target = await resolveStage(options, aws);
+  const target = await resolveStage(options, aws, envOf(io));
   const clock = clockOf(io);
   return {
     target,

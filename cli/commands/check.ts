@@ -1,49 +1,52 @@
 import { Command, Option } from "commander";
 import { awsReadinessDeps } from "../../adapters/aws/readiness-ports.js";
-import { KirikaeError } from "../../core/errors.js";
-import { loadPlanFile } from "../../core/plan/load-plan-file.js";
-import { PlanError } from "../../core/plan/plan-errors.js";
 import type { Plan } from "../../core/plan/schema.js";
 import { checkReadiness } from "../../core/readiness/check-readiness.js";
 import { type Finding, type ReadinessSummary, summarise } from "../../core/readiness/finding.js";
+import { RegionNotInPlan } from "../../core/readiness/readiness-errors.js";
 import { functionName } from "../../infra/names.js";
-import { awsOf, type CliIo, clockOf } from "../cli-io.js";
-import { formatPlanError } from "../output.js";
+import { awsOf, type CliIo, clockOf, envOf } from "../cli-io.js";
+import { EXIT } from "../exit-codes.js";
+import { loadPlanArgument } from "../plan-argument.js";
+import { type PlanFileOptions, planFileOf, withPlanFileOption } from "../plan-file-option.js";
 import { renderReadinessSummary, renderReadinessTable } from "../readiness-table.js";
+import { DEFAULT_READ_STAGE, stageNameOf } from "../stage-target.js";
+import { CliUsageError } from "../usage-error.js";
 
 const detector = (stage: string) => functionName(stage, "detectAlarm");
 
-/** Exit statuses: ready, gaps found, or the check could not run. */
-export const CHECK_EXIT = { ready: 0, gaps: 1, couldNotCheck: 2 } as const;
+/** Exit statuses (cli/exit-codes.ts): ready, gaps found, a bad plan or command line, AWS not answering. */
+export const CHECK_EXIT = {
+  ready: EXIT.ok,
+  gaps: EXIT.failed,
+  badInput: EXIT.usage,
+  noAws: EXIT.aws,
+} as const;
 
 /** What `kirikae check --json` prints: the one document scripts and CI parse. */
-export type CheckReport =
-  | {
-      ok: boolean;
-      plan: string;
-      stage: string;
-      regions: string[];
-      checkedAt: string;
-      summary: ReadinessSummary;
-      findings: Finding[];
-    }
-  | {
-      ok: false;
-      file: string;
-      error: { name: string; message: string; action?: string };
-      issues?: unknown[];
-    };
+export interface CheckReport {
+  ok: boolean;
+  plan: string;
+  stage: string;
+  regions: string[];
+  checkedAt: string;
+  summary: ReadinessSummary;
+  findings: Finding[];
+}
 
 /**
- * `kirikae check --plan FILE`: reads the estate (never changes it) and reports whether every resource the
- * plan names is as the plan expects. Expected failures (an invalid plan, a region the plan does not
- * name, no credentials, access denied) are one sentence with what to do, and exit 2; anything else is
- * left to the program's own error handling.
+ * `kirikae check --plan-file FILE`: reads the estate (never changes it) and reports whether every
+ * resource the plan names is as the plan expects. An invalid plan lists every problem, as `plan
+ * validate` does; other failures (a region the plan does not name, no credentials, access denied) take
+ * the program's one error path, a line with what to do (cli/run-cli.ts).
  */
 export function checkCommand(io: CliIo): Command {
-  return new Command("check")
-    .description("check, read-only, that the AWS estate is as the plan expects and ready to fail over")
-    .requiredOption("--plan <file>", "the plan file: .json, or a .ts/.mts/.js/.mjs module exporting the plan")
+  return withPlanFileOption(
+    new Command("check").description(
+      "check, read-only, that the AWS estate is as the plan expects and ready to fail over",
+    ),
+    "the plan file",
+  )
     .addOption(
       new Option("--region <region>", "check only resources in REGION (repeatable)")
         .argParser((region: string, regions: string[]) => [...regions, region])
@@ -51,47 +54,49 @@ export function checkCommand(io: CliIo): Command {
     )
     .option(
       "--stage <name>",
-      `the SST stage kirikae was deployed as: alarms must reach its detector, ${detector("<stage>")}`,
-      "production",
+      `the SST stage kirikae was deployed as: alarms must reach its detector, ${detector("<stage>")} (default: KIRIKAE_STAGE, else ${DEFAULT_READ_STAGE})`,
     )
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
       "after",
-      "\nExit status: 0 ready, 1 any gap (including a region that did not answer), 2 the check could not run.\n",
+      "\nExit status: 0 ready, 1 any gap (including a region that did not answer), 2 a bad plan or option, 3 AWS could not be read (credentials, permission).\n",
     )
     .action(async (options: CheckOptions) => {
-      let plan: Plan;
-      try {
-        plan = await loadPlanFile(options.plan);
-      } catch (error) {
-        if (!(error instanceof PlanError)) throw error;
-        return printFailure(io, options, error, error.issues);
-      }
+      const file = planFileOf(io, options);
+      const plan = await loadPlanArgument(io, file, { ...options, exitCode: CHECK_EXIT.badInput });
+      if (!plan) return;
+      const stage = stageNameOf(options.stage === undefined ? {} : { stage: options.stage }, envOf(io));
       const aws = awsOf(io);
       const clock = clockOf(io);
       const regions = options.region.length > 0 ? [...new Set(options.region)] : undefined;
       let findings: Finding[];
       try {
         findings = await checkReadiness(plan, awsReadinessDeps(aws.clients, clock), {
-          detectorFunction: detector(options.stage),
+          detectorFunction: detector(stage),
           ...(regions ? { regions } : {}),
         });
       } catch (error) {
-        if (!(error instanceof KirikaeError)) throw error;
-        return printFailure(io, options, error);
+        // Naming a region the plan does not is a mistake on the command line, like a bad option.
+        if (error instanceof RegionNotInPlan) throw new CliUsageError(error.message, error.action ?? "");
+        throw error;
       }
-      printReport(io, options, plan, findings, clock.now());
+      printReport(io, { ...options, stage }, plan, findings, clock.now());
     });
 }
 
-interface CheckOptions {
-  plan: string;
+interface CheckOptions extends PlanFileOptions {
   region: string[];
-  stage: string;
+  stage?: string;
   json?: boolean;
 }
 
-function printReport(io: CliIo, options: CheckOptions, plan: Plan, findings: Finding[], checkedAt: Date) {
+function printReport(
+  io: CliIo,
+  options: CheckOptions & { stage: string },
+  plan: Plan,
+  findings: Finding[],
+  checkedAt: Date,
+) {
   const summary = summarise(findings);
   io.setExitCode(summary.gaps === 0 ? CHECK_EXIT.ready : CHECK_EXIT.gaps);
   if (options.json) {
@@ -113,23 +118,4 @@ function printReport(io: CliIo, options: CheckOptions, plan: Plan, findings: Fin
   );
   io.out(renderReadinessTable(findings));
   io.out(`\n${renderReadinessSummary(plan.name, summary)}`);
-}
-
-/** An invalid plan lists every problem, as `plan validate` does; anything else is one line. */
-function printFailure(io: CliIo, options: CheckOptions, error: KirikaeError, issues?: unknown[]) {
-  io.setExitCode(CHECK_EXIT.couldNotCheck);
-  if (options.json) {
-    const report: CheckReport = {
-      ok: false,
-      file: options.plan,
-      error: {
-        name: error.name,
-        message: error.message,
-        ...(error.action === undefined ? {} : { action: error.action }),
-      },
-      ...(issues === undefined ? {} : { issues }),
-    };
-    io.out(`${JSON.stringify(report)}\n`);
-  } else if (error instanceof PlanError) io.err(formatPlanError(error));
-  else io.err(`✗ ${error.message}${error.action ? `; ${error.action}` : ""}\n`);
 }

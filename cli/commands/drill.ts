@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
 import type { ReportLanguage } from "../../core/audit/report-text.js";
+import { KirikaeError } from "../../core/errors.js";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
-import { readSignedTrails } from "../../sandbox/drill/drill-audit.js";
-import { runDrill } from "../../sandbox/drill/run-drill.js";
+import { loadDrillRuntime } from "../../sandbox/drill/drill-runtime.js";
 import { findScenario, scenarios } from "../../sandbox/drill/scenarios.js";
 import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
 import { loadLatencies } from "../../sandbox/latencies.js";
@@ -10,6 +10,8 @@ import { exportTrail } from "../audit-export-files.js";
 import type { CliIo } from "../cli-io.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
 import { writeDrillReports } from "../drill-reports.js";
+import { planFileOf } from "../plan-file-option.js";
+import { CliUsageError } from "../usage-error.js";
 
 /** The scenario names' column in the help: the longest name and two spaces. */
 const SCENARIO_COLUMN = Math.max(...scenarios.map((scenario) => scenario.name.length)) + 2;
@@ -20,7 +22,8 @@ export const DEFAULT_DRILL_PLAN = "examples/tokyo-singapore.plan.json";
 export function drillCommand(io: CliIo): Command {
   return new Command("drill")
     .description("run a failover drill in the sandbox: no AWS account needed")
-    .option("--plan <file>", "the plan to drill", DEFAULT_DRILL_PLAN)
+    .option("--plan-file <path>", `the plan to drill (default: ${DEFAULT_DRILL_PLAN})`)
+    .addOption(new Option("--plan <path>", "deprecated spelling of --plan-file").hideHelp())
     .addOption(
       new Option("--scenario <name>", "what goes wrong")
         .choices(scenarios.map((scenario) => scenario.name))
@@ -29,7 +32,7 @@ export function drillCommand(io: CliIo): Command {
     .option(
       "--fault <spec>",
       "inject a fault (repeatable)",
-      (spec: string, faults: Fault[]) => [...faults, parseFault(spec)],
+      (spec: string, faults: Fault[]) => [...faults, asUsageError(() => parseFault(spec))],
       [],
     )
     .option(
@@ -63,7 +66,8 @@ export function drillCommand(io: CliIo): Command {
     )
     .action(
       async (options: {
-        plan: string;
+        planFile?: string;
+        plan?: string;
         scenario: string;
         fault: Fault[];
         seed: number;
@@ -74,8 +78,11 @@ export function drillCommand(io: CliIo): Command {
         lang: ReportLanguage;
         json?: boolean;
       }) => {
-        const plan = await loadPlanFile(options.plan);
-        const latencies = options.latencies ? await loadLatencies(options.latencies) : undefined;
+        // Loaded here, not imported above: only the drill needs the sandbox and its dev-only packages.
+        const { runDrill, readSignedTrails } = await loadDrillRuntime();
+        const plan = await loadPlanFile(planFileOf(io, options, DEFAULT_DRILL_PLAN));
+        const file = options.latencies;
+        const latencies = file ? await asUsageErrorAsync(() => loadLatencies(file)) : undefined;
         const scenario = findScenario(options.scenario);
         if (!scenario) throw new Error(`unknown scenario ${options.scenario}`);
         const human = !options.json;
@@ -123,4 +130,23 @@ export function drillCommand(io: CliIo): Command {
         io.setExitCode(result.ok ? 0 : 1);
       },
     );
+}
+
+/** A malformed --fault or --latencies file is a mistake in the command's input (exit 2), said as such. */
+function asUsageError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof KirikaeError) throw new CliUsageError(error.message, error.action ?? "");
+    throw error;
+  }
+}
+
+async function asUsageErrorAsync<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof KirikaeError) throw new CliUsageError(error.message, error.action ?? "");
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { checkPlanWarnings, type PlanIssue } from "../../core/plan/plan-rules.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { CliIo } from "../cli-io.js";
+import { EXIT } from "../exit-codes.js";
 import { formatIssues } from "../output.js";
 import { loadPlanArgument } from "../plan-argument.js";
 
@@ -32,7 +33,7 @@ export function planValidateCommand(io: CliIo): Command {
     .argument("<file>", "the plan file: .json, or a .ts/.mts/.js/.mjs module exporting the plan")
     .option("--json", "print one JSON document and nothing else")
     .action(async (file: string, options: { json?: boolean }) => {
-      const plan = await loadPlanArgument(io, file, options);
+      const plan = await loadPlanArgument(io, file, { ...options, exitCode: EXIT.failed });
       if (!plan) return;
       const summary = summarise(plan);
       const warnings = checkPlanWarnings(plan);

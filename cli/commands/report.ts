@@ -6,13 +6,18 @@ import { renderIncidentReportHtml } from "../../core/audit/incident-report-html.
 import { incidentReportModel } from "../../core/audit/incident-report-model.js";
 import type { ReportLanguage } from "../../core/audit/report-text.js";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
-import { awsOf, type CliIo } from "../cli-io.js";
+import { regionTimeZone } from "../../core/report/region-time-zones.js";
+import { UnknownTimeZone } from "../../core/report/report-errors.js";
+import { zonedClock } from "../../core/report/zoned-time.js";
+import { awsOf, type CliIo, clockOf } from "../cli-io.js";
 import { resolveStage, type StageOptions, withStageOptions } from "../stage-target.js";
 import { CliUsageError } from "../usage-error.js";
 
 interface ReportOptions extends StageOptions {
   plan: string;
   lang: ReportLanguage;
+  tz?: string;
+  reporter?: string;
   out?: string;
 }
 
@@ -24,13 +29,20 @@ export function reportCommand(io: CliIo): Command {
         "write the incident report of an execution (Markdown; with --out also a self-contained HTML page)",
       )
       .argument("<execution>", "the execution ARN (from `kirikae status`, `audit query`, or the console)")
-      .requiredOption("--plan <file>", "the plan file, for its objectives")
+      .requiredOption("--plan <file>", "the plan file, for its objectives, alarms and home region")
       .addOption(
         new Option("--lang <language>", "language of the report").choices(["en", "ja"]).default("en"),
       )
+      .option(
+        "--tz <zone>",
+        "IANA time zone for every time shown (default: the plan's home region's, e.g. Asia/Tokyo for ap-northeast-1)",
+      )
+      .option("--reporter <name>", "who hands the report on (報告者); left for a person to fill in otherwise")
       .option("--out <dir>", "write EXECUTION.LANG.md and .html into DIR instead of printing the Markdown"),
   ).action(async (execution: string, options: ReportOptions) => {
     const plan = await loadPlanFile(options.plan);
+    // A wrong zone is a usage error: said before any AWS call is made.
+    const timeZone = checkedZone(options.tz ?? regionTimeZone(plan.activeRegion));
     // Each region's control plane keeps the trail of what it ran: ask the region the execution ran in.
     const executionRegion = execution.split(":")[3];
     const target = await resolveStage(
@@ -44,7 +56,12 @@ export function reportCommand(io: CliIo): Command {
         "check the execution ARN and --stage/--region (`kirikae audit query --plan NAME` lists executions)",
       );
     }
-    const report = incidentReportModel(plan, records, options.lang);
+    const report = incidentReportModel(plan, records, {
+      language: options.lang,
+      timeZone,
+      createdAt: clockOf(io).now().toISOString(),
+      ...(options.reporter ? { reporter: options.reporter } : {}),
+    });
     if (!options.out) {
       io.out(incidentReportMarkdown(report));
       return;
@@ -55,4 +72,13 @@ export function reportCommand(io: CliIo): Command {
     await writeFile(`${base}.html`, renderIncidentReportHtml(report));
     io.out(`wrote ${base}.md and ${base}.html\n`);
   });
+}
+
+function checkedZone(zone: string): string {
+  try {
+    return zonedClock(zone).zone;
+  } catch (error) {
+    if (error instanceof UnknownTimeZone) throw new CliUsageError(error.message, error.action ?? "");
+    throw error;
+  }
 }

@@ -1,7 +1,8 @@
 import { type ExecutionListItem, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import type { PlanRuntimeState } from "../../core/ports/plan-state.js";
-import { awsOf, type CliIo } from "../cli-io.js";
+import { WORKFLOW_KINDS } from "../../infra/names.js";
+import { awsOf, type CliIo, envOf } from "../cli-io.js";
 import { resolveStage, type StageOptions, withStageOptions } from "../stage-target.js";
 import { renderTable } from "../text-table.js";
 
@@ -14,17 +15,25 @@ export function statusCommand(io: CliIo): Command {
       .option("--json", "print one JSON document"),
   ).action(async (options: StageOptions & { plan?: string; json?: boolean }) => {
     const aws = awsOf(io);
-    const target = await resolveStage(options, aws);
+    const target = await resolveStage(options, aws, envOf(io));
     const plans = options.plan ? [await target.state.get(options.plan)] : await target.state.list();
     const sfn = aws.clients.forRegion(target.region).sfn;
-    const running: ExecutionListItem[] = [];
-    for (const stateMachineArn of Object.values(target.stateMachines)) {
-      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: "RUNNING" }));
-      running.push(...(listed.executions ?? []));
+    const inFlight: ExecutionListItem[] = [];
+    // Each plan has its own pair of state machines. A plan named with --plan must have them; a plan
+    // whose state outlived its deployment (removed from the stage) has none, and runs nothing.
+    for (const { plan } of plans) {
+      for (const kind of WORKFLOW_KINDS) {
+        const stateMachineArn = target.stateMachine(kind, plan);
+        try {
+          const listed = await sfn.send(
+            new ListExecutionsCommand({ stateMachineArn, statusFilter: "RUNNING" }),
+          );
+          inFlight.push(...(listed.executions ?? []));
+        } catch (error) {
+          if (options.plan || (error as Error).name !== "StateMachineDoesNotExist") throw error;
+        }
+      }
     }
-    const inFlight = running.filter(
-      (execution) => !options.plan || execution.name?.startsWith(`${options.plan}-`),
-    );
     if (options.json) {
       io.out(
         `${JSON.stringify({
@@ -53,7 +62,7 @@ export function statusCommand(io: CliIo): Command {
     io.out(
       inFlight.length === 0
         ? "\nno workflow is running\n"
-        : `\nrunning:\n${inFlight.map((execution) => `  ${execution.name}  started ${execution.startDate?.toISOString()}`).join("\n")}\n`,
+        : `\nrunning:\n${inFlight.map((execution) => `  ${execution.name}  started ${execution.startDate?.toISOString()}\n    ${execution.executionArn}`).join("\n")}\n  follow one with \`kirikae watch ARN\`, stop it with \`kirikae cancel ARN --reason TEXT\`\n`,
     );
   });
 }

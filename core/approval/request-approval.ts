@@ -111,6 +111,39 @@ export async function requestDataLossApproval(
 }
 
 /** Keeps the task token where `kirikae approve` finds it by plan name, then pages the on-call engineer. */
+/**
+ * An approval block (a plan's own "ask a person here"): the run has done the blocks before it and waits
+ * for a person before the ones after it. Kept and answered like the failover's own approval.
+ */
+export async function requestBlockApproval(
+  context: StepContext,
+  deps: ApprovalRequestDeps,
+  taskToken: string,
+  ask: { block: string; question: string; timeoutSeconds: number },
+): Promise<void> {
+  const { plan, request } = context;
+  const now = context.clock.now();
+  const expiresAt = new Date(now.getTime() + ask.timeoutSeconds * 1000).toISOString();
+  const summary = `${request.kind} of ${plan.name} to ${request.targetRegion}, step "${ask.block}": ${ask.question}`;
+  await recordDecision(context, {
+    action: `${request.kind}.approval-requested`,
+    resource: plan.name,
+    outcome: "pending",
+    details: { summary, expiresAt, block: ask.block },
+  });
+  await keepAndPage(context, deps, {
+    question: "failover",
+    taskToken,
+    requestedAt: now,
+    expiresAt,
+    summary,
+    subject: `kirikae: ${plan.name} ${request.kind} waits for approval at step ${ask.block}`,
+    body:
+      `${summary}. The steps before it are done. Approve with \`npx kirikae approve --plan ${plan.name} --reason "..."\`, ` +
+      `or reject with \`--reject\`, before ${expiresAt}; after that the ${request.kind} escalates.`,
+  });
+}
+
 async function keepAndPage(
   context: StepContext,
   deps: ApprovalRequestDeps,

@@ -1,5 +1,5 @@
 import { escapeHtml } from "./escape-html.js";
-import type { PhaseOutcome } from "./incident-report-model.js";
+import type { ChartOutcome } from "./incident-report-model.js";
 
 export interface GanttBar {
   /** A stable identifier (the phase's name), exposed as `data-phase` for tools and tests. */
@@ -8,7 +8,7 @@ export interface GanttBar {
   /** ISO times. */
   start: string;
   end: string;
-  outcome: PhaseOutcome;
+  outcome: ChartOutcome;
   /** The bar's duration as the report words it. */
   duration: string;
 }
@@ -16,14 +16,20 @@ export interface GanttBar {
 export interface GanttChart {
   title: string;
   bars: readonly GanttBar[];
+  /** Names the axis's time zone and offset: every time on the chart is that zone's wall clock. */
   axisLabel: string;
-  legend: Record<PhaseOutcome, string>;
+  /** "Asia/Tokyo": said in each bar's tooltip. */
+  zone: string;
+  /** An instant in the report's zone, as wall-clock milliseconds (identity for UTC). */
+  wallMs(ms: number): number;
+  legend: Record<ChartOutcome, string>;
 }
 
-export const OUTCOME_COLOURS: Record<PhaseOutcome, string> = {
+export const OUTCOME_COLOURS: Record<ChartOutcome, string> = {
   ok: "#2f855a",
   failed: "#c53030",
   running: "#d69e2e",
+  estimated: "#a0aec0",
 };
 
 const LABEL_WIDTH = 250;
@@ -42,17 +48,23 @@ const MINUTE_MS = 60_000;
 /**
  * A gantt chart as inline SVG, drawn here rather than by a charting script: reports are opened where
  * there may be no network, and a page that fetches nothing cannot break or leak. Every text is escaped.
- * One row per bar, in the given order; a time axis in HH:MM (UTC) on minute boundaries.
+ * One row per bar, in the given order; a time axis in HH:MM of the report's zone, on its minute
+ * boundaries (a zone half an hour off UTC still gets whole local hours).
  */
 export function ganttSvg(chart: GanttChart): string {
   // Nothing to scale an axis to; the page says so in words instead.
   if (chart.bars.length === 0) return "";
-  const bars = chart.bars.map((bar) => ({ ...bar, from: Date.parse(bar.start), to: Date.parse(bar.end) }));
+  // Laid out in wall-clock time, so ticks fall on the zone's own minutes and hours.
+  const bars = chart.bars.map((bar) => ({
+    ...bar,
+    from: chart.wallMs(Date.parse(bar.start)),
+    to: chart.wallMs(Date.parse(bar.end)),
+  }));
   const axis = timeAxis(Math.min(...bars.map((bar) => bar.from)), Math.max(...bars.map((bar) => bar.to)));
   const x = (ms: number) => LABEL_WIDTH + ((ms - axis.from) / (axis.to - axis.from)) * PLOT_WIDTH;
   const axisY = TOP + bars.length * ROW + 4;
   const height = axisY + 72;
-  const outcomes = (Object.keys(OUTCOME_COLOURS) as PhaseOutcome[]).filter((outcome) =>
+  const outcomes = (Object.keys(OUTCOME_COLOURS) as ChartOutcome[]).filter((outcome) =>
     bars.some((bar) => bar.outcome === outcome),
   );
 
@@ -71,7 +83,7 @@ export function ganttSvg(chart: GanttChart): string {
       const y = TOP + index * ROW;
       const left = x(bar.from);
       const width = Math.max(MIN_BAR_WIDTH, x(bar.to) - left);
-      const tooltip = `${bar.label}: ${clockSeconds(bar.from)}–${clockSeconds(bar.to)} UTC (${bar.duration})`;
+      const tooltip = `${bar.label}: ${clockSeconds(bar.from)}–${clockSeconds(bar.to)} ${chart.zone} (${bar.duration})`;
       return (
         `<g class="phase" data-phase="${escapeHtml(bar.key)}" data-outcome="${bar.outcome}">` +
         `<text x="${LABEL_WIDTH - 10}" y="${y + BAR - 4}" text-anchor="end" fill="#1a202c">${escapeHtml(bar.label)}</text>` +
@@ -107,6 +119,7 @@ function timeAxis(from: number, to: number): { from: number; to: number; ticks: 
   return { from: start, to: end, ticks };
 }
 
+/** Wall-clock milliseconds read as UTC give the zone's own HH:MM. */
 function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);
 }

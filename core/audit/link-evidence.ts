@@ -40,9 +40,12 @@ export interface LinkResult {
 /**
  * Calls that are not CloudTrail management events (CloudTrail records them, if at all, as data events,
  * which LookupEvents never returns): a gate's PutMetricData (CloudWatch user guide, "Logging Amazon
- * CloudWatch API calls with AWS CloudTrail") or PutObject (S3 user guide, "CloudTrail data events"). Their audit records stand on their own; the gate's alarm history witnesses them.
+ * CloudWatch API calls with AWS CloudTrail"), PutObject (S3 user guide, "CloudTrail data events") or a
+ * custom step's Invoke (Lambda developer guide, "Logging AWS Lambda API calls using AWS CloudTrail":
+ * Invoke is a data event). Their audit records stand on their own: the gate's alarm history, or the
+ * function's own logs and result kept in the record, witness them.
  */
-const DATA_EVENT_ACTIONS = new Set(["cloudwatch:PutMetricData", "s3:PutObject"]);
+const DATA_EVENT_ACTIONS = new Set(["cloudwatch:PutMetricData", "s3:PutObject", "lambda:InvokeFunction"]);
 
 export async function linkEvidence(deps: EvidenceDeps, plan: string): Promise<LinkResult> {
   const chain = await deps.audit.chain(plan);
@@ -107,7 +110,12 @@ async function linkInitiators(deps: EvidenceDeps, chain: AuditRecord[]): Promise
   );
   const found: LinkResult["initiators"] = [];
   for (const record of manual) {
-    const [, , , region = "", , , stateMachine = "", name = ""] = record.executionId.split(":");
+    // arn:<partition>:states:<region>:<account>:execution:<machine>:<name>. Each plan has its own machines
+    // (kirikae-<stage>-<plan>-<kind>), so the start is matched on the whole ARN of the execution's machine:
+    // an execution of the same name on another plan's machine, or in another account, is not this one.
+    const [arn, partition, service, region = "", account, , stateMachine = "", name = ""] =
+      record.executionId.split(":");
+    const machineArn = [arn, partition, service, region, account, "stateMachine", stateMachine].join(":");
     const at = new Date(record.at).getTime();
     const events = await deps.evidence.events({
       region,
@@ -118,7 +126,7 @@ async function linkInitiators(deps: EvidenceDeps, chain: AuditRecord[]): Promise
     const start = events.find(
       (event) =>
         event.requestParameters?.name === name &&
-        String(event.requestParameters?.stateMachineArn ?? "").endsWith(`:stateMachine:${stateMachine}`),
+        String(event.requestParameters?.stateMachineArn ?? "") === machineArn,
     );
     if (!start?.userIdentityArn) continue;
     await appendEvidence(deps, { ...record, action: "states:StartExecution", region }, start, {

@@ -143,7 +143,7 @@ async function start(
   let started: Awaited<ReturnType<WorkflowStarterPort["start"]>>;
   try {
     started = await retryTransient(deps.clock, () =>
-      deps.workflows.start("failover", executionName, request),
+      deps.workflows.start({ kind: "failover", plan: plan.name, executionName, input: request }),
     );
   } catch (error) {
     const closed = error instanceof AwsCallError && error.awsErrorName === "ExecutionAlreadyExists";

@@ -1,4 +1,5 @@
 import { recordDecision } from "../audit/audited-action.js";
+import { databaseViews } from "../blocks/block-views.js";
 import type { Plan } from "../plan/schema.js";
 import type { ClusterStatusPort } from "../ports/cluster-status.js";
 import type { ComputePort } from "../ports/compute.js";
@@ -44,8 +45,12 @@ export interface PrecheckResult {
  */
 export async function precheck(context: StepContext, deps: PrecheckDeps): Promise<PrecheckResult> {
   const { plan, request } = context;
+  const databases: CheckResult[] = [];
+  // Every Aurora block of the plan: the application needs all of its databases in the region it moves to.
+  for (const view of databaseViews(plan))
+    databases.push(...(await checkDatabase(view, request.targetRegion, deps)));
   const checks = [
-    ...(await checkDatabase(plan, request.targetRegion, deps)),
+    ...databases,
     ...(await checkCompute(plan, request.targetRegion, deps.compute)),
     ...(await healthCheckChecks(plan, request.targetRegion, deps.healthChecks)),
   ];

@@ -84,6 +84,12 @@ export interface PromotionDeps {
   gates: TrafficGatesPort;
   /** Advisory: the old primary's region's health checks, through probes of us-east-1's Route 53 API. */
   healthChecks: HealthCheckReader;
+  /**
+   * A plan with several databases: whether every other one is now switching over to the target region or
+   * already writes there. The gates move only then, so users never reach a region where one of their
+   * databases still writes elsewhere. Absent: the plan has one database.
+   */
+  othersInWindow?: () => Promise<boolean>;
 }
 
 export const PROMOTION_POLL_SECONDS = 5;
@@ -105,7 +111,9 @@ export const PROMOTION_POLL_SECONDS = 5;
  *   5. gate mode, switchover: once Aurora has begun it, neither cluster takes writes until it completes,
  *      so the gates flip now and DNS reaches the new writer as it starts taking writes (a switchover is
  *      over in about a minute; a gate propagates in seconds). Should the switchover end with the old
- *      writer still writer, the gates flip back before anything else happens (invariant 1)
+ *      writer still writer, the gates flip back before anything else happens (invariant 1). A plan with
+ *      several databases flips them from its first database's step, on the poll at which every other
+ *      database's switchover has begun too (`othersInWindow`)
  * A switchover is sent to the old primary's region, as AWS documents (it needs that region anyway, and
  * is only chosen when it answers); a failover to the target's. Reads of the old primary are probes.
  */
@@ -149,7 +157,8 @@ export async function promoteDatabase(
       progress.mode === "switchover" &&
       progress.gatesMovedAt === undefined &&
       trafficMode(context.plan) === "gates" &&
-      global.failover?.dataLossAllowed === false
+      global.failover?.dataLossAllowed === false &&
+      (await othersReady(deps))
     ) {
       await moveGates(context, deps.gates, { close: request.sourceRegion, open: request.targetRegion });
       progress.gatesMovedAt = context.clock.now().toISOString();
@@ -270,7 +279,7 @@ export async function promoteDatabase(
       : database.failover(globalId, targetArn, callRegion),
   );
   const startedAt = context.clock.now().toISOString();
-  const moveGatesNow = mode === "switchover" && trafficMode(plan) === "gates";
+  const moveGatesNow = mode === "switchover" && trafficMode(plan) === "gates" && (await othersReady(deps));
   if (moveGatesNow) {
     await moveGates(context, deps.gates, { close: request.sourceRegion, open: request.targetRegion });
   }
@@ -283,6 +292,10 @@ export async function promoteDatabase(
     ...(moveGatesNow ? { gatesMovedAt: context.clock.now().toISOString() } : {}),
     ...(approval ? { approvedBy: approval.approver } : {}),
   };
+}
+
+function othersReady(deps: PromotionDeps): Promise<boolean> {
+  return deps.othersInWindow ? deps.othersInWindow() : Promise.resolve(true);
 }
 
 /**

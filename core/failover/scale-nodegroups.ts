@@ -6,6 +6,7 @@ import type { CheckResult } from "../workflow/check-result.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
 import { RollbackTriggerExceeded } from "../workflow/workflow-errors.js";
 import { capacityChecks, type ReadyCapacity, readCapacity, workloadKey } from "./capacity.js";
+import { inParallel } from "./in-parallel.js";
 import { clusterFor } from "./plan-lookup.js";
 import { restoreStandby } from "./restore-capacity.js";
 
@@ -39,10 +40,11 @@ export const SCALING_POLL_SECONDS = 10;
  * and EKS calls a nodegroup ACTIVE once its Auto Scaling group is changed, before any new node has joined,
  * so scale-up is done only when the cluster's Kubernetes API shows the nodes and pods Ready.
  * Scale-up (invariant 4: re-running changes nothing):
- *   1. read each nodegroup; one UPDATING is left alone until it settles (EKS refuses a second update)
- *   2. an ACTIVE one below the active size gets UpdateNodegroupConfig raising minSize to the active size
- *      (so an autoscaler cannot take it back) and desiredSize to at least that: never lower, because an
- *      autoscaler that raised it knows of load the plan does not
+ *   1. read every nodegroup, together; one UPDATING is left alone until it settles (EKS refuses a second
+ *      update)
+ *   2. every ACTIVE one below the active size gets UpdateNodegroupConfig, sent together, raising minSize
+ *      to the active size (so an autoscaler cannot take it back) and desiredSize to at least that: never
+ *      lower, because an autoscaler that raised it knows of load the plan does not
  *   3. each planned Deployment with fewer replicas than its active count is raised to it, never lowered
  *   4. done when every nodegroup is ACTIVE and the plan's share (compute.trafficAtCapacity) of every
  *      nodegroup's nodes and every Deployment's pods is Ready; verification waits for the rest
@@ -107,27 +109,40 @@ export async function scaleNodegroups(
   return { status: "done", ...base, completedAt: previous?.completedAt ?? now };
 }
 
-/** Raises what is below the active sizes; true when every nodegroup was ACTIVE and needed no call. */
+/**
+ * EKS calls in flight at once. EKS publishes no request rate for its nodegroup APIs, and refuses a burst of
+ * updates to every nodegroup at once ("Request limit exceeded"); ten keep a plan with hundreds of
+ * nodegroups to seconds, and what is still throttled is retried by the SDK.
+ */
+const EKS_CALLS_IN_FLIGHT = 10;
+
+/**
+ * Raises what is below the active sizes; true when every nodegroup was ACTIVE and needed no call. The
+ * nodegroups are read together and their updates go out together (each its own audited action), not one
+ * nodegroup after another: EKS scales them independently, so nothing is gained by waiting between them.
+ */
 async function raiseToActive(
   context: StepContext,
   deps: CapacityDeps,
   cluster: EksClusterPlan,
 ): Promise<boolean> {
-  let settled = true;
-  for (const nodegroup of cluster.nodegroups) {
-    const state = await deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name);
-    if (state.status !== "ACTIVE") {
-      settled = false;
-      continue;
-    }
+  const states = await inParallel(cluster.nodegroups, EKS_CALLS_IN_FLIGHT, (nodegroup) =>
+    deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name),
+  );
+  const updates = cluster.nodegroups.flatMap((nodegroup, index) => {
+    const state = states[index];
+    if (state?.status !== "ACTIVE") return [];
     const wanted = {
       minSize: Math.max(state.minSize, nodegroup.activeSize),
       desiredSize: Math.max(state.desiredSize, nodegroup.activeSize),
     };
-    if (wanted.minSize === state.minSize && wanted.desiredSize === state.desiredSize) continue;
-    settled = false;
-    guardDeadline(context, cluster, nodegroup.name);
-    await auditedAction(
+    if (wanted.minSize === state.minSize && wanted.desiredSize === state.desiredSize) return [];
+    return [{ nodegroup, state, wanted }];
+  });
+  const settled = states.every((state) => state.status === "ACTIVE") && updates.length === 0;
+  if (updates.length > 0) guardDeadline(context, cluster, updates[0]?.nodegroup.name);
+  await inParallel(updates, EKS_CALLS_IN_FLIGHT, ({ nodegroup, state, wanted }) =>
+    auditedAction(
       context,
       {
         action: "eks:UpdateNodegroupConfig",
@@ -144,14 +159,19 @@ async function raiseToActive(
           : {}),
       },
       () => deps.compute.scale(cluster.region, cluster.name, nodegroup.name, wanted),
-    );
-  }
+    ),
+  );
   const kubernetes = deps.kubernetes(cluster.region, cluster.name);
-  for (const workload of cluster.workloads) {
-    const deployment = await kubernetes.deployment(workload.namespace, workload.name);
-    if (!deployment || deployment.replicas >= workload.activeReplicas) continue;
-    guardDeadline(context, cluster, workloadKey(workload));
-    await auditedAction(
+  const deployments = await inParallel(cluster.workloads, EKS_CALLS_IN_FLIGHT, (workload) =>
+    kubernetes.deployment(workload.namespace, workload.name),
+  );
+  const raises = cluster.workloads.flatMap((workload, index) => {
+    const deployment = deployments[index];
+    return deployment && deployment.replicas < workload.activeReplicas ? [{ workload, deployment }] : [];
+  });
+  if (raises.length > 0) guardDeadline(context, cluster, raises[0] && workloadKey(raises[0].workload));
+  await inParallel(raises, EKS_CALLS_IN_FLIGHT, ({ workload, deployment }) =>
+    auditedAction(
       context,
       {
         action: "k8s:PatchDeploymentScale",
@@ -161,8 +181,8 @@ async function raiseToActive(
         after: { replicas: workload.activeReplicas },
       },
       () => kubernetes.scaleDeployment(workload.namespace, workload.name, workload.activeReplicas),
-    );
-  }
+    ),
+  );
   return settled;
 }
 

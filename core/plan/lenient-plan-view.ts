@@ -1,3 +1,5 @@
+import { type Block, blockSchema } from "../blocks/block-schemas.js";
+import { legacyBlocks, primaryViews } from "../blocks/plan-blocks.js";
 import type { Plan } from "./schema.js";
 
 type Loose = Record<string, unknown>;
@@ -14,6 +16,10 @@ const count = (value: unknown): number => (typeof value === "number" ? value : N
  * or mistyped parts become empty; the schema has already reported them.
  */
 export function lenientPlanView(document: unknown): Plan {
+  return withPrimaryViews(legacyParts(document), object(document));
+}
+
+function legacyParts(document: unknown): Omit<Plan, "recovery"> {
   const root = object(document);
   const database = object(root.database);
   const dns = object(root.dns);
@@ -94,9 +100,38 @@ export function lenientPlanView(document: unknown): Plan {
     triggers: { alarms: [], mode: "automatic", holdSeconds: 60, cooldownMinutes: 30 },
     objectives: { rtoMinutes: 1, rpoMinutes: 0 },
     timeouts: { stepSeconds: 600, rollbackAfterMinutes: count(timeouts.rollbackAfterMinutes) || 30 },
-    customSteps: array(root.customSteps).map((value) => {
-      const step = object(value);
-      return { name: text(step.name), functionArn: "", runAfter: "promotion" as const, timeoutSeconds: 60 };
-    }),
+  };
+}
+
+/**
+ * A plan of blocks keeps the blocks that parse (the schema reported the others); an old plan's parts
+ * become its blocks, custom steps included, so the block rules (duplicate names) still run.
+ */
+function withPrimaryViews(parts: Omit<Plan, "recovery">, root: Loose): Plan {
+  const written = object(root.recovery);
+  if (root.recovery !== undefined) {
+    const blocks = array(written.blocks).flatMap((value) => {
+      const parsed = blockSchema.safeParse(value);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return { ...parts, ...primaryViewsOr(blocks, parts), recovery: { blocks, form: "blocks" } };
+  }
+  const customSteps = array(root.customSteps).map((value) => {
+    const step = object(value);
+    return { name: text(step.name), functionArn: "", runAfter: "promotion" as const, timeoutSeconds: 60 };
+  });
+  return {
+    ...parts,
+    recovery: { blocks: legacyBlocks({ ...parts, customSteps }), form: "legacy" },
+  };
+}
+
+/** Views of whichever blocks parsed, falling back to empty parts where none of a kind did. */
+function primaryViewsOr(blocks: Block[], parts: Omit<Plan, "recovery">) {
+  const views = primaryViews(blocks);
+  return {
+    database: views.database ?? parts.database,
+    dns: views.dns ?? parts.dns,
+    compute: views.compute,
   };
 }

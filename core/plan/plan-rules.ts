@@ -1,4 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { checkBlockRules } from "../blocks/block-rules.js";
+import { LEGACY_FIXED_BLOCKS } from "../blocks/plan-blocks.js";
 import type { Plan } from "./schema.js";
 
 export interface PlanIssue {
@@ -77,13 +79,39 @@ export function canaryHint(standbyRegion: string, activeRegion: string): string 
  * fail mid-incident (a region without a database member cannot be promoted), so they are checked up front.
  */
 export function checkPlanRules(plan: Plan): PlanIssue[] {
+  if (plan.recovery.form === "legacy") {
+    return [
+      ...checkRegions(plan),
+      ...checkDatabase(plan),
+      ...checkDns(plan),
+      ...checkGates(plan),
+      ...checkCompute(plan),
+      ...checkBlocks(plan),
+    ];
+  }
+  // A plan of blocks: the same rules on each block's own part, reported at the block's path.
   return [
     ...checkRegions(plan),
-    ...checkDatabase(plan),
-    ...checkDns(plan),
-    ...checkGates(plan),
-    ...checkCompute(plan),
-    ...checkCustomSteps(plan),
+    ...plan.recovery.blocks.flatMap((block, index) => {
+      const at = (issues: PlanIssue[], field: string) =>
+        issues.map((issue) => ({
+          ...issue,
+          path: issue.path.replace(new RegExp(`^${field}`), `recovery.blocks[${index}].${field}`),
+        }));
+      switch (block.kind) {
+        case "aurora-global":
+          return at(checkDatabase({ ...plan, database: block.database }), "database");
+        case "route53": {
+          const narrowed = { ...plan, dns: block.dns };
+          return at([...checkDns(narrowed), ...checkGates(narrowed)], "dns");
+        }
+        case "eks":
+          return at(checkCompute({ ...plan, compute: block.compute }), "compute");
+        default:
+          return [];
+      }
+    }),
+    ...checkBlocks(plan),
   ];
 }
 
@@ -272,18 +300,24 @@ function checkCompute(plan: Plan): PlanIssue[] {
   return issues;
 }
 
-function checkCustomSteps(plan: Plan): PlanIssue[] {
-  return duplicates(
-    plan.customSteps.map((step) => step.name),
-    "customSteps",
-    "name",
-  );
-}
-
 /**
  * Route 53 takes an A record's value only as an IPv4 address and an AAAA's only as an IPv6 one
  * (InvalidChangeBatch otherwise); a load balancer's host name is published with an alias instead.
  */
+function checkBlocks(plan: Plan): PlanIssue[] {
+  if (plan.recovery.form === "blocks") {
+    return checkBlockRules(plan, (index, field) => `recovery.blocks[${index}].${field}`);
+  }
+  // The first version's custom steps became the blocks after its three fixed ones: report their
+  // problems where the author wrote them.
+  const fixed = LEGACY_FIXED_BLOCKS;
+  return checkBlockRules(plan, (index, field) =>
+    index < fixed
+      ? `recovery.blocks[${index}].${field}`
+      : `customSteps[${index - fixed}].${field === "id" ? "name" : field}`,
+  );
+}
+
 function addressProblem(
   type: string,
   target: { value: string; alias?: unknown },

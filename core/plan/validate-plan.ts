@@ -6,7 +6,8 @@ import { type Plan, planSchema } from "./schema.js";
 export type PlanValidation = { ok: true; plan: Plan } | { ok: false; issues: PlanIssue[] };
 
 /** Validates a parsed document: every problem at once, each with its path, never a thrown stack. */
-export function validatePlan(document: unknown): PlanValidation {
+export function validatePlan(written: unknown): PlanValidation {
+  const document = writtenDocumentOf(written);
   const parsed = planSchema.safeParse(document);
   if (!parsed.success) {
     const schemaIssues = parsed.error.issues.map(toPlanIssue);
@@ -16,6 +17,17 @@ export function validatePlan(document: unknown): PlanValidation {
   }
   const issues = checkPlanRules(parsed.data);
   return issues.length === 0 ? { ok: true, plan: parsed.data } : { ok: false, issues };
+}
+
+/**
+ * Where definePlan keeps the document a parsed plan came from. A global symbol: a plan module may load
+ * definePlan through another path than the loader does, and both must agree.
+ */
+export const WRITTEN_PLAN = Symbol.for("kirikae.writtenPlan");
+
+function writtenDocumentOf(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  return (value as { [WRITTEN_PLAN]?: unknown })[WRITTEN_PLAN] ?? value;
 }
 
 function toPlanIssue(issue: z.core.$ZodIssue): PlanIssue {

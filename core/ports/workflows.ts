@@ -6,11 +6,19 @@ export interface StartedWorkflow {
   requestId: string;
 }
 
+/** One execution to start: each plan has its own failover and failback state machines. */
+export interface WorkflowStart {
+  kind: WorkflowKind;
+  plan: string;
+  executionName: string;
+  input: unknown;
+}
+
 /** Starts the deployed state machines. */
 export interface WorkflowStarterPort {
   /** The region of the state machines (the control plane's), where StartExecution is recorded. */
   readonly region: string;
-  start(kind: WorkflowKind, executionName: string, input: unknown): Promise<StartedWorkflow>;
+  start(execution: WorkflowStart): Promise<StartedWorkflow>;
 }
 
 export interface AlarmState {

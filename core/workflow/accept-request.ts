@@ -44,6 +44,8 @@ export async function acceptRequest(
   kind: WorkflowKind,
   input: unknown,
   execution: ExecutionInfo,
+  /** The plan whose state machine runs this: each plan has its own, generated from its blocks. */
+  machinePlan?: string,
 ): Promise<WorkflowRequest> {
   const now = deps.clock.now();
   const planName =
@@ -52,6 +54,14 @@ export async function acceptRequest(
       : "-";
   try {
     const requested = await toRequest(deps, kind, input, now, execution.id);
+    if (machinePlan !== undefined && requested.plan !== machinePlan) {
+      throw new InvalidWorkflowInput(
+        `this is the ${kind} state machine of plan "${machinePlan}", but the request is for plan "${requested.plan}"`,
+        {
+          action: `start kirikae-<stage>-${requested.plan}-${kind} instead: each plan's workflow is generated from its own blocks`,
+        },
+      );
+    }
     const plan = deps.plans.get(requested.plan) as Plan;
     const request: WorkflowRequest = { ...requested, approval: approvalFor(plan, requested) };
     const holder = executionNameOf(execution.id);

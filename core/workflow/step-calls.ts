@@ -52,10 +52,16 @@ export const DETECTOR_STEP = "Detect alarm";
 /**
  * Every AWS call each step of a workflow makes for this plan, and where: the one place `plan explain`,
  * the README and the sandbox's call-region test read it from. Written from the steps' code (core/failover,
- * core/workflow) and the adapters they are wired with; a step the state machines gain must appear here,
- * which test/integration/call-regions.test.ts checks against every call the sandbox sees.
+ * core/workflow) and the adapters they are wired with; the blocks' steps are given by the caller from
+ * each kind's own calls (steps/workflow-calls.ts). A step the state machines gain must appear, which
+ * test/integration/call-regions.test.ts checks against every call the sandbox sees.
  */
-export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
+export function stepCalls(
+  plan: Plan,
+  kind: WorkflowKind,
+  blockSteps: readonly Omit<StepCalls, "runsIn">[] = [],
+  releaseSteps: readonly Omit<StepCalls, "runsIn">[] = [],
+): StepCalls[] {
   const { source, target } = workflowRegions(plan, kind);
   // Failover runs in the region being activated, failback in the plan's home region (infra/topology.ts):
   // either way, the target.
@@ -103,26 +109,8 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
           ]),
         ]
       : []),
-    ...(kind === "failover"
-      ? [
-          step("Promote database", [...promotionCalls(plan, kind, source, target), ...audit]),
-          // Only a plan that lets a person accept losing more than the RPO pauses on that question.
-          ...(plan.database.dataLoss === "approval-above-rpo"
-            ? [
-                step("Await data-loss approval", [
-                  call("dynamodb:UpdateItem", home, true, "plan state: keeps the task token"),
-                  ...audit,
-                  notify,
-                ]),
-              ]
-            : []),
-          step("Scale up nodegroups", [...scalingCalls(target), ...audit], [kubernetesApi(target)]),
-        ]
-      : [
-          step("Scale up returning region", [...scalingCalls(target), ...audit], [kubernetesApi(target)]),
-          step("Switch over database", [...promotionCalls(plan, kind, source, target), ...audit]),
-        ]),
-    step("Switch traffic", [...trafficCalls(plan, source, target), ...audit], [AUTHORITATIVE_DNS]),
+    // The plan's blocks come here, in the order the generated workflow runs them (steps/workflow-calls.ts).
+    ...blockSteps.map((blockStep) => ({ ...blockStep, runsIn: home })),
     step(
       "Verify recovery",
       [
@@ -132,9 +120,7 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
       ],
       plan.dns.gates === undefined ? [] : [AUTHORITATIVE_DNS],
     ),
-    ...(kind === "failback"
-      ? [step("Scale down region left", [...scalingCalls(source), ...audit], [kubernetesApi(source)])]
-      : []),
+    ...releaseSteps.map((releaseStep) => ({ ...releaseStep, runsIn: home })),
     step("Record outcome", [
       ...audit,
       call("dynamodb:UpdateItem", home, true, "plan state: the new active region; releases the lock"),
@@ -169,10 +155,14 @@ export function stepCalls(plan: Plan, kind: WorkflowKind): StepCalls[] {
  * region being left, us-east-1's global control planes (Route 53's API), any third region. Invariant 5
  * wants none in a failover. Alternatives count only when every one of them is such a call.
  */
-export function stepDependencies(plan: Plan, kind: WorkflowKind): StepDependency[] {
+export function stepDependencies(
+  plan: Plan,
+  kind: WorkflowKind,
+  steps: readonly StepCalls[] = stepCalls(plan, kind),
+): StepDependency[] {
   const regions = workflowRegions(plan, kind);
   const found: StepDependency[] = [];
-  for (const step of stepCalls(plan, kind)) {
+  for (const step of steps) {
     for (const stepCall of step.calls) {
       const dependsOn = outsideRecoveryRegion(stepCall, regions);
       if (!stepCall.critical || dependsOn === undefined) continue;
@@ -202,15 +192,15 @@ export function isRoute53Api(action: string): boolean {
   return action.startsWith("route53:");
 }
 
-const AUTHORITATIVE_DNS =
+export const AUTHORITATIVE_DNS =
   "DNS queries to the hosted zone's authoritative name servers (Route 53's data plane), until every record answers with the target region's value";
 
-function call(action: string, region: string, critical: boolean, note?: string): StepCall {
+export function call(action: string, region: string, critical: boolean, note?: string): StepCall {
   return { action, region, critical, ...(note === undefined ? {} : { note }) };
 }
 
 /** Each audit record: the chain's head, then a conditional put of the next record. */
-function auditTrail(region: string): StepCall[] {
+export function auditTrail(region: string): StepCall[] {
   return [
     call("dynamodb:Query", region, true, "audit trail: the chain's head"),
     call("dynamodb:PutItem", region, true, "audit trail: appends a record"),
@@ -263,7 +253,7 @@ function precheckCalls(plan: Plan, target: string): StepCall[] {
   ];
 }
 
-function promotionCalls(plan: Plan, kind: WorkflowKind, source: string, target: string): StepCall[] {
+export function promotionCalls(plan: Plan, kind: WorkflowKind, source: string, target: string): StepCall[] {
   const failover = kind === "failover";
   return [
     call(
@@ -314,7 +304,7 @@ function promotionCalls(plan: Plan, kind: WorkflowKind, source: string, target: 
   ];
 }
 
-function scalingCalls(region: string): StepCall[] {
+export function scalingCalls(region: string): StepCall[] {
   return [
     call("eks:DescribeNodegroup", region, true),
     call("eks:UpdateNodegroupConfig", region, true),
@@ -328,11 +318,11 @@ function scalingCalls(region: string): StepCall[] {
 }
 
 /** Ready nodes and pods are only known to the cluster's own API server, in the cluster's region. */
-function kubernetesApi(region: string): string {
+export function kubernetesApi(region: string): string {
   return `the Kubernetes API of the EKS cluster in ${region}: Ready nodes per nodegroup, the plan's Deployments (read, scaled)`;
 }
 
-function trafficCalls(plan: Plan, source: string, target: string): StepCall[] {
+export function trafficCalls(plan: Plan, source: string, target: string): StepCall[] {
   const writer = call(
     "rds:DescribeGlobalClusters",
     target,
@@ -376,7 +366,7 @@ function gateCalls(plan: Plan, gates: TrafficGates, source: string, target: stri
   }));
 }
 
-function healthCheckReads(plan: Plan, region: string, note: string): StepCall[] {
+export function healthCheckReads(plan: Plan, region: string, note: string): StepCall[] {
   const any = plan.dns.records.some((record) => record.targets[region]?.healthCheckId !== undefined);
   return any
     ? [call("route53:GetHealthCheckStatus", ROUTE53_API_REGION, false, `the target's health checks: ${note}`)]

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { StateMachineArnOf } from "../../adapters/aws/step-functions-starter.js";
 import { KirikaeError } from "../../core/errors.js";
+import { stateMachineArn } from "../../infra/names.js";
 
 /** The environment a deployed function runs with; infra sets every variable. Read once, validated. */
 const configSchema = z.object({
@@ -9,8 +11,11 @@ const configSchema = z.object({
   KIRIKAE_STATE_TABLE: z.string().min(1),
   KIRIKAE_TOPIC_ARN: z.string().startsWith("arn:"),
   KIRIKAE_PLANS_FILE: z.string().min(1),
-  KIRIKAE_FAILOVER_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
-  KIRIKAE_FAILBACK_STATE_MACHINE_ARN: z.string().startsWith("arn:").optional(),
+  /** The account the stage is deployed in: with the stage and region, it names the stage's resources. */
+  KIRIKAE_ACCOUNT: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   /** The stage the control plane is deployed as; what the readiness check needs to find the detector. */
   KIRIKAE_STAGE: z.string().min(1).optional(),
   /** The region's audit digest bucket (Object Lock) and signing key alias; infra sets both on every function. */
@@ -28,8 +33,8 @@ export interface RuntimeConfig {
   stateTable: string;
   topicArn: string;
   plansFile: string;
-  stateMachineArns: { failover?: string; failback?: string };
   stage?: string;
+  account?: string;
   digests?: { bucket: string; keyId: string; retentionDays: number };
   detectorFailureQueueUrl?: string;
 }
@@ -60,11 +65,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Run
     stateTable: env.KIRIKAE_STATE_TABLE,
     topicArn: env.KIRIKAE_TOPIC_ARN,
     plansFile: env.KIRIKAE_PLANS_FILE,
-    stateMachineArns: {
-      ...(env.KIRIKAE_FAILOVER_STATE_MACHINE_ARN ? { failover: env.KIRIKAE_FAILOVER_STATE_MACHINE_ARN } : {}),
-      ...(env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN ? { failback: env.KIRIKAE_FAILBACK_STATE_MACHINE_ARN } : {}),
-    },
     ...(env.KIRIKAE_STAGE ? { stage: env.KIRIKAE_STAGE } : {}),
+    ...(env.KIRIKAE_ACCOUNT ? { account: env.KIRIKAE_ACCOUNT } : {}),
     ...(env.KIRIKAE_DIGEST_BUCKET && env.KIRIKAE_DIGEST_KEY
       ? {
           digests: {
@@ -78,4 +80,23 @@ export function loadConfig(environment: Record<string, string | undefined>): Run
       ? { detectorFailureQueueUrl: env.KIRIKAE_DETECTOR_FAILURE_QUEUE_URL }
       : {}),
   };
+}
+
+/**
+ * The state machines of this region's control plane, one failover and one failback per plan, named from
+ * the stage, the region and the account as infra names them (infra/names.ts). Checked when the
+ * function's dependencies are built, before any event is acted on: a detector that could not name the
+ * machine fails before it takes a plan's lock, not between the lock and the start.
+ */
+export function stateMachineArns(
+  config: Pick<RuntimeConfig, "region" | "stage" | "account">,
+): StateMachineArnOf {
+  const { region, stage, account } = config;
+  if (!stage || !account) {
+    const missing = [stage ? [] : "KIRIKAE_STAGE", account ? [] : "KIRIKAE_ACCOUNT"].flat();
+    throw new ConfigError(
+      `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set, so the plans' state machines cannot be named`,
+    );
+  }
+  return (kind, plan) => stateMachineArn(region, account, stage, kind, plan);
 }

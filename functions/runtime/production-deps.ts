@@ -6,6 +6,7 @@ import { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
 import { DynamoDbPlanState } from "../../adapters/aws/dynamodb-plan-state.js";
 import { SnsNotifier } from "../../adapters/aws/sns-notifier.js";
 import { AuthoritativeDns } from "../../adapters/dns/authoritative-dns.js";
+import { FetchHttpProbe } from "../../adapters/http/fetch-http-probe.js";
 import { eksKubernetes } from "../../adapters/k8s/eks-kubernetes.js";
 import { systemClock } from "../../core/clock.js";
 import { PlanCatalog } from "../../core/plan/plan-catalog.js";
@@ -35,6 +36,7 @@ export async function productionTaskDeps(): Promise<TaskDeps> {
     actor,
     dnsAnswers: authoritativeAnswers(),
     kubernetes: eksKubernetes(clients),
+    httpProbe: () => new FetchHttpProbe(),
     writeDigest: digestWriter(config, { clients, audit, clock: systemClock, actor }).writeDigest,
   };
 }

@@ -1,27 +1,23 @@
 import { type ScalingProgress, scaleNodegroups } from "../../core/failover/scale-nodegroups.js";
+import { blockTaskHandler } from "./block-task.js";
 import type { DepsSource, TaskDeps } from "./task-deps.js";
-import { taskHandler } from "./task-handler.js";
 import { awsPorts } from "./task-ports.js";
 
 /**
- * Both scaling steps in one shape: which region (the one being activated, or the one being left),
- * which size, and where the state machine keeps the step's earlier result.
+ * Both nodegroup steps of an EKS block in one shape: "activate" scales the region being activated up
+ * to its active sizes, "release" (a failback's last step) the region being left down to standby.
  */
-export function scalingStep(
-  name: string,
-  deps: DepsSource<TaskDeps>,
-  target: {
-    region: "targetRegion" | "sourceRegion";
-    size: "active" | "standby";
-    progressKey: "scaling" | "standbyScaling";
-  },
-) {
-  return taskHandler(name, deps, (context, event, resolved) =>
-    scaleNodegroups(
-      context,
+export function scalingStep(name: string, deps: DepsSource<TaskDeps>) {
+  return blockTaskHandler(name, "eks", deps, (context, previous, resolved) => {
+    const activating = context.phase === "activate";
+    return scaleNodegroups(
+      { ...context, plan: { ...context.plan, compute: context.block.compute } },
       { compute: awsPorts(resolved).compute, kubernetes: resolved.kubernetes },
-      { region: context.request[target.region], size: target.size },
-      event[target.progressKey] as ScalingProgress | undefined,
-    ),
-  );
+      {
+        region: activating ? context.request.targetRegion : context.request.sourceRegion,
+        size: activating ? "active" : "standby",
+      },
+      previous as ScalingProgress | undefined,
+    );
+  });
 }

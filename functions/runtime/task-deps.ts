@@ -5,6 +5,7 @@ import type { PlanCatalog } from "../../core/plan/plan-catalog.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { AuditPort } from "../../core/ports/audit.js";
 import type { DnsAnswersPort } from "../../core/ports/dns-answers.js";
+import type { HttpProbePort } from "../../core/ports/http-probe.js";
 import type { KubernetesPort } from "../../core/ports/kubernetes.js";
 import type { FencingStatePort, PlanStatePort } from "../../core/ports/plan-state.js";
 import type { NotifierPort } from "../../core/ports/workflows.js";
@@ -25,6 +26,8 @@ export interface TaskDeps {
   actor: string;
   /** What the plan's zone's authoritative name servers answer: the data plane users resolve against. */
   dnsAnswers(plan: Plan): DnsAnswersPort;
+  /** HTTP GETs as users make them, through the plan's DNS as its zone answers (http-probe blocks). */
+  httpProbe(plan: Plan): HttpProbePort;
   /** The Kubernetes API of one region's EKS cluster: where Ready nodes and pods are counted. */
   kubernetes(region: string, clusterName: string): KubernetesPort;
   /**

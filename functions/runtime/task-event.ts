@@ -28,7 +28,12 @@ export const taskEventSchema = z.looseObject({
   /** Why a failover waiting for approval did not get it: rejected, or no answer in time. */
   approvalFailure: failureSchema.optional(),
   /** Given only to the approval step: which question the workflow pauses on (absent: "failover"). */
-  question: z.enum(["failover", "data-loss"]).optional(),
+  question: z.enum(["failover", "data-loss", "block"]).optional(),
+  /** Results of the plan's blocks so far, by result key (stepfunctions/recovery-graph.ts). */
+  blocks: z.record(z.string(), z.looseObject({})).optional(),
+  /** Given to a block's step: which block of the plan it runs, and on which side. */
+  block: z.string().optional(),
+  phase: z.enum(["activate", "release"]).optional(),
   /** Given only to the step a workflow pauses on, to resume it later (`$$.Task.Token`). */
   taskToken: z.string().min(1).optional(),
 });

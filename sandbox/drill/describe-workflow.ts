@@ -1,3 +1,4 @@
+import { type StepMark, stepSpans } from "../../core/report/step-spans.js";
 import type { StepEvent } from "../local-workflow-runner.js";
 import type { SandboxExecution } from "../services/sfn-model.js";
 import type { DrillStep, DrillWorkflow } from "./run-drill.js";
@@ -32,26 +33,26 @@ export function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
   };
 }
 
-/** Poll loops call a step many times; a person wants one line per step: first start to last end. */
+/**
+ * Poll loops call a step many times; a person wants one line per step. Measured by stepSpans, the one
+ * function the terminal's lines and the incident report measure steps with.
+ */
 export function summariseSteps(events: readonly StepEvent[]): DrillStep[] {
-  const steps = new Map<string, DrillStep>();
-  for (const event of events) {
-    const at = event.at.toISOString();
-    const step = steps.get(event.state) ?? {
-      name: event.state,
-      status: "pending",
-      startedAt: at,
-      endedAt: at,
-    };
-    step.endedAt = at;
-    if (event.phase === "failed") step.status = "failed";
-    if (event.phase === "succeeded") {
-      const status = (event.result as { status?: unknown } | null)?.status;
-      step.status = status === "pending" ? "pending" : "succeeded";
-    }
-    steps.set(event.state, step);
-  }
-  return [...steps.values()];
+  return stepSpans(events.map(stepMark)).map((span) => ({
+    name: span.step,
+    status: span.status,
+    startedAt: span.startedAt,
+    endedAt: span.endedAt,
+  }));
+}
+
+/** A Step Functions event as a step mark: a poll that answered "pending" is not the step's end. */
+export function stepMark(event: StepEvent): StepMark {
+  const at = event.at.toISOString();
+  if (event.phase === "started") return { step: event.state, at, phase: "started" };
+  if (event.phase === "failed") return { step: event.state, at, phase: "failed" };
+  const status = (event.result as { status?: unknown } | null)?.status;
+  return { step: event.state, at, phase: status === "pending" ? "pending" : "done" };
 }
 
 function modeFromSteps(events: readonly StepEvent[]): "switchover" | "failover" | null {

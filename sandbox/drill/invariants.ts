@@ -9,7 +9,8 @@ export interface InvariantInput {
   /** What DNS answered, sampled each modelled second (sandbox/traffic-sampler.ts). */
   traffic: { nonWriterSeconds: number; reached: readonly ReachedSpan[] };
   /** Which clusters accepted writes, when (RdsModel.writerHistory), the primary's and any stale one's. */
-  writers: readonly WriterInterval[];
+  /** Each of the plan's global databases' writer history: every one must have one writer at a time. */
+  writers: readonly (readonly WriterInterval[])[];
   calls: readonly CallRecord[];
   executions: readonly SandboxExecution[];
   records: readonly AuditRecord[];
@@ -32,7 +33,9 @@ export function checkInvariants(input: InvariantInput): Record<string, boolean> 
     oneWorkflowAtATime: oneWorkflowAtATime(input.executions, input.expectedExecutions),
     everyMutationAudited: everyMutationAudited(input),
     failedRegionOffCriticalPath: failedRegionOffCriticalPath(input),
-    oneWriter: oneWriterConflicts(input.writers, input.traffic.reached).length === 0,
+    oneWriter: input.writers.every(
+      (history) => oneWriterConflicts(history, input.traffic.reached).length === 0,
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import { databaseViews } from "../../core/blocks/block-views.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { DetectorResult } from "../../functions/detect-alarm.js";
 import { type BuiltEstate, buildEstate, trafficRegion } from "../build-estate.js";
@@ -5,7 +6,11 @@ import type { CallRecord } from "../call-history.js";
 import type { Fault } from "../faults.js";
 import type { LatencyOverrides } from "../latencies.js";
 import type { StepEvent } from "../local-workflow-runner.js";
-import { type SandboxControlPlane, startSandboxControlPlane } from "../sandbox-control-plane.js";
+import {
+  type FunctionPolicyChange,
+  type SandboxControlPlane,
+  startSandboxControlPlane,
+} from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
 import { endpointServes, startTrafficSampler } from "../traffic-sampler.js";
 import { answerDataLossQuestion, type DataLossAnswerPolicy } from "./data-loss-answers.js";
@@ -69,6 +74,12 @@ export interface DrillResult {
   };
   /** Successful mutating AWS calls by operation, as the sandbox saw them: "nothing changed" is checkable. */
   mutations: Record<string, number>;
+  /**
+   * The calls IAM refused kirikae's functions, in AWS's words: which function's role, which action, which
+   * resource. Any one fails the drill, even where the step carried on: a grant missing here is missing in
+   * AWS, and the first real failover would meet it.
+   */
+  accessDenied: string[];
   /** The trigger alarms' state changes: those that reached the detector, and those lost with their region. */
   alarmEvents: { delivered: string[]; lost: string[] };
   /** What the detector decided for each alarm event it received, counted by outcome. */
@@ -94,8 +105,12 @@ export interface DrillOptions {
    * `dataLoss: "approval-above-rpo"`): approves by default.
    */
   dataLossAnswer?: DataLossAnswerPolicy;
+  /** Changes the estate before the incident: a test making a modelled resource misbehave. */
+  prepare?: (built: BuiltEstate) => void;
   /** Runs against the estate and control plane after the drill, before they are torn down. */
   afterwards?: (state: { built: BuiltEstate; controlPlane: SandboxControlPlane }) => Promise<void>;
+  /** Changes a function's policy from what infra generates before the drill runs (a test withholding a grant). */
+  policies?: FunctionPolicyChange;
 }
 
 /**
@@ -111,6 +126,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     ...(options.latencies === undefined ? {} : { latencies: options.latencies }),
     ...scenario.estateOptions?.(plan),
   });
+  options.prepare?.(built);
   const { estate, models } = built;
   const startedAt = estate.clock.now();
   const traffic = startTrafficSampler({
@@ -125,7 +141,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         (estate.clock.now().getTime() - startedAt.getTime()) / 1000,
       ),
   });
-  const controlPlane = await startSandboxControlPlane(built, [plan]);
+  const controlPlane = await startSandboxControlPlane(
+    built,
+    [plan],
+    options.policies ? { policies: options.policies } : {},
+  );
   try {
     const elapsed = () => (estate.clock.now().getTime() - startedAt.getTime()) / 1000;
     models.sfn.onStep((event) => options.onStep?.(event, elapsed()));
@@ -202,7 +222,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const incidentEndedAt = estate.clock.now();
     const failedBack =
       options.failback === true &&
-      (await failBack(context, controlPlane.stateMachineArns.failback, fencing.stop));
+      (await failBack(context, controlPlane.stateMachineArns(plan.name).failback, fencing.stop));
     await fencing.stop();
 
     const executions = models.sfn.all();
@@ -219,7 +239,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     } = traffic.stop();
     const invariants = checkInvariants({
       traffic: { nonWriterSeconds, reached },
-      writers: models.rds.writerHistory(plan.database.globalClusterIdentifier),
+      writers: databaseViews(plan).map((view) =>
+        models.rds.writerHistory(view.database.globalClusterIdentifier),
+      ),
       calls: estate.calls,
       executions,
       records,
@@ -231,7 +253,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const audit = await auditOnceDelivered(controlPlane, plan, estate, startedAt);
     const expectationMet = meetsExpectation(expected, workflows);
     const result: DrillResult = {
-      ok: expectationMet && audit.verified && Object.values(invariants).every(Boolean),
+      ok:
+        expectationMet &&
+        audit.verified &&
+        Object.values(invariants).every(Boolean) &&
+        built.iam.denials.length === 0,
       scenario: scenario.name,
       expected: expected.outcome,
       objectives: {
@@ -252,6 +278,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       alarmEvents,
       detector: countDecisions(decisions),
       notifications: controlPlane.notifier.sent.map((notification) => notification.subject),
+      accessDenied: built.iam.denials.map((denial) => denial.message),
     };
     await options.afterwards?.({ built, controlPlane });
     return result;

@@ -42,7 +42,12 @@ export interface CloudTrailModelOptions {
 
 /** CloudTrail delivers an event within about 5 minutes of the call, on average; not guaranteed. */
 export const DEFAULT_DELIVERY_DELAY_MS = DEFAULT_LATENCIES.cloudTrailDelivery;
-/** LookupEvents allows 2 requests per second per account per region. */
+/**
+ * "The rate of lookup requests is limited to two per second, per account, per Region. If this limit is
+ * exceeded, a throttling error occurs"; 50 results a page at most (CloudTrail API Reference, LookupEvents,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html). Enforced on the
+ * virtual clock: a caller that does not pace itself is refused, one that does waits in modelled time.
+ */
 const LOOKUPS_PER_SECOND = 2;
 const MAX_RESULTS = 50;
 /** LookupEvents only reaches back 90 days. */

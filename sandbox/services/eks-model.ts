@@ -268,6 +268,11 @@ export class EksModel implements ServiceModel {
     };
   }
 
+  /** A nodegroup's ARN, which ends in the ID EKS gave it: what IAM authorises its actions against. */
+  nodegroupArn(region: string, clusterName: string, name: string): string | undefined {
+    return this.findNodegroup(region, clusterName, name)?.arn;
+  }
+
   nodegroup(region: string, clusterName: string, name: string): NodegroupSnapshot | undefined {
     const nodegroup = this.findNodegroup(region, clusterName, name);
     if (!nodegroup) return undefined;

@@ -69,6 +69,12 @@ export class KmsModel implements ServiceModel {
     }
   }
 
+  /** A key as KMS resolves a KeyId in a region (key ID, key ARN, alias name or alias ARN), with its aliases. */
+  key(region: string, keyId: string): { arn: string; aliases: readonly string[] } | undefined {
+    const key = this.find(region, keyId);
+    return key ? { arn: key.arn, aliases: [...key.aliases] } : undefined;
+  }
+
   /** The public key of a region's key as PEM, what an auditor is handed (and the drill's export). */
   publicKeyPem(region: string, keyId: string): string {
     const key = this.find(region, keyId);

@@ -7,11 +7,12 @@ import {
   StateMachineDoesNotExist,
   TaskTimedOut,
 } from "@aws-sdk/client-sfn";
-import type { LocalWorkflowRunner, StepEvent } from "../local-workflow-runner.js";
+import { ExecutionStopped, type LocalWorkflowRunner, type StepEvent } from "../local-workflow-runner.js";
 import { errorMetadata, type SandboxCall, type ServiceModel, type TrailResource } from "../service-model.js";
 import { TaskTokens, type TokenAnswer } from "../task-tokens.js";
 import type { VirtualClock } from "../virtual-clock.js";
 import { ExecutionTimedOut } from "../workflow-timeouts.js";
+import { ExecutionHistoryModel } from "./sfn-history.js";
 
 export interface SandboxExecution {
   executionArn: string;
@@ -19,14 +20,21 @@ export interface SandboxExecution {
   name: string;
   input: unknown;
   principal: string;
-  /** As DescribeExecution reports it: an execution past its TimeoutSeconds is TIMED_OUT, not FAILED. */
-  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  /**
+   * As DescribeExecution reports it: an execution past its TimeoutSeconds is TIMED_OUT, not FAILED, and
+   * one stopped with StopExecution is ABORTED.
+   */
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
   startDate: Date;
   stopDate?: Date;
   output?: unknown;
   error?: string;
   cause?: string;
   steps: StepEvent[];
+  /** GetExecutionHistory's events, appended as the run goes. */
+  history: ExecutionHistoryModel;
+  /** StopExecution aborts it, with the error and cause given as the reason. */
+  stop: AbortController;
   done: Promise<void>;
 }
 
@@ -76,6 +84,10 @@ export class SfnModel implements ServiceModel {
         return this.describeExecution(call);
       case "ListExecutions":
         return this.listExecutions(call);
+      case "GetExecutionHistory":
+        return this.executionHistory(call);
+      case "StopExecution":
+        return this.stopExecution(call);
       case "SendTaskSuccess":
         return this.answerTask(call, { output: JSON.parse(String(call.input.output ?? "null")) as unknown });
       case "SendTaskFailure":
@@ -148,26 +160,49 @@ export class SfnModel implements ServiceModel {
       status: "RUNNING",
       startDate: this.clock.now(),
       steps: [],
+      history: new ExecutionHistoryModel((state) => runner.waitsForToken(state)),
+      stop: new AbortController(),
       done: Promise.resolve(),
     };
+    execution.history.started(execution.startDate, input, call.principal);
     execution.done = runner
       .run({
         executionArn,
         input,
+        stop: execution.stop.signal,
         onStep: (event) => {
           execution.steps.push(event);
+          execution.history.step(event);
           for (const listener of this.stepListeners) listener(event);
         },
       })
       .then(
         (output) => {
           Object.assign(execution, { status: "SUCCEEDED", output, stopDate: this.clock.now() });
+          execution.history.ended(this.clock.now(), "SUCCEEDED", { output: JSON.stringify(output) });
         },
         (error: unknown) => {
+          if (error instanceof ExecutionStopped) {
+            Object.assign(execution, {
+              status: "ABORTED",
+              stopDate: this.clock.now(),
+              ...(error.error ? { error: error.error } : {}),
+              ...(error.stopCause ? { cause: error.stopCause } : {}),
+            });
+            execution.history.ended(this.clock.now(), "ABORTED", {
+              error: error.error,
+              cause: error.stopCause,
+            });
+            return;
+          }
           if (error instanceof ExecutionTimedOut) {
             Object.assign(execution, {
               status: "TIMED_OUT",
               stopDate: this.clock.now(),
+              error: error.name,
+              cause: error.message,
+            });
+            execution.history.ended(this.clock.now(), "TIMED_OUT", {
               error: error.name,
               cause: error.message,
             });
@@ -183,6 +218,10 @@ export class SfnModel implements ServiceModel {
           Object.assign(execution, {
             status: "FAILED",
             stopDate: this.clock.now(),
+            error: failure.name ?? "Error",
+            cause: failure.message ?? "",
+          });
+          execution.history.ended(this.clock.now(), "FAILED", {
             error: failure.name ?? "Error",
             cause: failure.message ?? "",
           });
@@ -207,14 +246,43 @@ export class SfnModel implements ServiceModel {
     return {};
   }
 
-  private describeExecution(call: SandboxCall): Record<string, unknown> {
-    const execution = this.executions.get(String(call.input.executionArn ?? ""));
+  private existing(call: SandboxCall): SandboxExecution {
+    const executionArn = String(call.input.executionArn ?? "");
+    const execution = this.executions.get(executionArn);
     if (!execution) {
       throw new ExecutionDoesNotExist({
-        message: "Execution Does Not Exist",
+        message: `Execution Does Not Exist: '${executionArn}'`,
         $metadata: errorMetadata(call),
       });
     }
+    return execution;
+  }
+
+  /** Every event so far, a page at a time, oldest first unless reverseOrder. */
+  private executionHistory(call: SandboxCall): Record<string, unknown> {
+    return this.existing(call).history.page({
+      reverseOrder: call.input.reverseOrder === true,
+      maxResults: Number(call.input.maxResults ?? 0),
+      ...(typeof call.input.nextToken === "string" ? { nextToken: call.input.nextToken } : {}),
+    });
+  }
+
+  /**
+   * StopExecution (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StopExecution.html):
+   * a running Standard execution ends at once as ABORTED with the error and cause given; a function a
+   * Task had already invoked is not stopped and runs to its end. An execution that already ended stays
+   * as it ended.
+   */
+  private stopExecution(call: SandboxCall): Record<string, unknown> {
+    const execution = this.existing(call);
+    if (execution.status === "RUNNING") {
+      execution.stop.abort({ error: String(call.input.error ?? ""), cause: String(call.input.cause ?? "") });
+    }
+    return { stopDate: execution.stopDate ?? this.clock.now() };
+  }
+
+  private describeExecution(call: SandboxCall): Record<string, unknown> {
+    const execution = this.existing(call);
     return {
       executionArn: execution.executionArn,
       stateMachineArn: execution.stateMachineArn,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PlanInput } from "../../core/plan/schema.js";
+import type { LegacyPlanInput as PlanInput } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
 import { testPlanInput } from "../support/plan-fixtures.js";
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../core/plan/schema.js";
+import { loadConfig, stateMachineArns } from "../../functions/runtime/config.js";
 import type { PolicyDocument } from "../../infra/grants.js";
 import { taskTargets } from "../../infra/task-targets.js";
 import { recoveryRegion } from "../../infra/topology.js";
@@ -162,7 +163,7 @@ describe("alarm -> rule -> detector", () => {
 });
 
 describe("detector -> state machine -> tasks", () => {
-  it("has each region's detector start that region's failover state machine, and only it", () => {
+  it("has the detector that gets a plan's alarms start that plan's own failover state machine, and only it", () => {
     for (const plan of plans) {
       const region = recoveryRegion(plan);
       const detector = deploy.one(
@@ -171,11 +172,13 @@ describe("detector -> state machine -> tasks", () => {
       );
       const failover = deploy.one(
         STATE_MACHINE,
-        (machine) => machine.region === region && machine.inputs.name === `kirikae-${STAGE}-failover`,
+        (machine) =>
+          machine.region === region && machine.inputs.name === `kirikae-${STAGE}-${plan.name}-failover`,
       );
 
       const configured = (detector.inputs.environment as { variables: Record<string, string> }).variables;
-      expect(configured.KIRIKAE_FAILOVER_STATE_MACHINE_ARN).toBe(failover.arn);
+      const config = loadConfig({ ...configured, AWS_REGION: region, AWS_LAMBDA_FUNCTION_NAME: "detector" });
+      expect(stateMachineArns(config)("failover", plan.name)).toBe(failover.arn);
       expect(
         allowedResources(policyOf(roleNameOf(String(detector.inputs.role))), "states:StartExecution"),
       ).toEqual([failover.arn]);
@@ -194,8 +197,10 @@ describe("detector -> state machine -> tasks", () => {
           invoked.add(String(target.functionArn));
         }
       }
-      // Both machines of a region act as one role, allowed to invoke what either runs and nothing else.
-      const [role] = new Set(machines.map((machine) => String(machine.inputs.roleArn)));
+      // Every plan's machines of a region act as one role, allowed to invoke what any runs and nothing else.
+      const roles = new Set(machines.map((machine) => String(machine.inputs.roleArn)));
+      expect(roles.size, region).toBe(1);
+      const [role] = roles;
       const invocable = allowedResources(policyOf(roleNameOf(String(role))), "lambda:InvokeFunction");
       expect([...invocable].sort()).toEqual([...invoked].sort());
     }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../core/plan/schema.js";
 import { allFunctions } from "../../infra/function-catalog.js";
 import { functionLogGroupName } from "../../infra/names.js";
 import { deployedPlans } from "./support/deployed-plans.js";
@@ -6,10 +7,12 @@ import { FUNCTION, METRIC_ALARM, type MockDeploy, mockDeploy, STAGE } from "./su
 
 const METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
 let deploy: MockDeploy;
+let plans: Plan[];
 
 beforeAll(async () => {
   const { shop } = await deployedPlans();
-  deploy = await mockDeploy([shop]);
+  plans = [shop];
+  deploy = await mockDeploy(plans);
 });
 
 describe("a step that cannot write its audit record", () => {
@@ -20,7 +23,7 @@ describe("a step that cannot write its audit record", () => {
     for (const region of regions) {
       const here = filters.filter((filter) => filter.region === region);
       expect(here.map((filter) => filter.inputs.logGroupName).sort()).toEqual(
-        allFunctions()
+        allFunctions(plans)
           .map((spec) => functionLogGroupName(STAGE, spec.key))
           .sort(),
       );

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
-import { loadConfig } from "../../functions/runtime/config.js";
+import { loadConfig, stateMachineArns } from "../../functions/runtime/config.js";
 import { allFunctions } from "../../infra/function-catalog.js";
 import type { PolicyDocument } from "../../infra/grants.js";
 import { PLANS_FILE_IN_PACKAGE } from "../../infra/names.js";
 import { tableDefinitions } from "../../infra/table-definitions.js";
+import { topologyOf } from "../../infra/topology.js";
 import { TASK_TIMEOUT_SECONDS } from "../../stepfunctions/asl.js";
 import {
   deployedPlans,
@@ -47,11 +48,13 @@ const variablesOf = (fn: { inputs: Record<string, unknown> }) =>
 
 describe("the control plane's regions", () => {
   it("runs every function in every region of every plan, named as the CLI looks them up", () => {
-    const expected = allFunctions()
-      .map((spec) => `kirikae-${STAGE}-${spec.key}`)
-      .sort();
+    const topology = topologyOf([plans.shop, plans.payments]);
 
     for (const region of CONTROL_PLANE_REGIONS) {
+      // The workflow's functions, and those of the kinds of block the region's plans use.
+      const expected = allFunctions(topology.plansIn(region))
+        .map((spec) => `kirikae-${STAGE}-${spec.key}`)
+        .sort();
       expect(
         functionsIn(region)
           .map((fn) => fn.inputs.name)
@@ -74,14 +77,24 @@ describe("the control plane's regions", () => {
     expect(functionsIn(VIRGINIA)).toEqual([]);
   });
 
-  it("deploys a failover and a failback state machine in each region, under their fixed names", () => {
+  it("deploys a failover and a failback state machine for each plan of a region, named after the plan", () => {
+    const served: Record<string, string> = {
+      [TOKYO]: "shop",
+      [SINGAPORE]: "shop",
+      [OREGON]: "payments-api",
+      [IRELAND]: "payments-api",
+    };
     for (const region of CONTROL_PLANE_REGIONS) {
       const names = deploy
         .ofType(STATE_MACHINE)
         .filter((machine) => machine.region === region)
         .map((machine) => machine.inputs.name)
         .sort();
-      expect(names, region).toEqual([`kirikae-${STAGE}-failback`, `kirikae-${STAGE}-failover`]);
+      const plan = served[region];
+      expect(names, region).toEqual([
+        `kirikae-${STAGE}-${plan}-failback`,
+        `kirikae-${STAGE}-${plan}-failover`,
+      ]);
     }
   });
 
@@ -166,18 +179,25 @@ describe("functions", () => {
     }
   });
 
-  it("tells only the detector which failover state machine to start: its own region's", () => {
-    const withMachine = deploy
-      .ofType(FUNCTION)
-      .filter((fn) => variablesOf(fn).KIRIKAE_FAILOVER_STATE_MACHINE_ARN);
-
-    expect(withMachine.map((fn) => fn.inputs.name)).toEqual(
-      CONTROL_PLANE_REGIONS.map(() => `kirikae-${STAGE}-detectAlarm`),
-    );
-    for (const fn of withMachine) {
-      expect(variablesOf(fn).KIRIKAE_FAILOVER_STATE_MACHINE_ARN).toBe(
-        `arn:aws:states:${fn.region}:111122223333:stateMachine:kirikae-${STAGE}-failover`,
+  it("gives the detector what names each of its region's plans' state machines, exactly as deployed", () => {
+    for (const region of CONTROL_PLANE_REGIONS) {
+      const detector = deploy.one(
+        FUNCTION,
+        (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-detectAlarm`,
       );
+      const arnOf = stateMachineArns(
+        loadConfig({ ...variablesOf(detector), AWS_REGION: region, AWS_LAMBDA_FUNCTION_NAME: "detector" }),
+      );
+      const machines = deploy.ofType(STATE_MACHINE).filter((machine) => machine.region === region);
+
+      expect(machines.length, region).toBeGreaterThan(0);
+      for (const machine of machines) {
+        const [, plan = "", kind] =
+          /^kirikae-test-(.+)-(failover|failback)$/.exec(String(machine.inputs.name)) ?? [];
+        expect(arnOf(kind === "failback" ? "failback" : "failover", plan), String(machine.inputs.name)).toBe(
+          machine.arn,
+        );
+      }
     }
   });
 
@@ -214,7 +234,7 @@ describe("functions", () => {
   });
 
   it("ships each function its own handler's bundle, bundling each handler once for all regions", () => {
-    const handlers = allFunctions().map((spec) => spec.handler);
+    const handlers = allFunctions([plans.shop, plans.payments]).map((spec) => spec.handler);
 
     expect([...deploy.bundled].sort()).toEqual([...handlers].sort());
     for (const fn of deploy.ofType(FUNCTION)) {

@@ -159,10 +159,11 @@ const expected: Record<string, unknown[]> = {
     logs("detectAlarm"),
     readState,
     updateState,
+    // The failover machine of each plan whose alarms come here: the shop plan's, by name.
     s(
       "StartFailover",
       ["states:StartExecution"],
-      [`arn:aws:states:${R}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-failover`],
+      [`arn:aws:states:${R}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-shop-failover`],
     ),
     appendAudit,
     s(
@@ -256,6 +257,7 @@ const PARTIAL_WILDCARDS = [
   /^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/\*$/, // rules matching an alarm, read only, readiness only
   /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*$/, // a key's ID; held to the digest key's alias by a condition
   /^arn:aws:s3:::kirikae-test-dg-\d{12}-[a-z0-9-]+\/kirikae\/digests\/\*$/, // digests, named by their time
+  /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+:\*$/, // a plan's function's versions and aliases
 ];
 
 describe("each function's policy", () => {
@@ -267,6 +269,19 @@ describe("each function's policy", () => {
     expect(functionPolicies().filter(({ role }) => role.endsWith(`-${R}`)).length).toBe(
       Object.keys(expected).length,
     );
+  });
+
+  it("lets a detector start no failover in a region that recovers no plan: a plan's alarms go to its recovery region", () => {
+    const startsIn = (region: string) =>
+      (statementsOf(`kirikae-${STAGE}-detectAlarm-${region}`) ?? []).filter((statement) =>
+        statement.Action.includes("states:StartExecution"),
+      );
+
+    expect(startsIn(TOKYO)).toEqual([]);
+    expect(startsIn(OREGON)).toEqual([]);
+    expect(startsIn(IRELAND).flatMap((statement) => statement.Resource)).toEqual([
+      `arn:aws:states:${IRELAND}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-payments-api-failover`,
+    ]);
   });
 
   it("lets the fencing in a plan's home region touch no EKS resource: only the recovery region fences it", () => {
@@ -632,7 +647,7 @@ describe("the roles", () => {
 });
 
 describe("the on-call engineer's failback policy", () => {
-  it("allows StartExecution on the failback state machine of each plan's home region, and nothing else", () => {
+  it("allows StartExecution on each plan's own failback state machine in its home region, and nothing else", () => {
     const { onCallFailbackPolicy } = deploy.outputs as { onCallFailbackPolicy: string };
 
     expect(JSON.parse(onCallFailbackPolicy)).toEqual({
@@ -641,9 +656,10 @@ describe("the on-call engineer's failback policy", () => {
         s(
           "StartFailback",
           ["states:StartExecution"],
-          [TOKYO, OREGON].map(
-            (region) => `arn:aws:states:${region}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-failback`,
-          ),
+          [
+            `arn:aws:states:${TOKYO}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-shop-failback`,
+            `arn:aws:states:${OREGON}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-payments-api-failback`,
+          ],
         ),
       ],
     });

@@ -1,15 +1,23 @@
 import { describe, expect, it } from "vitest";
+import { controlPlane } from "../../infra/control-plane.js";
 import {
   assertStageName,
+  assertStateMachineNames,
   detectRuleName,
   functionName,
   functionRoleName,
+  ResourceNameError,
+  STATE_MACHINE_NAME_MAX_LENGTH,
   stageNames,
   stateMachineArn,
+  stateMachineArnNamed,
+  stateMachineLogGroupName,
 } from "../../infra/names.js";
 import { alarmEventPattern, recoveryRegion, topologyOf } from "../../infra/topology.js";
+import { testPlan } from "../support/plan-fixtures.js";
 import { deployedPlans, IRELAND, OREGON, SINGAPORE, TOKYO, VIRGINIA } from "./support/deployed-plans.js";
 import { alarmEvent, matchesPattern } from "./support/event-pattern.js";
+import { fakeBundler } from "./support/mock-deploy.js";
 
 describe("names", () => {
   it("gives the CLI the same names infra deploys, from the stage alone", () => {
@@ -17,13 +25,54 @@ describe("names", () => {
       stateTable: "kirikae-prod-state",
       auditTable: "kirikae-prod-audit",
       notificationsTopic: "kirikae-prod-notifications",
-      failoverStateMachine: "kirikae-prod-failover",
-      failbackStateMachine: "kirikae-prod-failback",
     });
     expect(stageNames("prod").functionName("detectAlarm")).toBe(functionName("prod", "detectAlarm"));
-    expect(stateMachineArn(SINGAPORE, "111122223333", "prod", "failback")).toBe(
-      stateMachineArn(SINGAPORE, "111122223333", "kirikae-prod-failback"),
+  });
+
+  it("names each plan's own state machines with the kind last, so failback is told from failover by suffix", () => {
+    expect(stageNames("prod").stateMachine("failover", "shop")).toBe("kirikae-prod-shop-failover");
+    expect(stageNames("prod").stateMachine("failback", "shop")).toBe("kirikae-prod-shop-failback");
+    expect(stateMachineArn(SINGAPORE, "111122223333", "prod", "failback", "shop")).toBe(
+      "arn:aws:states:ap-southeast-1:111122223333:stateMachine:kirikae-prod-shop-failback",
     );
+    expect(stateMachineArn(SINGAPORE, "111122223333", "prod", "failback", "shop")).toBe(
+      stateMachineArnNamed(SINGAPORE, "111122223333", "kirikae-prod-shop-failback"),
+    );
+    expect(stateMachineLogGroupName("prod", "failover", "shop")).toBe(
+      "/aws/vendedlogs/states/kirikae-prod-shop-failover",
+    );
+  });
+
+  it("refuses a stage and plan whose state machine names would pass Step Functions' 80 characters", () => {
+    const longestStage = "s".repeat(24);
+    const longestPlan = `p${"-".repeat(39)}`;
+    // The fixed part is 18 characters: "kirikae-", "-" and "-failover" or "-failback".
+    const fitting = { stage: "production-eu", plan: "p".repeat(62 - "production-eu".length) };
+
+    expect(() => assertStateMachineNames(longestStage, longestPlan)).toThrow(ResourceNameError);
+    expect(() => assertStateMachineNames(longestStage, longestPlan)).toThrow(
+      /82 characters, over Step Functions' limit of 80; shorten the stage or the plan's name: together they may have at most 62 characters/,
+    );
+    expect(() => assertStateMachineNames(fitting.stage, fitting.plan)).not.toThrow();
+    expect(stageNames(fitting.stage).stateMachine("failback", fitting.plan)).toHaveLength(
+      STATE_MACHINE_NAME_MAX_LENGTH,
+    );
+  });
+
+  it("stops a deploy whose plan's state machines cannot be named before it creates any resource", () => {
+    const longPlan = testPlan((input) => {
+      input.name = `shop-${"x".repeat(35)}`;
+    });
+
+    // No Pulumi mocks here: a resource created before the check would fail otherwise, not with this error.
+    expect(() =>
+      controlPlane({
+        stage: "s".repeat(24),
+        plans: [longPlan],
+        homeRegion: TOKYO,
+        bundler: fakeBundler([]),
+      }),
+    ).toThrow(ResourceNameError);
   });
 
   it("keeps names within AWS's 64 characters by a stable hash, not by cutting them into collisions", () => {

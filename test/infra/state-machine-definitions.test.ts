@@ -1,5 +1,6 @@
 import aslValidator from "asl-validator";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../core/plan/schema.js";
 import { taskTargets } from "../../infra/task-targets.js";
 import { failbackDefinition } from "../../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../../stepfunctions/failover-definition.js";
@@ -8,7 +9,8 @@ import {
   type TaskFunctionArns,
   taskFunctionKeys,
 } from "../../stepfunctions/task-functions.js";
-import { deployedPlans } from "./support/deployed-plans.js";
+import { testPlan } from "../support/plan-fixtures.js";
+import { deployedPlans, SINGAPORE, TOKYO } from "./support/deployed-plans.js";
 import {
   ACCOUNT,
   FUNCTION,
@@ -20,26 +22,39 @@ import {
 } from "./support/mock-deploy.js";
 
 let deploy: MockDeploy;
+let plans: Plan[];
 
 beforeAll(async () => {
   const { shop, payments } = await deployedPlans();
-  deploy = await mockDeploy([shop, payments]);
+  plans = [shop, payments];
+  deploy = await mockDeploy(plans);
 });
 
 const definitions = { failover: failoverDefinition, failback: failbackDefinition };
 const kindOf = (machine: Registered) =>
   String(machine.inputs.name).endsWith("-failover") ? "failover" : "failback";
 
+/** The plan a machine was generated from, by its name: kirikae-<stage>-<plan>-<kind>. */
+function planOf(machine: Registered, among: readonly Plan[] = plans): Plan {
+  const plan = among.find(
+    (candidate) => machine.inputs.name === `kirikae-${STAGE}-${candidate.name}-${kindOf(machine)}`,
+  );
+  if (!plan) throw new Error(`no deployed plan has the state machine ${String(machine.inputs.name)}`);
+  return plan;
+}
+
 /** The ARNs of the task functions infra deployed in a region, by task key. */
-function deployedArns(region: string): TaskFunctionArns {
-  const arns = {} as TaskFunctionArns;
-  for (const key of taskFunctionKeys) {
-    arns[key] = deploy.one(
-      FUNCTION,
-      (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-${key}`,
-    ).arn;
-  }
-  return arns;
+function deployedArns(region: string, from: MockDeploy = deploy): TaskFunctionArns {
+  // A region deploys the workflow's functions and those of its plans' kinds of block, not every key.
+  const deployed = taskFunctionKeys.filter((key) =>
+    from.ofType(FUNCTION).some((fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-${key}`),
+  );
+  return Object.fromEntries(
+    deployed.map((key) => [
+      key,
+      from.one(FUNCTION, (fn) => fn.region === region && fn.inputs.name === `kirikae-${STAGE}-${key}`).arn,
+    ]),
+  );
 }
 
 describe("the deployed definitions", () => {
@@ -55,11 +70,13 @@ describe("the deployed definitions", () => {
     }
   });
 
-  it("are, character for character, the definitions the local runner executes, given the deployed ARNs", () => {
+  it("are, character for character, the definitions the local runner executes, given the deployed ARNs and the plan", () => {
     for (const machine of deploy.ofType(STATE_MACHINE)) {
       const kind = kindOf(machine);
 
-      expect(machine.inputs.definition).toBe(JSON.stringify(definitions[kind](deployedArns(machine.region))));
+      expect(machine.inputs.definition).toBe(
+        JSON.stringify(definitions[kind](deployedArns(machine.region), planOf(machine))),
+      );
     }
   });
 
@@ -71,7 +88,7 @@ describe("the deployed definitions", () => {
         text = text.replaceAll(JSON.stringify(arn), JSON.stringify(local[key as keyof TaskFunctionArns]));
       }
 
-      expect(JSON.parse(text)).toEqual(definitions[kindOf(machine)](local));
+      expect(JSON.parse(text)).toEqual(definitions[kindOf(machine)](local, planOf(machine)));
     }
   });
 
@@ -88,6 +105,56 @@ describe("the deployed definitions", () => {
 
       expect([...used].sort()).toEqual(Object.values(deployedArns(region)).sort());
     }
+  });
+});
+
+describe("two plans served by the same regions", () => {
+  const shop = testPlan();
+  // Another application in the same regions, with a step of its own after the traffic switch.
+  const orders = testPlan((input) => {
+    input.name = "orders";
+    input.triggers.alarms = [{ name: "orders-tokyo-health", region: "us-east-1" }];
+    input.customSteps = [
+      {
+        name: "warm-caches",
+        functionArn: "arn:aws:lambda:ap-southeast-1:111122223333:function:orders-warm-caches",
+        runAfter: "traffic-switch",
+      },
+    ];
+  });
+  let both: MockDeploy;
+
+  beforeAll(async () => {
+    both = await mockDeploy([shop, orders]);
+  });
+
+  it("get a failover and a failback machine each, in both regions, under one role per region", () => {
+    for (const region of [TOKYO, SINGAPORE]) {
+      const machines = both.ofType(STATE_MACHINE).filter((machine) => machine.region === region);
+
+      expect(machines.map((machine) => machine.inputs.name).sort(), region).toEqual([
+        `kirikae-${STAGE}-orders-failback`,
+        `kirikae-${STAGE}-orders-failover`,
+        `kirikae-${STAGE}-shop-failback`,
+        `kirikae-${STAGE}-shop-failover`,
+      ]);
+      expect(new Set(machines.map((machine) => machine.inputs.roleArn)).size, region).toBe(1);
+    }
+  });
+
+  it("each run the definition generated from their own plan, which differs where the plans differ", () => {
+    const machine = (region: string, name: string) =>
+      both.one(STATE_MACHINE, (candidate) => candidate.region === region && candidate.inputs.name === name);
+    for (const candidate of both.ofType(STATE_MACHINE)) {
+      const plan = planOf(candidate, [shop, orders]);
+      expect(candidate.inputs.definition, String(candidate.inputs.name)).toBe(
+        JSON.stringify(definitions[kindOf(candidate)](deployedArns(candidate.region, both), plan)),
+      );
+    }
+
+    const shopFailover = machine(SINGAPORE, `kirikae-${STAGE}-shop-failover`);
+    const ordersFailover = machine(SINGAPORE, `kirikae-${STAGE}-orders-failover`);
+    expect(ordersFailover.inputs.definition).not.toBe(shopFailover.inputs.definition);
   });
 });
 

@@ -94,7 +94,7 @@ describe("audit trail backed by CloudTrail", () => {
 
   it("reports a mutating call made with kirikae's role outside kirikae as unaudited", async () => {
     const { verification } = await verifyAfter(async (built, controlPlane) => {
-      const impostor = sandboxClients(built.estate, "ap-southeast-1", controlPlane.roles.tasks);
+      const impostor = sandboxClients(built.estate, "ap-southeast-1", controlPlane.roleOf("scaleNodegroups"));
       await impostor.eks.send(
         new UpdateNodegroupConfigCommand({
           clusterName: "shop-singapore",
@@ -108,7 +108,7 @@ describe("audit trail backed by CloudTrail", () => {
     expect(verification.unaudited).toEqual([
       expect.objectContaining({
         eventName: "UpdateNodegroupConfig",
-        userIdentityArn: expect.stringContaining("kirikae-sandbox-tasks"),
+        userIdentityArn: expect.stringContaining("kirikae-sandbox-scaleNodegroups"),
       }),
     ]);
     expect(verification.brokenChain).toEqual([]);

@@ -5,18 +5,15 @@ import type { Plan } from "../../core/plan/schema.js";
 import type { WorkflowKind } from "../../core/ports/plan-state.js";
 import { trafficMode } from "../../core/traffic/gates.js";
 import type { CheckResult } from "../../core/workflow/check-result.js";
-import {
-  DETECTOR_STEP,
-  isRoute53Api,
-  type StepCall,
-  stepCalls,
-  stepDependencies,
-} from "../../core/workflow/step-calls.js";
+import { DETECTOR_STEP, isRoute53Api, type StepCall } from "../../core/workflow/step-calls.js";
 import type { CallRecord } from "../../sandbox/call-history.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, type Scenario } from "../../sandbox/drill/scenarios.js";
 import type { Fault } from "../../sandbox/faults.js";
+import type { SandboxRoles } from "../../sandbox/sandbox-control-plane.js";
 import type { SandboxExecution } from "../../sandbox/services/sfn-model.js";
+import { taskFunctionKeys } from "../../stepfunctions/task-functions.js";
+import { workflowDependencies, workflowStepCalls } from "../../steps/workflow-calls.js";
 
 const TOKYO = "examples/tokyo-singapore.plan.json";
 const VIRGINIA = "examples/virginia-oregon.plan.json";
@@ -103,14 +100,16 @@ function recordingFaults(scenario: Scenario, spans: FaultSpan[]): Scenario {
 function place(
   calls: readonly CallRecord[],
   executions: readonly SandboxExecution[],
-  roles: { detector: string; tasks: string },
+  roles: SandboxRoles,
   spans: readonly FaultSpan[],
 ): Omit<Observed, "plan" | "workflows" | "prechecks"> {
   const intervals = executions.flatMap(stepIntervals);
   const placed: PlacedCall[] = [];
   const unplaced: CallRecord[] = [];
+  // Each workflow task calls AWS as its own role.
+  const tasks = new Set(taskFunctionKeys.map((key) => roles[key]));
   for (const call of calls) {
-    if (call.principal !== roles.detector && call.principal !== roles.tasks) continue;
+    if (call.principal !== roles.detector && !tasks.has(call.principal)) continue;
     const at = call.at.getTime();
     const running =
       call.principal === roles.detector
@@ -160,7 +159,7 @@ function stepIntervals(execution: SandboxExecution) {
 
 /** The call map's entries for this call: same action, same region, in a step that was running. */
 function entriesFor(plan: Plan, placedCall: PlacedCall): Array<{ step: string; entry: StepCall }> {
-  return stepCalls(plan, placedCall.kind)
+  return workflowStepCalls(plan, placedCall.kind)
     .filter((step) => placedCall.steps.includes(step.step))
     .flatMap((step) =>
       step.calls
@@ -230,7 +229,7 @@ describe("every AWS call kirikae makes goes where `plan explain` says, and nothi
     expect(observed.placed.length).toBeGreaterThan(0);
     expect(offTheMap(observed)).toEqual([]);
     expect(criticalOutsideRecoveryRegion(observed)).toEqual([]);
-    expect(stepDependencies(observed.plan, "failover")).toEqual([]);
+    expect(workflowDependencies(observed.plan, "failover")).toEqual([]);
     // Read from Oregon, where the failover runs; us-east-1 saw only advisory probes while it was down.
     expect(regionsSeen(observed, "rds:DescribeGlobalClusters")).toEqual(["us-west-2"]);
     const touchedVirginia = observed.placed.filter(
@@ -267,7 +266,7 @@ describe("every AWS call kirikae makes goes where `plan explain` says, and nothi
     expect(criticalOutsideRecoveryRegion(observed)).toEqual([]);
     // The gates live in Singapore, so opening Singapore's gate needs only Singapore; no record is edited.
     const gateActions = new Set(
-      stepCalls(observed.plan, "failover")
+      workflowStepCalls(observed.plan, "failover")
         .find((step) => step.step === "Switch traffic")
         ?.calls.filter((call) => !call.action.startsWith("rds:") && !call.action.startsWith("dynamodb:"))
         .map((call) => call.action),
@@ -318,7 +317,7 @@ describe("every AWS call kirikae makes goes where `plan explain` says, and nothi
           .map(({ step, entry }) => `${step}: ${entry.action}`),
       ),
     ].sort();
-    const flagged = stepDependencies(observed.plan, "failover")
+    const flagged = workflowDependencies(observed.plan, "failover")
       .filter((dependency) => isRoute53Api(dependency.call.action))
       .map((dependency) => `${dependency.step}: ${dependency.call.action}`)
       .sort();

@@ -125,11 +125,11 @@ describe("audit verify and export against a deployed stage's signed digests", ()
 
     const exported = await kirikae("audit", "export", "--plan", "shop", "--out", "/nonexistent", ...at);
 
-    expect(exported.code).toBe(1);
+    expect(exported.code).toBe(2);
     expect(exported.stderr).toContain(
       "✗ the signed audit digests of stage sandbox in ap-southeast-1 are not there: no bucket kirikae-sandbox-dg-999988887777-ap-southeast-1",
     );
-    expect(exported.stderr).toMatch(/what to do: the stage predates signed digests: redeploy it/);
+    expect(exported.stderr).toMatch(/; the stage predates signed digests: redeploy it/);
     expect(exported.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,8 +1,11 @@
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
@@ -16,7 +19,7 @@ import { exampleEstate, kirikaeAgainst, sandboxAws } from "../support/readiness-
 
 /** A line of a JavaScript stack trace, which a person must never see for an expected failure. */
 const STACK_LINE = /^\s+at /m;
-const CHECK = ["check", "--plan", "examples/tokyo-singapore.plan.json", "--stage", "sandbox"];
+const CHECK = ["check", "--plan-file", "examples/tokyo-singapore.plan.json", "--stage", "sandbox"];
 
 describe("kirikae check", () => {
   it("prints a readiness table with a passing row per resource and exits 0 for a ready estate", async () => {
@@ -122,7 +125,7 @@ describe("kirikae check", () => {
   it("lists every problem of an invalid plan, exits 2, and reads nothing from AWS", async () => {
     const { built } = await exampleEstate();
 
-    const result = await kirikaeAgainst(built, ["check", "--plan", "examples/broken.plan.json"]);
+    const result = await kirikaeAgainst(built, ["check", "--plan-file", "examples/broken.plan.json"]);
 
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
@@ -137,19 +140,24 @@ describe("kirikae check", () => {
   it("reports an invalid plan as one JSON document with its issues for --json", async () => {
     const { built } = await exampleEstate();
 
-    const result = await kirikaeAgainst(built, ["check", "--plan", "examples/broken.plan.json", "--json"]);
+    const result = await kirikaeAgainst(built, [
+      "check",
+      "--plan-file",
+      "examples/broken.plan.json",
+      "--json",
+    ]);
 
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout) as CheckReport;
     expect(report).toMatchObject({
       ok: false,
       file: "examples/broken.plan.json",
-      error: { name: "PlanError" },
+      error: { code: "InvalidPlan" },
     });
     expect("issues" in report && report.issues).toHaveLength(10);
   });
 
-  it("says in one line which read was denied on which resource, and exits 2 without a stack trace", async () => {
+  it("says in one line which read was denied on which resource, and exits 3 without a stack trace", async () => {
     const { built } = await exampleEstate();
     built.estate.addFault({
       kind: "fail",
@@ -162,19 +170,19 @@ describe("kirikae check", () => {
     const result = await kirikaeAgainst(built, CHECK);
 
     expect(result).toEqual({
-      code: 2,
+      code: 3,
       stdout: "",
       stderr:
         "✗ access denied: eks:DescribeCluster on ap-southeast-1/shop-singapore; allow eks:DescribeCluster to the identity running the check (`aws sts get-caller-identity` names it); the check only reads\n",
     });
   });
 
-  it("says in one line that there are no credentials, and exits 2 without a stack trace", async () => {
+  it("says in one line that there are no credentials, and exits 3 without a stack trace", async () => {
     const { built } = await exampleEstate();
 
     const result = await kirikaeAgainst(built, CHECK, sandboxAws(built, { clients: withoutCredentials() }));
 
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(3);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(
       /^✗ no AWS credentials found for \S+ on \S+; set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the check again\n$/,
@@ -188,7 +196,9 @@ describe("kirikae check", () => {
 
     expect(result.code).toBe(0);
     const help = result.stdout.replace(/\s+/g, " ");
-    expect(help).toContain('its detector, kirikae-<stage>-detectAlarm (default: "production")');
+    expect(help).toContain(
+      "its detector, kirikae-<stage>-detectAlarm (default: KIRIKAE_STAGE, else production)",
+    );
     expect(help).toContain("(default: every region the plan names)");
     expect(help).toContain("Exit status: 0 ready, 1 any gap");
   });
@@ -217,6 +227,9 @@ function withoutCredentials(): ClientProvider {
       s3: new S3Client(config),
       kms: new KMSClient(config),
       sqs: new SQSClient(config),
+      autoscaling: new AutoScalingClient(config),
+      ecs: new ECSClient(config),
+      lambda: new LambdaClient(config),
     };
   };
   return {

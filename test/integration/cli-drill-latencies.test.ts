@@ -28,12 +28,12 @@ async function promotionSeconds(...extra: string[]): Promise<number> {
 }
 
 describe("kirikae drill --latencies", () => {
-  it("exits 1 on an unknown key, naming it and every allowed key, and runs nothing", async () => {
+  it("exits 2 on an unknown key, naming it and every allowed key, and runs nothing", async () => {
     const file = await latenciesFile({ route53Propagation: 10_000 });
 
     const { code, stdout, stderr } = await runKirikae(["drill", "--latencies", file]);
 
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("unknown key route53Propagation");
     for (const name of LATENCY_NAMES) expect(stderr).toContain(name);
     expect(stdout).not.toContain("drill region-outage");
@@ -44,7 +44,7 @@ describe("kirikae drill --latencies", () => {
 
     const { code, stderr } = await runKirikae(["drill", "--latencies", file]);
 
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("auroraFailover");
   });
 

@@ -89,7 +89,7 @@ describe("kirikae drill", () => {
   it("rejects a malformed fault with the grammar", async () => {
     const result = await run("drill", "--fault", "meteor:tokyo");
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.err).toMatch(/unknown fault kind "meteor"/);
     expect(result.err).toMatch(/region-down:REGION/);
   });

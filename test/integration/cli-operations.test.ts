@@ -50,7 +50,7 @@ describe("operations against a deployed stage", () => {
     expect(failover.stderr).toBe("");
     expect(failover.code).toBe(0);
     expect(failover.stdout).toMatch(
-      /started failover of shop: arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-failover:shop-failover-/,
+      /started failover of shop: arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-shop-failover:shop-failover-/,
     );
     expect(failover.stdout).toContain("✓ failover succeeded");
 
@@ -153,7 +153,8 @@ describe("operations against a deployed stage", () => {
     expect(report.stdout).toContain("```mermaid");
     expect(report.stdout).toMatch(/RTO/);
     const unknown = await kirikae("report", `${execution}-nope`, "--plan", planFile, ...at);
-    expect(unknown.code).toBe(1);
+    // An execution that is not where the person looked is an input error (docs/cli.md, exit codes).
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/has no records of/);
   });
 
@@ -161,9 +162,10 @@ describe("operations against a deployed stage", () => {
     const { built, kirikae, controlPlane: deployed } = await stage();
 
     const wrongStage = await kirikae("status", "--stage", "nope", "--region", deployed.region);
-    expect(wrongStage.code).toBe(1);
-    expect(wrongStage.stderr).toMatch(/the stage's resources are not there/);
-    expect(wrongStage.stderr).toMatch(/check --stage and --region/);
+    expect(wrongStage.code).toBe(2);
+    expect(wrongStage.stderr).toMatch(
+      /^✗ no DynamoDB table kirikae-nope-state in ap-southeast-1: the stage is not deployed there; check --stage and --region/,
+    );
     expect(wrongStage.stderr).not.toMatch(/^\s+at /m);
 
     const signedOut = sandboxCli(built, deployed, ONCALL, {
@@ -179,11 +181,13 @@ describe("operations against a deployed stage", () => {
       "shop",
       "--reason",
       "x",
+      "--stage",
+      SANDBOX_STAGE,
       "--region",
       deployed.region,
     );
-    expect(noCredentials.code).toBe(1);
-    expect(noCredentials.stderr).toMatch(/no AWS credentials found\n.*what to do: sign in/s);
+    expect(noCredentials.code).toBe(3);
+    expect(noCredentials.stderr).toMatch(/^✗ no AWS credentials found; sign in/);
   });
 });
 

@@ -86,9 +86,9 @@ describe("kirikae plan explain", () => {
     expect(lines.filter((line) => line.startsWith("  Critical path, when the old primary"))).toEqual([
       "  Critical path, when the old primary still answers (switchover), plus the time a person takes to approve: hold 120 s + max(promotion 75 s, scale-up 180 s) + DNS propagation 60 s = 360 s",
     ]);
-    expect(result.stdout).toMatch(
-      /- custom step warm-caches .* is declared but this version's workflows do not run/,
-    );
+    // The first version's custom step runs now, as a block after the promotion.
+    expect(result.stdout).toMatch(/warm-caches \[lambda\] after database: run Lambda/);
+    expect(result.stdout).toMatch(/failover: database \+ nodegroups {2}-> {2}traffic \+ warm-caches {2}-> {2}verify/);
   });
 
   it("prints one JSON document whose steps, sizes and estimates scripts can read", async () => {
@@ -200,25 +200,25 @@ describe("kirikae plan explain", () => {
     );
     expect(explanation.failover.dependencies).toEqual([]);
     expect(explanation.failback.dependencies.map((dependency) => dependency.step)).toContain(
-      "Scale down region left",
+      "Scale down nodegroups",
     );
   });
 
-  it("lists every problem of an invalid plan exactly as plan validate does, and exits 1", async () => {
+  it("lists every problem of an invalid plan exactly as plan validate does, and exits 2: nothing to explain", async () => {
     const validate = await kirikae("plan", "validate", BROKEN);
 
     const result = await kirikae("plan", "explain", BROKEN);
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(validate.stderr);
     expect(result.stderr).toContain("10 problems found");
   });
 
-  it("reports an invalid plan as a JSON document of its issues with --json, and exits 1", async () => {
+  it("reports an invalid plan as a JSON document of its issues with --json, and exits 2", async () => {
     const result = await kirikae("plan", "explain", BROKEN, "--json");
 
-    expect(result).toMatchObject({ code: 1, stderr: "" });
+    expect(result).toMatchObject({ code: 2, stderr: "" });
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ ok: false, file: BROKEN });
     expect(report.issues).toHaveLength(10);
@@ -227,7 +227,7 @@ describe("kirikae plan explain", () => {
   it("says the file argument is missing, through the injected writers", async () => {
     const result = await kirikae("plan", "explain");
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("error: missing required argument 'file'");
   });
 });

@@ -142,8 +142,15 @@ describe("kirikae plan validate", () => {
 
       expect(result).toMatchObject({ code: 1, stderr: "" });
       const report = JSON.parse(result.stdout);
-      expect(Object.keys(report)).toEqual(["ok", "file", "issues"]);
-      expect(report).toMatchObject({ ok: false, file: "examples/broken.plan.json" });
+      expect(Object.keys(report)).toEqual(["ok", "file", "error", "issues"]);
+      expect(report).toMatchObject({
+        ok: false,
+        file: "examples/broken.plan.json",
+        error: {
+          code: "InvalidPlan",
+          message: "examples/broken.plan.json is not a valid plan (10 problems)",
+        },
+      });
       expect(report.issues).toHaveLength(10);
       expect(report.issues).toContainEqual({
         path: "compute.clusters[0].nodegroups[0].activeSize",
@@ -166,6 +173,7 @@ describe("kirikae plan validate", () => {
       expect(JSON.parse(result.stdout)).toEqual({
         ok: false,
         file: missing,
+        error: { code: "InvalidPlan", message: `cannot read plan file ${missing}`, hint: expect.any(String) },
         issues: [
           { path: "(file)", message: `no such file (looked for ${missing})`, hint: expect.any(String) },
         ],
@@ -174,10 +182,10 @@ describe("kirikae plan validate", () => {
   });
 
   describe("usage errors", () => {
-    it("says the file argument is missing and exits 1, without ending the process", async () => {
+    it("says the file argument is missing and exits 2, without ending the process", async () => {
       const result = await kirikae("plan", "validate");
 
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain("error: missing required argument 'file'");
       expect(result.stdout).toBe("");
     });
@@ -185,7 +193,7 @@ describe("kirikae plan validate", () => {
     it("rejects an unknown option of the subcommand through the injected writers", async () => {
       const result = await kirikae("plan", "validate", "examples/tokyo-singapore.plan.json", "--strict");
 
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain("error: unknown option '--strict'");
     });
 
@@ -213,7 +221,7 @@ describe("failure output", () => {
     const text = formatFailure(error, { debug: false });
 
     expect(text).toBe(
-      "✗ global cluster shop-global is not available\n  what to do: wait for the cluster to become available, then retry\n",
+      "✗ global cluster shop-global is not available; wait for the cluster to become available, then retry\n",
     );
   });
 
@@ -226,7 +234,7 @@ describe("failure output", () => {
     const debug = formatFailure(error, { debug: true });
 
     expect(plain).toBe(
-      "✗ unexpected error: cannot read properties of undefined\n  run again with --debug to see where it happened\n",
+      "✗ unexpected error: cannot read properties of undefined; run again with --debug to see where it happened, and report it with that output\n",
     );
     expect(debug).toMatch(STACK_LINE);
     expect(debug).toContain("caused by: Error: socket hang up");

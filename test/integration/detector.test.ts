@@ -167,6 +167,33 @@ describe("detector Lambda", () => {
     ]);
   });
 
+  it("starts the failover state machine of the plan whose alarm fired, when its region serves two plans", async () => {
+    const orders = testPlan((input) => {
+      input.name = "orders";
+      input.database.globalClusterIdentifier = "orders-global";
+      input.database.members = {
+        "ap-northeast-1": "arn:aws:rds:ap-northeast-1:111122223333:cluster:orders-tokyo",
+        "ap-southeast-1": "arn:aws:rds:ap-southeast-1:111122223333:cluster:orders-singapore",
+      };
+      input.triggers.alarms = [{ name: "orders-tokyo-health", region: "us-east-1" }];
+    });
+    built = buildEstate([plan, orders]);
+    controlPlane = await startSandboxControlPlane(built, [plan, orders]);
+    const events: AlarmStateChangeEvent[] = [];
+    built.models.cloudwatch.onAlarmStateChange((event) => events.push(event));
+    const event = fire(built, events, orders.triggers.alarms[0]);
+
+    const result = await controlPlane.deliver(event);
+
+    expect(result).toMatchObject({ decision: "started", plan: "orders" });
+    const ordersFailover = controlPlane.stateMachineArns("orders").failover;
+    expect(ordersFailover).toBe(
+      "arn:aws:states:ap-southeast-1:111122223333:stateMachine:kirikae-sandbox-orders-failover",
+    );
+    expect(controlPlane.stateMachineArns("shop").failover).not.toBe(ordersFailover);
+    expect(built.models.sfn.all().map((execution) => execution.stateMachineArn)).toEqual([ordersFailover]);
+  });
+
   it("starts exactly one execution for copies of one alarm state change, however they arrive", async () => {
     const { built, controlPlane, events } = await sandbox();
     const event = fire(built, events);
@@ -328,7 +355,7 @@ describe("detector Lambda", () => {
       .forRegion(controlPlane.region)
       .sfn.send(
         new StartExecutionCommand({
-          stateMachineArn: controlPlane.stateMachineArns.failover,
+          stateMachineArn: controlPlane.stateMachineArns(plan.name).failover,
           name: "forged",
           input: JSON.stringify(forged),
         }),

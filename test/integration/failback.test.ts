@@ -39,11 +39,11 @@ describe("failback by hand", () => {
     expect(result.workflows[1]?.steps.map((step) => step.name)).toEqual([
       "Accept request",
       "Pre-checks",
-      "Scale up returning region",
+      "Scale up nodegroups",
       "Switch over database",
       "Switch traffic",
       "Verify recovery",
-      "Scale down region left",
+      "Scale down nodegroups",
       "Record outcome",
     ]);
     expect(result.mutations.FailoverGlobalCluster).toBe(1);
@@ -69,7 +69,7 @@ describe("failback by hand", () => {
 
     await operator.sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: controlPlane.stateMachineArns.failback,
+        stateMachineArn: controlPlane.stateMachineArns(plan.name).failback,
         name: "by-hand",
         input: JSON.stringify(input),
       }),

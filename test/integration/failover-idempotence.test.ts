@@ -21,7 +21,7 @@ async function failedOverEstate() {
   const start = async (name: string) => {
     await operator.sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: controlPlane?.stateMachineArns.failover,
+        stateMachineArn: controlPlane?.stateMachineArns(plan.name).failover,
         name,
         input: JSON.stringify({ plan: plan.name, reason: "game day" }),
       }),

@@ -46,7 +46,7 @@ async function startAsOperator(name: string, input: unknown) {
     .forRegion(controlPlane.region)
     .sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: controlPlane.stateMachineArns.failover,
+        stateMachineArn: controlPlane.stateMachineArns(plan.name).failover,
         name,
         input: JSON.stringify(input),
       }),
@@ -112,7 +112,7 @@ describe("a trigger nobody can forge", () => {
     });
     const deps = acceptDeps(recordingAudit());
     const execution = {
-      id: `arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-failover:${executionName}`,
+      id: `arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-shop-failover:${executionName}`,
       startedAt: "2026-01-01T00:00:06.000Z",
     };
 
@@ -139,7 +139,7 @@ describe("a trigger nobody can forge", () => {
     const audit = recordingAudit({ failAction: "failover.accepted" });
     const deps = acceptDeps(audit, "locked-shop");
     const execution = {
-      id: "arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-failover:by-hand",
+      id: "arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-sandbox-locked-shop-failover:by-hand",
       startedAt: "2026-01-01T00:00:00.000Z",
     };
 

@@ -11,7 +11,7 @@ import { countPixelsNear, decodePng } from "../support/png.js";
 const browser = chromiumAvailability();
 
 describe("HTML incident report in headless Chromium", () => {
-  it("draws the gantt: a visible, labelled bar per phase on an HH:MM axis, fetching nothing", async (context) => {
+  it("draws the gantt: a visible, labelled bar per phase on an HH:MM axis in the report's time zone, fetching nothing", async (context) => {
     if (browser.state === "required-but-missing") throw new Error(browser.reason);
     if (browser.state === "skip") {
       // The default reporter shows a skip's note only in verbose mode; a warning is seen either way.
@@ -48,11 +48,15 @@ describe("HTML incident report in headless Chromium", () => {
       const ticks = (await chart.locator("text").allTextContents()).filter((text) =>
         /^\d\d:\d\d$/.test(text),
       );
+      const zoneShown = await page.getByText("Asia/Tokyo (UTC+09:00)", { exact: true }).isVisible();
+      const axisLabel = await chart.locator("text", { hasText: "time (Asia/Tokyo, UTC+09:00)" }).count();
       const screenshotFile = join(directory, "gantt.png");
       await chart.screenshot({ path: screenshotFile });
       await page.screenshot({ path: join(directory, "report.png"), fullPage: true });
 
       expect(requests).toEqual([pageUrl]);
+      expect(zoneShown).toBe(true);
+      expect(axisLabel).toBe(1);
       expect(chartBox?.width).toBeGreaterThan(0);
       expect(bars.map((bar) => bar.label)).toEqual(phases.map((phase) => phase.label));
       for (const bar of bars) {

@@ -39,7 +39,15 @@ describe("HTML incident report", () => {
         );
     }
     const [failover] = reports;
-    expect(failover?.html).toMatch(/<tr><th scope="row">RTO<\/th><td>15 min 0 s<\/td><td>5 min \d+ s<\/td>/);
+    expect(failover?.html).toMatch(
+      /<tr><th scope="row">RTO \(from detection\)<\/th><td>15 min 0 s<\/td><td>5 min \d+ s<\/td>/,
+    );
+    // Every time on the page is in the plan's home region's zone, and the page says which.
+    expect(failover?.html).toContain("<dt>Times shown in</dt><dd>Asia/Tokyo (UTC+09:00)</dd>");
+    expect(failover?.html).toContain(">time (Asia/Tokyo, UTC+09:00)</text>");
+    expect(failover?.html).toMatch(
+      /<time datetime="2026-01-01T00:01:30\.\d{3}Z">2026-01-01 09:01:30<\/time>/,
+    );
     expect(chartPhases(failover?.html ?? "").map((phase) => phase.label)).toEqual([
       "Detection (hold)",
       "Pre-checks",
@@ -71,19 +79,22 @@ describe("HTML incident report", () => {
 
     expect(failback?.htmlFile).toMatch(/shop-failback-drill\.ja\.html$/);
     expect(failback?.html).toContain('<html lang="ja">');
-    expect(failback?.html).toContain("<h1>インシデントレポート: shop failback</h1>");
     expect(failback?.html).toContain(
-      "<dt>実行者</dt><dd>arn:aws:iam::111122223333:user/oncall-engineer (CloudTrail)</dd>",
+      "<h1>障害報告書: shop フェイルバック（ap-southeast-1 → ap-northeast-1）</h1>",
+    );
+    expect(failback?.html).toContain(
+      "<dt>対応者</dt><dd>kirikae（自動ワークフロー）、arn:aws:iam::111122223333:user/oncall-engineer（実行を開始。CloudTrail による）</dd>",
     );
     expect(chartPhases(failback?.html ?? "").map((phase) => phase.label)).toContain("切替元の縮退");
-    expect(failback?.html).toContain(">時刻 (UTC)</text>");
+    expect(failback?.html).toContain(">時刻（Asia/Tokyo, UTC+09:00）</text>");
+    expect(failback?.html).toContain("<dt>時刻の表記</dt><dd>Asia/Tokyo（UTC+09:00）</dd>");
   });
 
   it("escapes every text taken from the audit trail, so a hostile reason cannot inject markup", () => {
     const hostile = `<img src=x onerror="alert(1)">&'`;
     const records = abortedRun({ reason: hostile, resource: "</svg><script>alert(2)</script>" });
 
-    const html = incidentReportHtml(testPlan(), records);
+    const html = incidentReportHtml(testPlan(), records, { language: "en" });
 
     expect(html).not.toMatch(/<script|<img|<\/svg><script/i);
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;");
@@ -91,7 +102,10 @@ describe("HTML incident report", () => {
   });
 });
 
-/** A failover refused by its pre-checks, as the trail records it; the texts a person could control are given. */
+/**
+ * A failover refused by its pre-checks, as the trail records it, with a call a custom step made; the
+ * texts a person could control are given.
+ */
 function abortedRun(hostile: { reason: string; resource: string }): AuditRecord[] {
   const base = { plan: "shop", executionId: "arn:exec", actor: "kirikae", prevHash: "", hash: "" };
   return [
@@ -123,6 +137,17 @@ function abortedRun(hostile: { reason: string; resource: string }): AuditRecord[
     {
       ...base,
       seq: 3,
+      kind: "outcome",
+      action: "lambda:Invoke",
+      outcome: "failed",
+      resource: hostile.resource,
+      requestId: "req-1",
+      at: "2026-01-01T00:02:01.500Z",
+      error: { name: "States.TaskFailed", message: hostile.reason },
+    },
+    {
+      ...base,
+      seq: 4,
       kind: "execution",
       action: "failover.aborted",
       outcome: "failed",

@@ -26,7 +26,7 @@ async function start(name: string, input: unknown) {
     .forRegion(controlPlane.region)
     .sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: controlPlane.stateMachineArns.failover,
+        stateMachineArn: controlPlane.stateMachineArns(plan.name).failover,
         name,
         input: JSON.stringify(input),
       }),

@@ -1,8 +1,8 @@
 import { definePlan } from "../../core/plan/define-plan.js";
-import type { Plan, PlanInput } from "../../core/plan/schema.js";
+import type { LegacyPlanInput, Plan } from "../../core/plan/schema.js";
 
 /** A small, valid two-region plan for tests; each test overrides only what it is about. */
-export function testPlanInput(): PlanInput {
+export function testPlanInput(): LegacyPlanInput {
   return {
     name: "shop",
     regions: ["ap-northeast-1", "ap-southeast-1"],
@@ -69,14 +69,14 @@ export function testPlanInput(): PlanInput {
 }
 
 /** The test plan moving traffic by S3 object gates, as the examples do. */
-export function gatedTestPlan(change: (input: PlanInput) => void = () => undefined): Plan {
+export function gatedTestPlan(change: (input: LegacyPlanInput) => void = () => undefined): Plan {
   return testPlan((input) => {
     input.dns.gates = { kind: "s3-object", bucket: "shop-traffic-gates" };
     change(input);
   });
 }
 
-export function testPlan(change: (input: PlanInput) => void = () => undefined): Plan {
+export function testPlan(change: (input: LegacyPlanInput) => void = () => undefined): Plan {
   const input = testPlanInput();
   change(input);
   return definePlan(input);

@@ -16,7 +16,7 @@ const plan = testPlan((input) => {
   ];
   input.triggers.holdSeconds = 60;
 });
-const EXECUTION = "arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-test-failover:shop-run";
+const EXECUTION = "arn:aws:states:ap-southeast-1:111122223333:execution:kirikae-test-shop-failover:shop-run";
 
 type Reading = AlarmState | "down";
 

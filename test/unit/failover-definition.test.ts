@@ -4,10 +4,12 @@ import { type AslState, TRANSIENT_ERRORS, taskStates } from "../../stepfunctions
 import { failbackDefinition } from "../../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns, taskFunctionKeys } from "../../stepfunctions/task-functions.js";
+import { testPlan } from "../support/plan-fixtures.js";
 
 const arns = localTaskFunctionArns("ap-southeast-1", "111122223333");
-const definition = failoverDefinition(arns);
-const failback = failbackDefinition(arns);
+const plan = testPlan();
+const definition = failoverDefinition(arns, plan);
+const failback = failbackDefinition(arns, plan);
 
 describe.each([
   ["failover", definition],
@@ -70,21 +72,29 @@ describe("approval", () => {
 });
 
 describe("the two workflows together", () => {
-  it("use every function infra creates, and no other", () => {
+  it("use only functions infra creates, and for a first-version plan those of its three blocks", () => {
     const used = new Set([...taskStates(definition), ...taskStates(failback)].map((task) => task.resource));
+    const created = new Set(taskFunctionKeys.map((key) => arns[key]));
+    const blockFunctions = ["scaleAutoScalingGroup", "scaleEcsService", "runCustomStep", "probeHttp"];
 
-    expect([...used].sort()).toEqual(taskFunctionKeys.map((key) => arns[key]).sort());
+    expect([...used].every((arn) => created.has(arn))).toBe(true);
+    expect([...used].sort()).toEqual(
+      taskFunctionKeys
+        .filter((key) => !blockFunctions.includes(key))
+        .map((key) => arns[key])
+        .sort(),
+    );
   });
 
   it("fail back in the safe order: capacity first, switchover, DNS, verify, scale-down last", () => {
     const order = [
       "Accept request",
       "Pre-checks",
-      "Scale up returning region",
+      "Scale up nodegroups",
       "Switch over database",
       "Switch traffic",
       "Verify recovery",
-      "Scale down region left",
+      "Scale down nodegroups",
       "Record outcome",
     ];
     const visited: string[] = [];
@@ -123,17 +133,21 @@ describe("failover state machine definition", () => {
 describe("the data-loss question", () => {
   it("pauses inside the promotion branch, bounded by the step's timeout, and returns to the promotion with the answer", () => {
     expect(findState(definition.States, "Promote database done?")?.Choices).toEqual([
-      { Variable: "$.promotion.status", StringEquals: "done", Next: "Database promoted" },
-      { Variable: "$.promotion.status", StringEquals: "ask", Next: "Await data-loss approval" },
+      { Variable: "$.blocks.database.status", StringEquals: "done", Next: "Promote database: done" },
+      { Variable: "$.blocks.database.status", StringEquals: "ask", Next: "Await data-loss approval" },
     ]);
     expect(findState(definition.States, "Await data-loss approval")).toMatchObject({
       Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
       Parameters: {
         FunctionName: arns.requestApproval,
-        Payload: { question: "data-loss", "promotion.$": "$.promotion", "taskToken.$": "$$.Task.Token" },
+        Payload: {
+          question: "data-loss",
+          "promotion.$": "$.blocks.database",
+          "taskToken.$": "$$.Task.Token",
+        },
       },
-      TimeoutSecondsPath: "$.promotion.question.timeoutSeconds",
-      ResultPath: "$.promotion.answer",
+      TimeoutSecondsPath: "$.blocks.database.question.timeoutSeconds",
+      ResultPath: "$.blocks.database.answer",
       Next: "Promote database",
     });
   });

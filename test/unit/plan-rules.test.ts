@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { definePlan } from "../../core/plan/define-plan.js";
 import { PlanError } from "../../core/plan/plan-errors.js";
 import type { PlanIssue } from "../../core/plan/plan-rules.js";
-import type { PlanInput } from "../../core/plan/schema.js";
+import type { LegacyPlanInput as PlanInput } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
 import { testPlanInput } from "../support/plan-fixtures.js";
 

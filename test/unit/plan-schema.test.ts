@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { PlanIssue } from "../../core/plan/plan-rules.js";
-import type { PlanInput } from "../../core/plan/schema.js";
+import type { LegacyPlanInput as PlanInput } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
 import { testPlanInput } from "../support/plan-fixtures.js";
 import weightedPlan from "../support/weighted-record-edits.plan.js";
@@ -61,7 +61,12 @@ describe("plan schema", () => {
       expect(weightedPlan).toMatchObject({
         dns: { routing: "weighted" },
         triggers: { mode: "approval" },
-        customSteps: [{ name: "warm-caches", runAfter: "promotion" }],
+        recovery: {
+          form: "legacy",
+          blocks: expect.arrayContaining([
+            expect.objectContaining({ kind: "lambda", id: "warm-caches", after: ["database"] }),
+          ]),
+        },
       });
     });
   });
@@ -86,7 +91,11 @@ describe("plan schema", () => {
       expect(result.ok && result.plan.database.dataLoss).toBe("never");
       expect(result.ok && result.plan.dns.activeWeight).toBe(100);
       expect(result.ok && result.plan.dns.records[0]?.ttlSeconds).toBe(60);
-      expect(result.ok && result.plan.customSteps).toEqual([]);
+      expect(result.ok && result.plan.recovery.blocks.map((block) => block.kind)).toEqual([
+        "aurora-global",
+        "eks",
+        "route53",
+      ]);
     });
 
     it("fills in the rollback timeout when only the step timeout is given", () => {
@@ -110,7 +119,10 @@ describe("plan schema", () => {
 
       const result = validatePlan(input);
 
-      expect(result.ok && result.plan.customSteps[0]?.timeoutSeconds).toBe(60);
+      const step = result.ok
+        ? result.plan.recovery.blocks.find((block) => block.kind === "lambda")
+        : undefined;
+      expect(step).toMatchObject({ id: "restart-deployments", timeoutSeconds: 60, after: ["traffic"] });
     });
 
     it("lower-cases record names, since Route 53 compares them case-insensitively", () => {

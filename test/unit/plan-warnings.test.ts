@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkPlanWarnings } from "../../core/plan/plan-rules.js";
-import type { PlanInput } from "../../core/plan/schema.js";
+import type { LegacyPlanInput as PlanInput } from "../../core/plan/schema.js";
 import { validatePlan } from "../../core/plan/validate-plan.js";
 import { testPlan, testPlanInput } from "../support/plan-fixtures.js";
 

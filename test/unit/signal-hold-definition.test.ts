@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { failbackDefinition } from "../../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../../stepfunctions/failover-definition.js";
 import { localTaskFunctionArns } from "../../stepfunctions/task-functions.js";
+import { testPlan } from "../support/plan-fixtures.js";
 
 const arns = localTaskFunctionArns("ap-southeast-1", "111122223333");
-const failover = failoverDefinition(arns);
+const plan = testPlan();
+const failover = failoverDefinition(arns, plan);
 
 describe("the failover's signal hold, in the state machine", () => {
   it("holds and re-checks an alarm-started run between accepting it and its pre-checks; a run by hand goes straight on", () => {
@@ -44,7 +46,7 @@ describe("the failover's signal hold, in the state machine", () => {
   });
 
   it("leaves the failback, which a person starts, without a hold", () => {
-    const failback = failbackDefinition(arns);
+    const failback = failbackDefinition(arns, plan);
 
     expect(failback.States["Accept request"]?.Next).toBe("Pre-checks");
     expect(JSON.stringify(failback)).not.toContain("Confirm signal");
