@@ -1,6 +1,6 @@
 import type { Plan } from "../core/plan/schema.js";
 import { allow, type PolicyDocument, type PolicyStatement } from "./grants.js";
-import { stateMachineArn } from "./names.js";
+import { functionArn, stateMachineArn } from "./names.js";
 
 /**
  * The policies that are not a function's: the state machines' role, the alarm-forwarding role, the audit
@@ -117,10 +117,26 @@ export function auditTableGuard(
 
 /**
  * The on-call engineer's failback from the console: StartExecution on each plan's own failback state
- * machine in its home region, where failback runs, and nothing else. The workflow itself validates the
- * input, takes the lock and records the initiator (from CloudTrail), so this grant cannot bypass any check.
+ * machine in its home region, where failback runs. The workflow itself validates the input, takes the
+ * lock and records the initiator (from CloudTrail), so this grant cannot bypass any check. Following and
+ * stopping a plan's runs (`kirikae watch`, `kirikae cancel`, docs/cli.md): read and stop the executions of
+ * its machines, and invoke its region's escalation function, which undoes only what is safe.
+ * DescribeExecution, GetExecutionHistory and StopExecution authorise on the execution (Service
+ * Authorization Reference, "Actions, resources, and condition keys for AWS Step Functions"), whose name
+ * is the run's, so only the machine part is named.
  */
 export function onCallFailbackPolicy(stage: string, account: string, plans: readonly Plan[]): PolicyDocument {
+  const runs = plans.flatMap((plan) =>
+    plan.regions.flatMap((region) =>
+      (["failover", "failback"] as const).map(
+        (kind) =>
+          `${stateMachineArn(region, account, stage, kind, plan.name).replace(":stateMachine:", ":execution:")}:*`,
+      ),
+    ),
+  );
+  const escalations = [...new Set(plans.flatMap((plan) => plan.regions))].map((region) =>
+    functionArn(region, account, stage, "abortWorkflow"),
+  );
   return {
     Version: "2012-10-17",
     Statement: [
@@ -129,6 +145,12 @@ export function onCallFailbackPolicy(stage: string, account: string, plans: read
         ["states:StartExecution"],
         plans.map((plan) => stateMachineArn(plan.activeRegion, account, stage, "failback", plan.name)),
       ),
+      allow(
+        "FollowAndCancelRuns",
+        ["states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution"],
+        runs,
+      ),
+      allow("EscalateCancelledRuns", ["lambda:InvokeFunction"], escalations),
     ],
   };
 }

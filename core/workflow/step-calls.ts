@@ -62,7 +62,7 @@ export function stepCalls(
   blockSteps: readonly Omit<StepCalls, "runsIn">[] = [],
   releaseSteps: readonly Omit<StepCalls, "runsIn">[] = [],
 ): StepCalls[] {
-  const { source, target } = workflowRegions(plan, kind);
+  const { target } = workflowRegions(plan, kind);
   // Failover runs in the region being activated, failback in the plan's home region (infra/topology.ts):
   // either way, the target.
   const home = target;

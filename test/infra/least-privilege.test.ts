@@ -647,7 +647,7 @@ describe("the roles", () => {
 });
 
 describe("the on-call engineer's failback policy", () => {
-  it("allows StartExecution on each plan's own failback state machine in its home region, and nothing else", () => {
+  it("allows StartExecution on each plan's own failback state machine in its home region, following and cancelling its runs, and nothing else", () => {
     const { onCallFailbackPolicy } = deploy.outputs as { onCallFailbackPolicy: string };
 
     expect(JSON.parse(onCallFailbackPolicy)).toEqual({
@@ -660,6 +660,30 @@ describe("the on-call engineer's failback policy", () => {
             `arn:aws:states:${TOKYO}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-shop-failback`,
             `arn:aws:states:${OREGON}:${ACCOUNT}:stateMachine:kirikae-${STAGE}-payments-api-failback`,
           ],
+        ),
+        s(
+          "FollowAndCancelRuns",
+          ["states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution"],
+          [
+            ...[TOKYO, SINGAPORE].flatMap((region) =>
+              ["failover", "failback"].map(
+                (kind) => `arn:aws:states:${region}:${ACCOUNT}:execution:kirikae-${STAGE}-shop-${kind}:*`,
+              ),
+            ),
+            ...[OREGON, IRELAND].flatMap((region) =>
+              ["failover", "failback"].map(
+                (kind) =>
+                  `arn:aws:states:${region}:${ACCOUNT}:execution:kirikae-${STAGE}-payments-api-${kind}:*`,
+              ),
+            ),
+          ],
+        ),
+        s(
+          "EscalateCancelledRuns",
+          ["lambda:InvokeFunction"],
+          [TOKYO, SINGAPORE, OREGON, IRELAND].map(
+            (region) => `arn:aws:lambda:${region}:${ACCOUNT}:function:kirikae-${STAGE}-abortWorkflow`,
+          ),
         ),
       ],
     });

@@ -88,7 +88,9 @@ describe("kirikae plan explain", () => {
     ]);
     // The first version's custom step runs now, as a block after the promotion.
     expect(result.stdout).toMatch(/warm-caches \[lambda\] after database: run Lambda/);
-    expect(result.stdout).toMatch(/failover: database \+ nodegroups {2}-> {2}traffic \+ warm-caches {2}-> {2}verify/);
+    expect(result.stdout).toMatch(
+      /failover: database \+ nodegroups {2}-> {2}traffic \+ warm-caches {2}-> {2}verify/,
+    );
   });
 
   it("prints one JSON document whose steps, sizes and estimates scripts can read", async () => {

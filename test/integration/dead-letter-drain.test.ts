@@ -70,7 +70,11 @@ describe("the scheduled evidence linker and the detector's dead-letter queue", (
     // Deleted, not only hidden: past the linker's visibility timeout nothing comes back. Looked at as an
     // operator: the detector's role may only send to the queue.
     await built.estate.clock.sleep(10 * 60_000);
-    const operator = sandboxClients(built.estate, region, `arn:aws:iam::${accountOf(plan)}:user/operator`).sqs;
+    const operator = sandboxClients(
+      built.estate,
+      region,
+      `arn:aws:iam::${accountOf(plan)}:user/operator`,
+    ).sqs;
     const after = await operator.send(
       new ReceiveMessageCommand({ QueueUrl: deadLetterQueueUrl, MaxNumberOfMessages: 10 }),
     );
