@@ -177,7 +177,7 @@ console.log(
   `Cold start, median of ${runs} fresh Node ${process.version} processes per function; first invocation for ${COLD_START_PLAN} against the sandbox; aims: < ${SIZE_AIM_KB} KB, < ${IMPORT_AIM_MS} ms init`,
 );
 console.log(
-  "1st call ms: from the invocation's start until its first AWS call was answered; modelled ms: the invocation's AWS time on the virtual clock",
+  "1st call ms: from the invocation's start until its first AWS call was answered; init+1st call ms: their sum in each run, then the median; modelled ms: the invocation's AWS time on the virtual clock",
 );
 console.log(line(header));
 for (const row of rows) console.log(line(row));
