@@ -1,7 +1,7 @@
 import { formatDuration } from "../core/report/durations.js";
 import { type StepMark, stepSpans } from "../core/report/step-spans.js";
 import { stepMark } from "../sandbox/drill/describe-workflow.js";
-import type { DrillResult } from "../sandbox/drill/run-drill.js";
+import type { DrillResult, DrillWorkflow } from "../sandbox/drill/run-drill.js";
 import type { StepEvent } from "../sandbox/local-workflow-runner.js";
 
 export type Write = (text: string) => void;
@@ -54,6 +54,29 @@ export function notePrinter(write: Write): (text: string, elapsedSeconds: number
   return (text, elapsedSeconds) => write(`  ${clockStamp(elapsedSeconds)}  · ${text}\n`);
 }
 
+/**
+ * How the user-visible RTO is made up: detection (outage start to the alarm, with the estimate a report
+ * would make from the alarm's window beside the exact one), recovery (alarm to DNS answers at the writer
+ * region at capacity), the records' TTL; and kirikae's own verified figure, for comparison.
+ */
+function rtoLines(workflow: DrillWorkflow): string[] {
+  if (workflow.recoverySeconds === null) return [];
+  const { outage } = workflow;
+  const byHand = workflow.kind === "failback";
+  const estimate =
+    outage.estimatedDetectionSeconds === null || outage.window === null
+      ? ""
+      : `; estimated from the alarm's window ${outage.window.periodSeconds} s × ${outage.window.evaluationPeriods}: ${duration(outage.estimatedDetectionSeconds)}`;
+  return [
+    byHand
+      ? "    from the request (started by hand, so no detection)"
+      : `    detection ${duration(workflow.detectionSeconds)} (outage start to the alarm${estimate})`,
+    `    + recovery ${duration(workflow.recoverySeconds)} (${byHand ? "request" : "alarm"} to every DNS answer at the writer region with its capacity Ready)`,
+    `    + DNS TTL ${duration(workflow.ttlSeconds)} (resolvers may keep the old answer that long)`,
+    `    kirikae verified recovery ${duration(workflow.verifiedRtoSeconds)} after the ${byHand ? "request" : "alarm"}`,
+  ];
+}
+
 /** The closing summary: per workflow outcome against objectives, the final estate, invariants, audit. */
 export function renderSummary(result: DrillResult): string {
   const lines: string[] = ["", "Summary"];
@@ -68,8 +91,9 @@ export function renderSummary(result: DrillResult): string {
     const rpoMet = workflow.rpoSeconds !== null && workflow.rpoSeconds <= result.objectives.rpoSeconds;
     lines.push(
       `  ${workflow.kind}: ${workflow.status}${workflow.mode ? ` by ${workflow.mode}` : ""}` +
-        `  RTO ${duration(workflow.rtoSeconds)} (objective ${duration(result.objectives.rtoSeconds)}${workflow.rtoSeconds === null ? "" : rtoMet ? ", met" : ", MISSED"})` +
+        `  RTO ${duration(workflow.rtoSeconds)} as users felt it (objective ${duration(result.objectives.rtoSeconds)}${workflow.rtoSeconds === null ? "" : rtoMet ? ", met" : ", MISSED"})` +
         `  RPO ${duration(workflow.rpoSeconds)} (objective ${duration(result.objectives.rpoSeconds)}${workflow.rpoSeconds === null ? "" : rpoMet ? ", met" : ", MISSED"})`,
+      ...rtoLines(workflow),
     );
     if (workflow.reason) lines.push(`    reason: ${workflow.reason}`);
   }

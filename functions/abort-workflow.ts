@@ -1,3 +1,5 @@
+import { AutoScalingGroups } from "../adapters/aws/auto-scaling-groups.js";
+import { EcsServices } from "../adapters/aws/ecs-services.js";
 import { abortWorkflow } from "../core/failover/finish-workflow.js";
 import { productionTaskDeps } from "./runtime/production-deps.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
@@ -25,7 +27,15 @@ export const createAbortWorkflowHandler = (deps: DepsSource<TaskDeps>) =>
     const ports = awsPorts(resolved);
     return abortWorkflow(
       context,
-      { ...resolved, database: ports.database, compute: ports.compute },
+      {
+        ...resolved,
+        database: ports.database,
+        compute: ports.compute,
+        blockCapacity: {
+          autoScaling: new AutoScalingGroups(resolved.clients),
+          ecs: new EcsServices(resolved.clients),
+        },
+      },
       failure,
       beforeRecovery ? "precheck" : "recovery",
     );

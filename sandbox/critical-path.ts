@@ -1,6 +1,6 @@
 import type { PromotionMode } from "../core/failover/promote-database.js";
 import type { EksClusterPlan, Plan } from "../core/plan/schema.js";
-import { DEFAULT_LATENCIES, type Latencies } from "./latencies.js";
+import { DEFAULT_LATENCIES, detectionDelayMs, type Latencies } from "./latencies.js";
 import { type EksTimings, nodegroupUpdateMs } from "./services/eks-model.js";
 import type { RdsTimings } from "./services/rds-model.js";
 import type { Route53Timings } from "./services/route53-model.js";
@@ -160,6 +160,87 @@ export function failbackCriticalPath(
     ...(scaleUp > 0 ? [{ name: "scale-up", seconds: scaleUp }] : []),
     { name: "switchover", seconds: promotionSeconds("switchover", timings) },
     trafficSegment(plan, "switchover", timings),
+  ]);
+}
+
+/** Route 53's health checkers calling the endpoint unhealthy (interval x failure threshold), from the table. */
+export function detectionWindowSeconds(timings: ModelledTimings = MODELLED_TIMINGS): number {
+  return detectionDelayMs(timings.latencies ?? DEFAULT_LATENCIES) / 1000;
+}
+
+/** The longest TTL of the plan's records: resolvers may keep the old answer that long after the switch. */
+export function ttlSeconds(plan: Plan): number {
+  return Math.max(0, ...plan.dns.records.map((record) => record.ttlSeconds));
+}
+
+/**
+ * From the scale-up call until `fraction` of each nodegroup's active size is Ready (rounded up, as
+ * kirikae's capacity checks count), and then, where the plan names Deployments, one pod start.
+ */
+export function capacitySeconds(
+  cluster: EksClusterPlan | undefined,
+  fraction: number,
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): number {
+  if (!cluster) return 0;
+  const latencies = timings.latencies ?? DEFAULT_LATENCIES;
+  const nodes = Math.max(
+    0,
+    ...cluster.nodegroups.map((nodegroup) => {
+      const needed = Math.ceil(nodegroup.activeSize * fraction - 1e-9);
+      const added = needed - nodegroup.standbySize;
+      return added > 0 ? (timings.eks.scaleBaseMs + added * timings.eks.scalePerNodeMs) / 1000 : 0;
+    }),
+  );
+  return cluster.workloads.length > 0 ? nodes + latencies.podReady / 1000 : nodes;
+}
+
+/**
+ * The floor of the user-visible RTO: only the AWS waits no control plane can avoid, from the latency
+ * table and the plan, never from a run. Detection, then the slower of the promotion and the standby's
+ * capacity at the plan's share (they can run together), then whatever of the gate's or record's
+ * propagation cannot overlap the promotion, then the records' TTL. No hold: waiting out a flap is the
+ * plan's choice, and counted against kirikae.
+ */
+export function floorPath(
+  plan: Plan,
+  mode: PromotionMode,
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): CriticalPath {
+  const standby = plan.compute.clusters.find((cluster) => cluster.region !== plan.activeRegion);
+  return path([
+    { name: "detection", seconds: detectionWindowSeconds(timings) },
+    parallel([
+      { name: "promotion", seconds: promotionSeconds(mode, timings) },
+      { name: "capacity", seconds: capacitySeconds(standby, plan.compute.trafficAtCapacity, timings) },
+    ]),
+    trafficSegment(plan, mode, timings),
+    { name: "TTL", seconds: ttlSeconds(plan) },
+  ]);
+}
+
+/**
+ * What a person following the seed runbooks would take with the same latencies and the same plan: after
+ * the same detection and hold, promote the database and wait for it, then scale every standby nodegroup
+ * (all at once) and wait for all of its nodes, then switch traffic (the plan's gate, or the records) and
+ * wait for the change to propagate; users then wait out the TTL. Nothing overlaps, as in the runbook.
+ */
+export function sequentialRunbookPath(
+  plan: Plan,
+  mode: PromotionMode,
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): CriticalPath {
+  const standby = plan.compute.clusters.find((cluster) => cluster.region !== plan.activeRegion);
+  return path([
+    { name: "detection", seconds: detectionWindowSeconds(timings) },
+    { name: "hold", seconds: plan.triggers.holdSeconds },
+    { name: "promotion", seconds: promotionSeconds(mode, timings) },
+    { name: "scale-up", seconds: capacitySeconds(standby, 1, timings) },
+    {
+      name: plan.dns.gates ? "gate propagation" : "DNS propagation",
+      seconds: trafficPropagationSeconds(plan, timings),
+    },
+    { name: "TTL", seconds: ttlSeconds(plan) },
   ]);
 }
 

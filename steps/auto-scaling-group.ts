@@ -1,6 +1,6 @@
 import { auditTrail, call } from "../core/workflow/step-calls.js";
 import { createScaleAutoScalingGroupHandler } from "../functions/scale-auto-scaling-group.js";
-import { allow } from "../infra/grants.js";
+import { allow, type GrantScope, type PolicyStatement } from "../infra/grants.js";
 import { partitionOf } from "../infra/names.js";
 import { pollingStates } from "./polling-states.js";
 import type { StepKind } from "./step-kind.js";
@@ -24,26 +24,7 @@ export const autoScalingGroupStep: StepKind<"auto-scaling-group"> = {
       handler: "functions/scale-auto-scaling-group.handler",
       create: createScaleAutoScalingGroupHandler,
       access: ["audit.append"],
-      statements: ({ account, plans }) => {
-        const groups = plans.flatMap((plan) =>
-          plan.recovery.blocks.flatMap((block) =>
-            block.kind === "auto-scaling-group"
-              ? Object.entries(block.groups).map(
-                  ([region, name]) =>
-                    `arn:${partitionOf(region)}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${name}`,
-                )
-              : [],
-          ),
-        );
-        const regions = [...new Set(plans.flatMap((plan) => plan.regions))];
-        if (groups.length === 0) return [];
-        return [
-          allow("DescribePlanAutoScalingGroups", ["autoscaling:DescribeAutoScalingGroups"], ["*"], {
-            StringEquals: { "aws:RequestedRegion": regions },
-          }),
-          allow("ScalePlanAutoScalingGroups", ["autoscaling:UpdateAutoScalingGroup"], [...new Set(groups)]),
-        ];
-      },
+      statements: autoScalingGroupStatements,
       description: "Scales an Auto Scaling group block in the region being activated or left",
     },
   ],
@@ -81,3 +62,25 @@ export const autoScalingGroupStep: StepKind<"auto-scaling-group"> = {
     `scale Auto Scaling group ${Object.values(block.groups).join(" / ")} to ${block.activeCapacity} InService (standby ${block.standbyCapacity})`,
   modelledSeconds: (_block, latencies) => latencies.asgInstanceInService / 1000,
 };
+
+/** Also the escalation's: it puts the capacity a run raised back to standby (core/recovery/undo-capacity.ts). */
+export function autoScalingGroupStatements({ account, plans }: GrantScope): PolicyStatement[] {
+  const groups = plans.flatMap((plan) =>
+    plan.recovery.blocks.flatMap((block) =>
+      block.kind === "auto-scaling-group"
+        ? Object.entries(block.groups).map(
+            ([region, name]) =>
+              `arn:${partitionOf(region)}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${name}`,
+          )
+        : [],
+    ),
+  );
+  const regions = [...new Set(plans.flatMap((plan) => plan.regions))];
+  if (groups.length === 0) return [];
+  return [
+    allow("DescribePlanAutoScalingGroups", ["autoscaling:DescribeAutoScalingGroups"], ["*"], {
+      StringEquals: { "aws:RequestedRegion": regions },
+    }),
+    allow("ScalePlanAutoScalingGroups", ["autoscaling:UpdateAutoScalingGroup"], [...new Set(groups)]),
+  ];
+}

@@ -1,6 +1,6 @@
 import { auditTrail, call } from "../core/workflow/step-calls.js";
 import { createScaleEcsServiceHandler } from "../functions/scale-ecs-service.js";
-import { allow } from "../infra/grants.js";
+import { allow, type GrantScope, type PolicyStatement } from "../infra/grants.js";
 import { partitionOf } from "../infra/names.js";
 import { pollingStates } from "./polling-states.js";
 import type { StepKind } from "./step-kind.js";
@@ -23,26 +23,7 @@ export const ecsServiceStep: StepKind<"ecs-service"> = {
       handler: "functions/scale-ecs-service.handler",
       create: createScaleEcsServiceHandler,
       access: ["audit.append"],
-      statements: ({ account, plans }) => {
-        const services = plans.flatMap((plan) =>
-          plan.recovery.blocks.flatMap((block) =>
-            block.kind === "ecs-service"
-              ? Object.entries(block.clusters).map(
-                  ([region, cluster]) =>
-                    `arn:${partitionOf(region)}:ecs:${region}:${account}:service/${cluster}/${block.service}`,
-                )
-              : [],
-          ),
-        );
-        if (services.length === 0) return [];
-        return [
-          allow(
-            "ScalePlanEcsServices",
-            ["ecs:DescribeServices", "ecs:UpdateService"],
-            [...new Set(services)],
-          ),
-        ];
-      },
+      statements: ecsServiceStatements,
       description: "Scales an ECS service block in the region being activated or left",
     },
   ],
@@ -72,3 +53,21 @@ export const ecsServiceStep: StepKind<"ecs-service"> = {
     `scale ECS service ${block.service} to ${block.activeCount} running tasks (standby ${block.standbyCount})`,
   modelledSeconds: (_block, latencies) => latencies.ecsTaskRunning / 1000,
 };
+
+/** Also the escalation's: it puts the capacity a run raised back to standby (core/recovery/undo-capacity.ts). */
+export function ecsServiceStatements({ account, plans }: GrantScope): PolicyStatement[] {
+  const services = plans.flatMap((plan) =>
+    plan.recovery.blocks.flatMap((block) =>
+      block.kind === "ecs-service"
+        ? Object.entries(block.clusters).map(
+            ([region, cluster]) =>
+              `arn:${partitionOf(region)}:ecs:${region}:${account}:service/${cluster}/${block.service}`,
+          )
+        : [],
+    ),
+  );
+  if (services.length === 0) return [];
+  return [
+    allow("ScalePlanEcsServices", ["ecs:DescribeServices", "ecs:UpdateService"], [...new Set(services)]),
+  ];
+}

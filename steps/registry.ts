@@ -8,8 +8,8 @@ import { createRequestApprovalHandler } from "../functions/request-approval.js";
 import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
 import { approvalStep } from "./approval.js";
 import { auroraGlobalStep } from "./aurora-global.js";
-import { autoScalingGroupStep } from "./auto-scaling-group.js";
-import { ecsServiceStep } from "./ecs-service.js";
+import { autoScalingGroupStatements, autoScalingGroupStep } from "./auto-scaling-group.js";
+import { ecsServiceStatements, ecsServiceStep } from "./ecs-service.js";
 import { eksStep } from "./eks.js";
 import { httpProbeStep } from "./http-probe.js";
 import { lambdaStep } from "./lambda.js";
@@ -92,6 +92,8 @@ export const workflowFunctions: readonly TaskFunction[] = [
     key: "abortWorkflow",
     handler: "functions/abort-workflow.handler",
     create: createAbortWorkflowHandler,
+    // The undo of the Auto Scaling group and ECS service blocks (core/recovery/undo-capacity.ts).
+    statements: (scope) => [...autoScalingGroupStatements(scope), ...ecsServiceStatements(scope)],
     access: [
       "database.describe",
       "compute.clusters",

@@ -2,6 +2,7 @@ import { type DigestResult, writeDigestAtEnd } from "../audit/write-digest.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { PlanStatePort, PromotionMode } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
+import { type BlockCapacityPorts, undoBlockCapacity } from "../recovery/undo-capacity.js";
 import { executionNameOf } from "../workflow/accept-request.js";
 import { auditGapOf } from "../workflow/audit-gap.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
@@ -97,7 +98,7 @@ export interface FailureInfo {
  */
 export async function abortWorkflow(
   context: StepContext,
-  deps: FinishDeps & CapacityDeps & { database: GlobalDatabasePort },
+  deps: FinishDeps & CapacityDeps & { database: GlobalDatabasePort; blockCapacity?: BlockCapacityPorts },
   failure: FailureInfo,
   stage: "precheck" | "recovery",
 ): Promise<WorkflowOutcome> {
@@ -167,7 +168,7 @@ async function recordAuditGap(context: StepContext, failure: FailureInfo): Promi
 
 async function compensate(
   context: StepContext,
-  deps: CapacityDeps & { database: GlobalDatabasePort },
+  deps: CapacityDeps & { database: GlobalDatabasePort; blockCapacity?: BlockCapacityPorts },
 ): Promise<string[]> {
   const { plan, request } = context;
   const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
@@ -178,7 +179,13 @@ async function compensate(
   if (targetIsOrBecomesWriter || request.kind === "failback") return [];
   // Only what a scale-up sets is undone; sizes an autoscaler or a person set since stay theirs.
   const restored = await restoreStandby(context, deps, request.targetRegion, { compensation: true });
-  return [...restored.changes.map((change) => `${change} (compensation)`), ...restored.left];
+  // The plan's Auto Scaling group and ECS service blocks, by the same rule.
+  const blocks = deps.blockCapacity ? await undoBlockCapacity(context, deps.blockCapacity) : [];
+  return [
+    ...restored.changes.map((change) => `${change} (compensation)`),
+    ...blocks.map((change) => `${change} (compensation)`),
+    ...restored.left,
+  ];
 }
 
 /** Step Functions' Catch gives the error's Cause as a JSON string of the Lambda error; show its message. */

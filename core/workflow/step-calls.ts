@@ -131,6 +131,28 @@ export function stepCalls(
     ...(approval ? [step("Not approved", finish)] : []),
     step("Escalate", [
       call("rds:DescribeGlobalClusters", target, true, "whether the target became the writer"),
+      ...(kind === "failover" && plan.recovery.blocks.some((block) => block.kind === "auto-scaling-group")
+        ? [
+            call(
+              "autoscaling:DescribeAutoScalingGroups",
+              target,
+              true,
+              "compensation: groups this run scaled up",
+            ),
+            call(
+              "autoscaling:UpdateAutoScalingGroup",
+              target,
+              true,
+              "compensation: back to standby capacity",
+            ),
+          ]
+        : []),
+      ...(kind === "failover" && plan.recovery.blocks.some((block) => block.kind === "ecs-service")
+        ? [
+            call("ecs:DescribeServices", target, true, "compensation: services this run scaled up"),
+            call("ecs:UpdateService", target, true, "compensation: back to standby counts"),
+          ]
+        : []),
       ...(kind === "failover"
         ? [
             call("eks:DescribeNodegroup", target, true, "compensation: nodegroups this run scaled up"),

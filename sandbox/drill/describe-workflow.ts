@@ -1,10 +1,10 @@
 import { type StepMark, stepSpans } from "../../core/report/step-spans.js";
 import type { StepEvent } from "../local-workflow-runner.js";
 import type { SandboxExecution } from "../services/sfn-model.js";
-import type { DrillStep, DrillWorkflow } from "./run-drill.js";
+import type { DrillStep, DrillWorkflowRecord } from "./run-drill.js";
 
 /** What the drill reports of one execution: kind, outcome, achieved RTO/RPO, one line per step. */
-export function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
+export function describeWorkflow(execution: SandboxExecution): DrillWorkflowRecord {
   const output = (execution.output ?? {}) as {
     verification?: { rtoSeconds?: number; rpoSeconds?: number };
     recovery?: { promotion?: { mode?: "switchover" | "failover" } };
@@ -25,7 +25,7 @@ export function describeWorkflow(execution: SandboxExecution): DrillWorkflow {
   return {
     kind: execution.stateMachineArn.endsWith("-failback") ? "failback" : "failover",
     status,
-    rtoSeconds: output.verification?.rtoSeconds ?? null,
+    verifiedRtoSeconds: output.verification?.rtoSeconds ?? null,
     rpoSeconds: output.verification?.rpoSeconds ?? null,
     mode: output.recovery?.promotion?.mode ?? output.promotion?.mode ?? modeFromSteps(execution.steps),
     reason: execution.status === "FAILED" ? failureReason(execution.steps) : null,

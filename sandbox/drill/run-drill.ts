@@ -20,6 +20,7 @@ import { checkInvariants } from "./invariants.js";
 import { approveWhenAsked, failBack, fenceOnSchedule } from "./on-call.js";
 import { type ExpectedOutcome, expectedOutcome, type Scenario, type ScenarioContext } from "./scenarios.js";
 import { describeTraffic } from "./traffic-narration.js";
+import { startRecoveryWatch, type UserRto, userRto } from "./user-rto.js";
 
 export interface DrillStep {
   name: string;
@@ -28,14 +29,36 @@ export interface DrillStep {
   endedAt: string;
 }
 
-export interface DrillWorkflow {
+/** One execution as the workflow itself reports it (describe-workflow.ts). */
+export interface DrillWorkflowRecord {
   kind: "failover" | "failback";
   status: string;
-  rtoSeconds: number | null;
+  /** kirikae's own figure: the alarm (or request) to its verification step's success. */
+  verifiedRtoSeconds: number | null;
   rpoSeconds: number | null;
   mode: "switchover" | "failover" | null;
   reason: string | null;
   steps: DrillStep[];
+}
+
+/**
+ * An execution with its recovery time as users felt it, measured on DNS answers (sandbox/drill/user-rto.ts):
+ * `rtoSeconds` is the user-visible figure, `detectionSeconds + recoverySeconds + ttlSeconds`.
+ */
+export interface DrillWorkflow extends DrillWorkflowRecord {
+  /** The user-visible RTO (same as `userVisibleRtoSeconds`); null when users were never served again. */
+  rtoSeconds: number | null;
+  /** Outage start to the last DNS answer reaching the writer region at capacity, plus the records' TTL. */
+  userVisibleRtoSeconds: number | null;
+  /** Outage start (exact, the scenario's fault) to the trigger alarm; 0 for a run started by hand. */
+  detectionSeconds: number;
+  /** The alarm (or request) to every DNS answer reaching the writer region at the plan's capacity share. */
+  recoverySeconds: number | null;
+  /** The longest TTL of the plan's records, which resolvers may keep the old answer for. */
+  ttlSeconds: number;
+  outage: UserRto["outage"];
+  triggeredAt: string;
+  recoveredAt: string | null;
 }
 
 export interface DrillResult {
@@ -141,6 +164,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
         (estate.clock.now().getTime() - startedAt.getTime()) / 1000,
       ),
   });
+  const recovery = startRecoveryWatch({
+    clock: estate.clock,
+    plan,
+    rds: models.rds,
+    route53: models.route53,
+    kubernetes: models.kubernetes,
+    serves: endpointServes(estate, models.route53),
+  });
   const controlPlane = await startSandboxControlPlane(
     built,
     [plan],
@@ -212,6 +243,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       },
     };
     const fencing = fenceOnSchedule(context);
+    // Every scenario's fault begins as its incident does: the exact outage start, known only in the sandbox.
+    const incidentStartedAt = estate.clock.now();
     await scenario.incident(context);
     const decisions = await settle(detections);
     await models.sfn.settled();
@@ -226,7 +259,30 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     await fencing.stop();
 
     const executions = models.sfn.all();
-    const workflows = executions.map(describeWorkflow);
+    const spans = recovery.stop();
+    const workflows = executions.map((execution): DrillWorkflow => {
+      const described = describeWorkflow(execution);
+      const figures = userRto({
+        plan,
+        execution,
+        incidentStartedAt,
+        spans,
+        verifiedRtoSeconds: described.verifiedRtoSeconds,
+        targetRegion: described.kind === "failback" ? plan.activeRegion : standbyRegion,
+        alarmWindow: (region, name) => models.cloudwatch.alarmWindow(region, name),
+      });
+      return {
+        ...described,
+        rtoSeconds: figures.userVisibleRtoSeconds,
+        userVisibleRtoSeconds: figures.userVisibleRtoSeconds,
+        detectionSeconds: figures.detectionSeconds,
+        recoverySeconds: figures.recoverySeconds,
+        ttlSeconds: figures.ttlSeconds,
+        outage: figures.outage,
+        triggeredAt: figures.triggeredAt,
+        recoveredAt: figures.recoveredAt,
+      };
+    });
     const records = await controlPlane.audit.chain(plan.name);
     const expected = expectedOutcome(scenario, plan, dataLossAnswer);
     // The incident and any failback are over; the wait for CloudTrail's delivery below is the drill's own.
@@ -284,6 +340,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     return result;
   } finally {
     traffic.stop();
+    recovery.stop();
     await controlPlane.stop();
   }
 }

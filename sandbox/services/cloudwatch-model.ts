@@ -270,6 +270,17 @@ export class CloudWatchModel implements ServiceModel {
     return alarm?.state;
   }
 
+  /** Sandbox inspection: an alarm's evaluation window, as DescribeAlarms shows it (Period, EvaluationPeriods). */
+  alarmWindow(
+    region: string,
+    name: string,
+  ): { periodSeconds: number; evaluationPeriods: number } | undefined {
+    const alarm = this.alarms.get(key(region, name));
+    return alarm
+      ? { periodSeconds: alarm.evaluation.period, evaluationPeriods: alarm.evaluation.evaluationPeriods }
+      : undefined;
+  }
+
   /** Sandbox inspection: the values published to a custom metric with exactly these dimensions, in order. */
   publishedValues(
     region: string,

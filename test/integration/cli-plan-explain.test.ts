@@ -152,7 +152,7 @@ describe("kirikae plan explain", () => {
     const drill = await runDrill({ plan: await loadPlanFile(TOKYO), scenario });
 
     const expected = explanation.failover.criticalPaths[0]?.seconds ?? Number.NaN;
-    const achieved = drill.workflows[0]?.rtoSeconds ?? Number.NaN;
+    const achieved = drill.workflows[0]?.verifiedRtoSeconds ?? Number.NaN;
     expect(achieved).toBeGreaterThanOrEqual(expected);
     expect(achieved / expected).toBeLessThanOrEqual(1.05);
   });

@@ -112,4 +112,50 @@ describe("a plan made of blocks", () => {
     expect(report).toMatch(/restore-catalog/);
     expect(report).toMatch(/CustomStepResultMismatch|unexpected result/);
   });
+
+  it("puts the Auto Scaling group and ECS service it raised back to standby when the run escalates before a database moved", async () => {
+    const plan = await loadPlanFile(EXAMPLE);
+    const scenario = regionOutage();
+    let after: { api: number | undefined; batch: number | undefined; compensations: string[] } = {
+      api: undefined,
+      batch: undefined,
+      compensations: [],
+    };
+
+    const result = await runDrill({
+      plan,
+      scenario,
+      failback: false,
+      // Aurora refuses the failover of one database: nothing was promoted, so what was raised goes back.
+      faults: [
+        {
+          kind: "fail",
+          operation: "FailoverGlobalCluster",
+          times: 50,
+          error: "InvalidGlobalClusterStateFault",
+        },
+      ],
+      afterwards: async ({ built, controlPlane }) => {
+        const records = await controlPlane.audit.chain(plan.name);
+        after = {
+          api: built.models.ecs.serviceState(OSAKA, "retail-osaka", "retail-api")?.desiredCount,
+          batch: built.models.autoscaling.group(OSAKA, "retail-batch-osaka")?.desiredCapacity,
+          compensations: records
+            .filter(
+              (record) =>
+                record.kind === "intent" &&
+                (record.details as { compensation?: boolean } | undefined)?.compensation,
+            )
+            .map((record) => record.action),
+        };
+      },
+    });
+
+    expect(result.workflows[0]?.status).toBe("escalated");
+    expect(result.accessDenied).toEqual([]);
+    expect(after).toMatchObject({ api: 2, batch: 1 });
+    expect(after.compensations).toEqual(
+      expect.arrayContaining(["autoscaling:UpdateAutoScalingGroup", "ecs:UpdateService"]),
+    );
+  });
 });
