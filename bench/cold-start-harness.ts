@@ -23,7 +23,7 @@ import { StepFunctionsStarter } from "../adapters/aws/step-functions-starter.js"
 import { loadPlanFile } from "../core/plan/load-plan-file.js";
 import { PlanCatalog } from "../core/plan/plan-catalog.js";
 import type { Plan } from "../core/plan/schema.js";
-import { digestWriter } from "../functions/runtime/digest-deps.js";
+import { digestWriter, reportWriter } from "../functions/runtime/digest-deps.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
 import { digestBucketName, digestKeyAlias, functionName, functionRoleName } from "../infra/names.js";
 import { accountOf, buildEstate } from "../sandbox/build-estate.js";
@@ -125,6 +125,14 @@ export async function firstInvocation(
       });
       const audit = new DynamoDbAuditTrail(documents, controlPlane.dynamo.tableNames.audit ?? "");
       const clients = clientProvider(estate, principal);
+      const digestConfig = {
+        region,
+        digests: {
+          bucket: digestBucketName(SANDBOX_STAGE, account, region),
+          keyId: digestKeyAlias(SANDBOX_STAGE),
+          retentionDays: DIGEST_RETENTION_DAYS,
+        },
+      };
       // Typed as the workflow steps' dependencies, so a port added to them fails here, not in the run.
       const task: TaskDeps = {
         plans: new PlanCatalog([plan]),
@@ -139,17 +147,9 @@ export async function firstInvocation(
         kubernetes: (clusterRegion, clusterName) =>
           new SandboxKubernetes(estate, models.kubernetes, clusterRegion, clusterName),
         httpProbe: () => built.httpProbe,
-        writeDigest: digestWriter(
-          {
-            region,
-            digests: {
-              bucket: digestBucketName(SANDBOX_STAGE, account, region),
-              keyId: digestKeyAlias(SANDBOX_STAGE),
-              retentionDays: DIGEST_RETENTION_DAYS,
-            },
-          },
-          { clients, audit, clock: estate.clock, actor: principal },
-        ).writeDigest,
+        writeDigest: digestWriter(digestConfig, { clients, audit, clock: estate.clock, actor: principal })
+          .writeDigest,
+        writeReport: reportWriter(digestConfig, { clients, audit, clock: estate.clock }),
       };
       // What the detector, the audit functions and the scheduled checks need besides.
       return {

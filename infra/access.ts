@@ -67,7 +67,12 @@ export type Capability =
    * ListBucket and GetObject on the digest prefix (the previous digest), PutObject with its retention.
    * Never DeleteObject, never the bucket's lock or policy, never the key's deletion.
    */
-  | "digests.write";
+  | "digests.write"
+  /**
+   * writeRunReport (core/report/write-run-report.ts): PutObject under the reports prefix of the region's
+   * Object Lock bucket; the run's records are read with the audit trail's own Query (audit.append).
+   */
+  | "reports.write";
 
 /** Per function key; a task key missing here fails the deploy (see grants.ts), never a silent default. */
 /** The functions outside the workflows; workflow tasks declare theirs in the step registry (steps/registry.ts). */

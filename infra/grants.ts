@@ -1,6 +1,7 @@
 import { DIGEST_PREFIX } from "../core/audit/digest-bytes.js";
 import { databaseViews, dnsViews } from "../core/blocks/block-views.js";
 import type { Plan } from "../core/plan/schema.js";
+import { REPORT_PREFIX } from "../core/report/write-run-report.js";
 import { GATE_METRIC, gateObjectKey, gateRegion, trafficMode } from "../core/traffic/gates.js";
 import { taskFunction } from "../steps/registry.js";
 import { type Capability, functionAccess } from "./access.js";
@@ -327,6 +328,10 @@ function grantOn(
           [`${bucket}/${DIGEST_OBJECTS}`],
         ),
       ];
+    }
+    case "reports.write": {
+      const bucket = `arn:${p}:s3:::${digestBucketName(stage, account, region)}`;
+      return [allow("WriteIncidentReports", ["s3:PutObject"], [`${bucket}/${REPORT_PREFIX}*`])];
     }
     case "readiness.metric":
       return [

@@ -30,7 +30,7 @@ import {
 import { createFenceReturnedRegionsHandler } from "../functions/fence-returned-regions.js";
 import { createLinkEvidenceHandler, type LinkRunSummary } from "../functions/link-evidence.js";
 import type { LinkerFunctionDeps } from "../functions/runtime/audit-deps.js";
-import { digestWriter } from "../functions/runtime/digest-deps.js";
+import { digestWriter, reportWriter } from "../functions/runtime/digest-deps.js";
 import type { TaskDeps } from "../functions/runtime/task-deps.js";
 import { createWriteDigestsHandler } from "../functions/write-digests.js";
 import { allFunctions, timeoutSeconds } from "../infra/function-catalog.js";
@@ -234,6 +234,12 @@ export async function startSandboxControlPlane(
     // One control plane stands in for both regions' (the failback's runs in the home region): each run's
     // digest goes to the key and bucket of the region that would run it, signed by that region's role.
     writeDigest: (name, runsIn) => digestWriterAs(key, runsIn ?? region).writeDigest(name),
+    writeReport: (reported, executionId, runsIn) =>
+      reportWriter(digestConfig(runsIn ?? region), {
+        clients: clientsAs(principalOf(key, runsIn ?? region)),
+        audit,
+        clock: estate.clock,
+      })(reported, executionId),
     dnsAnswers: (answering) =>
       new SandboxDnsAnswers(models.route53, answering.dns.hostedZoneId, estate.clock),
     kubernetes: (clusterRegion, clusterName) =>

@@ -85,7 +85,7 @@ export const workflowFunctions: readonly TaskFunction[] = [
     key: "completeWorkflow",
     handler: "functions/complete-workflow.handler",
     create: createCompleteWorkflowHandler,
-    access: ["state.update", "audit.append", "notify", "digests.write"],
+    access: ["state.update", "audit.append", "notify", "digests.write", "reports.write"],
     description: "Records a run's outcome and releases the lock",
   },
   {
@@ -103,6 +103,7 @@ export const workflowFunctions: readonly TaskFunction[] = [
       "audit.append",
       "notify",
       "digests.write",
+      "reports.write",
     ],
     description: "Escalates a run that cannot finish, undoing only what is safe",
   },

@@ -10,11 +10,11 @@ import { regionTimeZone } from "../../core/report/region-time-zones.js";
 import { UnknownTimeZone } from "../../core/report/report-errors.js";
 import { zonedClock } from "../../core/report/zoned-time.js";
 import { awsOf, type CliIo, clockOf } from "../cli-io.js";
+import { type PlanFileOptions, planFileOf, withPlanFileOption } from "../plan-file-option.js";
 import { resolveStage, type StageOptions, withStageOptions } from "../stage-target.js";
 import { CliUsageError } from "../usage-error.js";
 
-interface ReportOptions extends StageOptions {
-  plan: string;
+interface ReportOptions extends StageOptions, PlanFileOptions {
   lang: ReportLanguage;
   tz?: string;
   reporter?: string;
@@ -24,12 +24,14 @@ interface ReportOptions extends StageOptions {
 /** `kirikae report EXECUTION`: the incident report of one execution, from its audit records alone. */
 export function reportCommand(io: CliIo): Command {
   return withStageOptions(
-    new Command("report")
-      .description(
-        "write the incident report of an execution (Markdown; with --out also a self-contained HTML page)",
-      )
-      .argument("<execution>", "the execution ARN (from `kirikae status`, `audit query`, or the console)")
-      .requiredOption("--plan <file>", "the plan file, for its objectives, alarms and home region")
+    withPlanFileOption(
+      new Command("report")
+        .description(
+          "write the incident report of an execution (Markdown; with --out also a self-contained HTML page)",
+        )
+        .argument("<execution>", "the execution ARN (from `kirikae status`, `audit query`, or the console)"),
+      "the plan file, for its objectives, alarms and home region",
+    )
       .addOption(
         new Option("--lang <language>", "language of the report").choices(["en", "ja"]).default("en"),
       )
@@ -40,7 +42,7 @@ export function reportCommand(io: CliIo): Command {
       .option("--reporter <name>", "who hands the report on (報告者); left for a person to fill in otherwise")
       .option("--out <dir>", "write EXECUTION.LANG.md and .html into DIR instead of printing the Markdown"),
   ).action(async (execution: string, options: ReportOptions) => {
-    const plan = await loadPlanFile(options.plan);
+    const plan = await loadPlanFile(planFileOf(io, options));
     // A wrong zone is a usage error: said before any AWS call is made.
     const timeZone = checkedZone(options.tz ?? regionTimeZone(plan.activeRegion));
     // Each region's control plane keeps the trail of what it ran: ask the region the execution ran in.

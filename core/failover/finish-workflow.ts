@@ -1,8 +1,10 @@
 import { type DigestResult, writeDigestAtEnd } from "../audit/write-digest.js";
+import type { Plan } from "../plan/schema.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { PlanStatePort, PromotionMode } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
 import { type BlockCapacityPorts, undoBlockCapacity } from "../recovery/undo-capacity.js";
+import { reportLine } from "../report/write-run-report.js";
 import { executionNameOf } from "../workflow/accept-request.js";
 import { auditGapOf } from "../workflow/audit-gap.js";
 import { auditBase, type StepContext } from "../workflow/step-context.js";
@@ -20,6 +22,11 @@ export interface FinishDeps {
    * there already; the sandbox, one control plane standing in for both, picks that region's key and bucket.
    */
   writeDigest(plan: string, runsIn?: string): Promise<DigestResult>;
+  /**
+   * Writes the run's incident report (core/report/write-run-report.ts) where the region's digests are kept
+   * and says where; `runsIn` as for digests.
+   */
+  writeReport(plan: Plan, executionId: string, runsIn?: string): Promise<string[]>;
 }
 
 export interface WorkflowOutcome {
@@ -63,11 +70,12 @@ export async function completeWorkflow(
     activeRegion: request.targetRegion,
     ...(promotion === undefined ? {} : { promotion }),
   });
+  const report = await reportOf(context, deps);
   await deps.notifier.notify(
     `kirikae: ${plan.name} ${request.kind} to ${request.targetRegion} succeeded`,
     `Traffic for ${plan.name} is served from ${request.targetRegion}. RTO ${formatSeconds(outcome.rtoSeconds)} ` +
       `(objective ${plan.objectives.rtoMinutes} min), RPO ${formatSeconds(outcome.rpoSeconds)} ` +
-      `(objective ${plan.objectives.rpoMinutes} min).`,
+      `(objective ${plan.objectives.rpoMinutes} min).${report}`,
     { ...outcome },
   );
   // Last, so the lock and the notification never wait on KMS or S3; a digest failure is recorded and
@@ -130,7 +138,8 @@ export async function abortWorkflow(
     `kirikae: ${plan.name} ${request.kind} ${outcome.status}: needs a person`,
     `The ${request.kind} of ${plan.name} to ${request.targetRegion} stopped: ${reason}. ` +
       (compensated.length > 0 ? `Compensation: ${compensated.join("; ")}. ` : "") +
-      "DNS was not moved by this step; the execution's audit records say what was done.",
+      "DNS was not moved by this step; the execution's audit records say what was done." +
+      (await reportOf(context, deps)),
     { ...outcome },
   );
   await writeDigestAtEnd(
@@ -186,6 +195,19 @@ async function compensate(
     ...blocks.map((change) => `${change} (compensation)`),
     ...restored.left,
   ];
+}
+
+/**
+ * The run's report, after its outcome is recorded and the lock released, so the person paged gets it with
+ * the page; a report that cannot be written never changes the run's outcome, and the page says so.
+ */
+function reportOf(context: StepContext, deps: FinishDeps): Promise<string> {
+  const { plan, request, execution } = context;
+  return reportLine(
+    () => deps.writeReport(plan, execution.id, request.targetRegion),
+    plan.name,
+    execution.id,
+  );
 }
 
 /** Step Functions' Catch gives the error's Cause as a JSON string of the Lambda error; show its message. */

@@ -84,10 +84,18 @@ export function stepCalls(
     call("kms:Sign", home, false, "digest: signs the chain's head with the region's digest key"),
     call("s3:PutObject", home, false, "digest: into the Object Lock bucket, COMPLIANCE retention"),
   ];
+  // The run's incident report, beside the digests (core/report/write-run-report.ts); best effort as well.
+  const report = call(
+    "s3:PutObject",
+    home,
+    false,
+    "incident report, English and Japanese, into the Object Lock bucket",
+  );
   const finish = [
     call("rds:DescribeGlobalClusters", target, true, "which region is the writer, for the outcome"),
     ...audit,
     releaseLock,
+    report,
     notify,
     ...digest,
   ];
@@ -124,6 +132,7 @@ export function stepCalls(
     step("Record outcome", [
       ...audit,
       call("dynamodb:UpdateItem", home, true, "plan state: the new active region; releases the lock"),
+      report,
       notify,
       ...digest,
     ]),
@@ -166,6 +175,7 @@ export function stepCalls(
         : []),
       ...audit,
       releaseLock,
+      report,
       notify,
       ...digest,
     ]),

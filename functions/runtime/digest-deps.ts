@@ -1,9 +1,12 @@
 import { KmsDigestSigner } from "../../adapters/aws/kms-digest-signer.js";
 import type { ClientProvider } from "../../adapters/aws/region-clients.js";
 import { S3DigestStore } from "../../adapters/aws/s3-digest-store.js";
+import { S3ReportStore } from "../../adapters/aws/s3-report-store.js";
 import { type DigestResult, type WriteDigestDeps, writeDigest } from "../../core/audit/write-digest.js";
 import type { Clock } from "../../core/clock.js";
+import type { Plan } from "../../core/plan/schema.js";
 import type { AuditPort, AuditReaderPort } from "../../core/ports/audit.js";
+import { writeRunReport } from "../../core/report/write-run-report.js";
 import { ConfigError, type RuntimeConfig } from "./config.js";
 
 /** The digest writer of one control plane: its region's audit table, signing key and Object Lock bucket. */
@@ -36,5 +39,21 @@ export function digestWriter(
       if (!deps) throw new ConfigError("KIRIKAE_DIGEST_BUCKET and KIRIKAE_DIGEST_KEY are not set");
       return writeDigest(deps, plan);
     },
+  };
+}
+
+/**
+ * The report writer of one control plane: the run's records from its region's audit table, into the same
+ * Object Lock bucket as the digests. Checked at the call, like the digest writer.
+ */
+export function reportWriter(
+  config: Pick<RuntimeConfig, "region" | "digests">,
+  parts: { clients: ClientProvider; audit: AuditReaderPort; clock: Clock },
+): (plan: Plan, executionId: string) => Promise<string[]> {
+  const { digests } = config;
+  return async (plan, executionId) => {
+    if (!digests) throw new ConfigError("KIRIKAE_DIGEST_BUCKET is not set, so reports have nowhere to go");
+    const store = new S3ReportStore(parts.clients, config.region, digests.bucket);
+    return writeRunReport({ reader: parts.audit, store, clock: parts.clock }, plan, executionId);
   };
 }

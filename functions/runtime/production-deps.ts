@@ -14,7 +14,7 @@ import type { Plan } from "../../core/plan/schema.js";
 import { zoneNameOf } from "../../core/traffic/zone-name.js";
 import { loadConfig, type RuntimeConfig } from "./config.js";
 import { loadDeployedPlans } from "./deployed-plans.js";
-import { digestWriter } from "./digest-deps.js";
+import { digestWriter, reportWriter } from "./digest-deps.js";
 import type { TaskDeps } from "./task-deps.js";
 
 /** Builds the real dependencies from the function's environment, once per cold start. */
@@ -38,6 +38,7 @@ export async function productionTaskDeps(): Promise<TaskDeps> {
     kubernetes: eksKubernetes(clients),
     httpProbe: () => new FetchHttpProbe(),
     writeDigest: digestWriter(config, { clients, audit, clock: systemClock, actor }).writeDigest,
+    writeReport: reportWriter(config, { clients, audit, clock: systemClock }),
   };
 }
 

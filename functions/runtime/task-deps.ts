@@ -35,6 +35,8 @@ export interface TaskDeps {
    * (core/audit/write-digest.ts), bound to the region, the signing key and the bucket at cold start.
    */
   writeDigest(plan: string, runsIn?: string): Promise<DigestResult>;
+  /** Writes a run's incident report beside the digests (core/report/write-run-report.ts); where it went. */
+  writeReport(plan: Plan, executionId: string, runsIn?: string): Promise<string[]>;
 }
 
 /** Dependencies are built on first use, not at import, so importing a handler never reads the environment. */

@@ -100,6 +100,8 @@ const writeDigests = [
     [`${digestBucket}/kirikae/digests/*`],
   ),
 ];
+// The run's incident report, beside the digests, under its own prefix: put only, never read or listed.
+const writeReports = s("WriteIncidentReports", ["s3:PutObject"], [`${digestBucket}/kirikae/reports/*`]);
 
 /** Every statement of every function's policy in one region, written out: what each function may do. */
 const expected: Record<string, unknown[]> = {
@@ -142,7 +144,14 @@ const expected: Record<string, unknown[]> = {
   // Gates only: no Route 53 record may be edited, and the switch is confirmed over DNS, not through the API.
   switchTraffic: [logs("switchTraffic"), describeGlobal, setShopGates, appendAudit],
   verifyRecovery: [logs("verifyRecovery"), describeGlobal, readHealth, describeEks, appendAudit],
-  completeWorkflow: [logs("completeWorkflow"), updateState, appendAudit, notify, ...writeDigests],
+  completeWorkflow: [
+    logs("completeWorkflow"),
+    updateState,
+    appendAudit,
+    notify,
+    ...writeDigests,
+    writeReports,
+  ],
   abortWorkflow: [
     logs("abortWorkflow"),
     describeGlobal,
@@ -153,6 +162,7 @@ const expected: Record<string, unknown[]> = {
     appendAudit,
     notify,
     ...writeDigests,
+    writeReports,
   ],
   // Decides from the event and its own table: no alarm read, nothing in the watched region.
   detectAlarm: [
@@ -257,6 +267,7 @@ const PARTIAL_WILDCARDS = [
   /^arn:aws:events:[a-z0-9-]+:\d{12}:rule\/\*$/, // rules matching an alarm, read only, readiness only
   /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*$/, // a key's ID; held to the digest key's alias by a condition
   /^arn:aws:s3:::kirikae-test-dg-\d{12}-[a-z0-9-]+\/kirikae\/digests\/\*$/, // digests, named by their time
+  /^arn:aws:s3:::kirikae-test-dg-\d{12}-[a-z0-9-]+\/kirikae\/reports\/\*$/, // reports, named by their run
   /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+:\*$/, // a plan's function's versions and aliases
 ];
 

@@ -152,7 +152,7 @@ describe("operations against a deployed stage", () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toContain("```mermaid");
     expect(report.stdout).toMatch(/RTO/);
-    const unknown = await kirikae("report", `${execution}-nope`, "--plan", planFile, ...at);
+    const unknown = await kirikae("report", `${execution}-nope`, "--plan-file", planFile, ...at);
     // An execution that is not where the person looked is an input error (docs/cli.md, exit codes).
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/has no records of/);

@@ -37,7 +37,7 @@ async function refusedRun() {
   const execution = built.models.sfn.all()[0]?.executionArn ?? "";
   return {
     report: (...argv: string[]) =>
-      kirikae("report", execution, "--plan", planFile, "--stage", SANDBOX_STAGE, ...argv),
+      kirikae("report", execution, "--plan-file", planFile, "--stage", SANDBOX_STAGE, ...argv),
   };
 }
 
