@@ -11,6 +11,7 @@ import type { CliIo } from "../cli-io.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
 import { writeDrillReports } from "../drill-reports.js";
 import { planFileOf } from "../plan-file-option.js";
+import { checkedZone, TIME_ZONE_HELP } from "../time-zone-option.js";
 import { CliUsageError } from "../usage-error.js";
 
 /** The scenario names' column in the help: the longest name and two spaces. */
@@ -55,6 +56,7 @@ export function drillCommand(io: CliIo): Command {
       "export the drill's audit trail, signed digests and public key into DIR, for `kirikae audit verify --offline DIR`",
     )
     .addOption(new Option("--lang <language>", "language of the reports").choices(["en", "ja"]).default("en"))
+    .option("--tz <zone>", TIME_ZONE_HELP)
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
       "after",
@@ -76,8 +78,10 @@ export function drillCommand(io: CliIo): Command {
         report?: string;
         auditOut?: string;
         lang: ReportLanguage;
+        tz?: string;
         json?: boolean;
       }) => {
+        const timeZone = options.tz === undefined ? undefined : checkedZone(options.tz);
         // Loaded here, not imported above: only the drill needs the sandbox and its dev-only packages.
         const { runDrill, readSignedTrails } = await loadDrillRuntime();
         const plan = await loadPlanFile(planFileOf(io, options, DEFAULT_DRILL_PLAN));
@@ -108,7 +112,15 @@ export function drillCommand(io: CliIo): Command {
           ...(latencies ? { latencies } : {}),
           ...(human ? { onStep: progressPrinter(io.out), onNote: notePrinter(io.out) } : {}),
           afterwards: async (state) => {
-            if (options.report) await writeDrillReports(options.report, plan, options.lang, reports)(state);
+            if (options.report) {
+              await writeDrillReports(
+                options.report,
+                plan,
+                options.lang,
+                reports,
+                timeZone ? { timeZone } : {},
+              )(state);
+            }
             // Every region that signed digests of the plan's chain: the failover's and the failback's.
             if (options.auditOut) {
               const { trails } = await readSignedTrails(state.controlPlane, plan, state.built.estate);

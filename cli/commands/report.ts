@@ -7,11 +7,10 @@ import { incidentReportModel } from "../../core/audit/incident-report-model.js";
 import type { ReportLanguage } from "../../core/audit/report-text.js";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
 import { regionTimeZone } from "../../core/report/region-time-zones.js";
-import { UnknownTimeZone } from "../../core/report/report-errors.js";
-import { zonedClock } from "../../core/report/zoned-time.js";
 import { awsOf, type CliIo, clockOf } from "../cli-io.js";
 import { type PlanFileOptions, planFileOf, withPlanFileOption } from "../plan-file-option.js";
 import { resolveStage, type StageOptions, withStageOptions } from "../stage-target.js";
+import { checkedZone } from "../time-zone-option.js";
 import { CliUsageError } from "../usage-error.js";
 
 interface ReportOptions extends StageOptions, PlanFileOptions {
@@ -74,13 +73,4 @@ export function reportCommand(io: CliIo): Command {
     await writeFile(`${base}.html`, renderIncidentReportHtml(report));
     io.out(`wrote ${base}.md and ${base}.html\n`);
   });
-}
-
-function checkedZone(zone: string): string {
-  try {
-    return zonedClock(zone).zone;
-  } catch (error) {
-    if (error instanceof UnknownTimeZone) throw new CliUsageError(error.message, error.action ?? "");
-    throw error;
-  }
 }

@@ -93,4 +93,12 @@ describe("kirikae drill", () => {
     expect(result.err).toMatch(/unknown fault kind "meteor"/);
     expect(result.err).toMatch(/region-down:REGION/);
   });
+
+  it("refuses a time zone it does not know before anything runs, and names the zones it wants", async () => {
+    const result = await run("drill", "--report", "/tmp/never-written", "--tz", "Mars/Olympus");
+
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/"Mars\/Olympus" is not a time zone/);
+    expect(result.out).not.toMatch(/kirikae drill: scenario/);
+  });
 });
