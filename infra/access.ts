@@ -72,7 +72,12 @@ export type Capability =
    * writeRunReport (core/report/write-run-report.ts): PutObject under the reports prefix of the region's
    * Object Lock bucket; the run's records are read with the audit trail's own Query (audit.append).
    */
-  | "reports.write";
+  | "reports.write"
+  /**
+   * Readiness of the plans' Auto Scaling group and ECS service blocks (core/readiness/capacity-block-checks.ts):
+   * DescribeAutoScalingGroups and DescribeServices only; nothing when no plan has such a block.
+   */
+  | "capacity.describe";
 
 /** Per function key; a task key missing here fails the deploy (see grants.ts), never a silent default. */
 /** The functions outside the workflows; workflow tasks declare theirs in the step registry (steps/registry.ts). */
@@ -104,6 +109,7 @@ export const functionAccess: Readonly<Record<string, readonly Capability[]>> = {
     "alarms.describe",
     "alarms.routes",
     "readiness.metric",
+    "capacity.describe",
     "notify",
   ],
 };

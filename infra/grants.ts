@@ -3,6 +3,8 @@ import { databaseViews, dnsViews } from "../core/blocks/block-views.js";
 import type { Plan } from "../core/plan/schema.js";
 import { REPORT_PREFIX } from "../core/report/write-run-report.js";
 import { GATE_METRIC, gateObjectKey, gateRegion, trafficMode } from "../core/traffic/gates.js";
+import { autoScalingGroupStatements } from "../steps/auto-scaling-group.js";
+import { ecsServiceStatements } from "../steps/ecs-service.js";
 import { taskFunction } from "../steps/registry.js";
 import { type Capability, functionAccess } from "./access.js";
 import {
@@ -328,6 +330,14 @@ function grantOn(
           [`${bucket}/${DIGEST_OBJECTS}`],
         ),
       ];
+    }
+    case "capacity.describe": {
+      // The blocks' own statements, read actions only: readiness never changes a group or a service.
+      const reads = new Set(["autoscaling:DescribeAutoScalingGroups", "ecs:DescribeServices"]);
+      return [...autoScalingGroupStatements(scope), ...ecsServiceStatements(scope)].flatMap((statement) => {
+        const actions = statement.Action.filter((action) => reads.has(action));
+        return actions.length === 0 ? [] : [{ ...statement, Sid: `Read${statement.Sid}`, Action: actions }];
+      });
     }
     case "reports.write": {
       const bucket = `arn:${p}:s3:::${digestBucketName(stage, account, region)}`;

@@ -1,6 +1,8 @@
 import type { Clock } from "../../core/clock.js";
 import type { ReadinessDeps } from "../../core/readiness/check-readiness.js";
+import { AutoScalingGroups } from "./auto-scaling-groups.js";
 import { CloudWatchAlarms } from "./cloudwatch-alarms.js";
+import { EcsServices } from "./ecs-services.js";
 import { EksCompute } from "./eks-compute.js";
 import { RdsGlobalDatabase } from "./rds-global-database.js";
 import type { ClientProvider } from "./region-clients.js";
@@ -13,6 +15,8 @@ export function awsReadinessDeps(clients: ClientProvider, clock: Clock): Readine
     compute: new EksCompute(clients),
     dns: new Route53Dns(clients),
     alarms: new CloudWatchAlarms(clients),
+    autoScaling: new AutoScalingGroups(clients),
+    ecs: new EcsServices(clients),
     clock,
   };
 }

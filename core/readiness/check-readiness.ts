@@ -1,10 +1,14 @@
+import { databaseViews, dnsViews } from "../blocks/block-views.js";
 import type { Clock } from "../clock.js";
 import type { Plan } from "../plan/schema.js";
+import type { AutoScalingPort } from "../ports/auto-scaling.js";
 import type { ComputePort } from "../ports/compute.js";
 import type { DnsPort } from "../ports/dns.js";
+import type { EcsServicesPort } from "../ports/ecs-services.js";
 import type { GlobalDatabasePort } from "../ports/global-database.js";
 import type { AlarmPort } from "../ports/workflows.js";
 import { alarmChecks } from "./alarm-checks.js";
+import { autoScalingChecks, ecsServiceChecks } from "./capacity-block-checks.js";
 import { computeChecks } from "./compute-checks.js";
 import { databaseChecks } from "./database-checks.js";
 import { dnsChecks } from "./dns-checks.js";
@@ -17,6 +21,9 @@ export interface ReadinessDeps {
   compute: ComputePort;
   dns: DnsPort;
   alarms: AlarmPort;
+  /** The plan's Auto Scaling group and ECS service blocks; a plan without them reads neither. */
+  autoScaling?: AutoScalingPort;
+  ecs?: EcsServicesPort;
   clock: Clock;
 }
 
@@ -50,11 +57,16 @@ export async function checkReadiness(
   // Gated records keep the roles they were deployed with whichever gate is open, so DNS is checked against
   // the plan as deployed; edited records, the writer and the sizes follow where the plan now runs.
   const running = options.runningIn === undefined ? plan : { ...plan, activeRegion: options.runningIn };
+  // Every Aurora block and every zone of a plan of blocks, with the checks written for one of each.
   const families = [
-    databaseChecks(running, deps.database),
+    ...databaseViews(running).map((view) => databaseChecks(view, deps.database)),
     computeChecks(running, deps.compute),
-    dnsChecks(plan.dns.gates === undefined ? running : plan, deps.dns),
+    ...dnsViews(running).map((view, index) =>
+      dnsChecks(view.dns.gates === undefined ? view : (dnsViews(plan)[index] ?? view), deps.dns),
+    ),
     alarmChecks(plan, deps.alarms, options.detectorFunction),
+    ...(deps.autoScaling ? [autoScalingChecks(running, deps.autoScaling)] : []),
+    ...(deps.ecs ? [ecsServiceChecks(running, deps.ecs)] : []),
   ];
   const specs = named
     .filter((region) => regions.includes(region))
