@@ -1,3 +1,4 @@
+import { blocksOfKind } from "../core/blocks/plan-blocks.js";
 import type { PromotionProgress } from "../core/failover/promote-database.js";
 import { switchTraffic, type TrafficProgress } from "../core/failover/switch-traffic.js";
 import { blockResults, blockTaskHandler } from "./runtime/block-task.js";
@@ -10,7 +11,8 @@ export const createSwitchTrafficHandler = (deps: DepsSource<TaskDeps>) =>
   blockTaskHandler("switch-traffic", "route53", deps, (context, previous, resolved, event) => {
     const plan = { ...context.plan, dns: context.block.dns };
     // Only the plan's first zone can have had its gates moved by a promotion (it moves plan.dns's).
-    const primary = context.block.dns === context.plan.dns;
+    const [first] = blocksOfKind(context.plan.recovery.blocks, "route53");
+    const primary = first?.id === context.block.id;
     const promotions = blockResults(
       event,
       context.plan.recovery.blocks,

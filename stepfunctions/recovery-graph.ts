@@ -1,7 +1,7 @@
+import { blockResultKey } from "../core/blocks/block-result-key.js";
 import { type Block, type Direction, runsOn } from "../core/blocks/block-schemas.js";
 import type { Plan } from "../core/plan/schema.js";
 import type { BlockPhase } from "../core/recovery/block-step.js";
-import { blockResultKey } from "../functions/runtime/block-task.js";
 import { stepKindOf } from "../steps/registry.js";
 import type { BlockStates } from "../steps/step-kind.js";
 import { type AslState, catchAll } from "./asl.js";
@@ -74,8 +74,9 @@ export function recoveryStates(options: {
     const [only] = layer;
     // A block whose states can end in a Fail state (the data-loss question's answers) runs in a Parallel
     // branch even alone, so that its Fail reaches the Parallel's Catch and the escalation.
-    if (layer.length === 1 && only && !endsInFail(built(only, { Type: "Succeed" }, undefined))) {
-      const single = built(only, { Type: "Pass", Next: entry }, escalate);
+    const single =
+      layer.length === 1 && only ? built(only, { Type: "Pass", Next: entry }, escalate) : undefined;
+    if (single && !endsInFail(single)) {
       states = { ...single.states, ...states };
       entry = single.entry;
       continue;

@@ -8,7 +8,7 @@ import {
   stepDependencies,
   workflowRegions,
 } from "../core/workflow/step-calls.js";
-import { blockResultKey } from "../functions/runtime/block-task.js";
+import { blockResultKey } from "../core/blocks/block-result-key.js";
 import type { AslState } from "../stepfunctions/asl.js";
 import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";

@@ -1,7 +1,7 @@
 import type { BlockOf } from "../blocks/block-schemas.js";
 import type { AutoScalingPort } from "../ports/auto-scaling.js";
 import { type BlockStepContext, phaseRegion } from "./block-step.js";
-import { type CapacityProgress, scaleCapacity } from "./scale-capacity.js";
+import { type CapacityProgress, type CapacityUnit, scaleCapacity } from "./scale-capacity.js";
 
 /**
  * An Auto Scaling group block: the region being activated gets MinSize and DesiredCapacity at the
@@ -14,21 +14,28 @@ export function scaleAutoScalingGroup(
   previous: CapacityProgress | undefined,
 ): Promise<CapacityProgress> {
   const { block } = context;
-  const region = phaseRegion(context);
-  const groupName = block.groups[region] ?? "";
   const wanted = context.phase === "activate" ? block.activeCapacity : block.standbyCapacity;
   return scaleCapacity(
     context,
-    {
-      action: "autoscaling:UpdateAutoScalingGroup",
-      resource: groupName,
-      wanted,
-      read: async () => {
-        const group = await autoScaling.group(region, groupName);
-        return group && { requested: group.desiredCapacity, ready: group.inService };
-      },
-      set: (count) => autoScaling.setCapacity(region, groupName, { minSize: count, desiredCapacity: count }),
-    },
+    { ...autoScalingGroupUnit(block, phaseRegion(context), autoScaling), wanted },
     previous,
   );
+}
+
+/** The block's group in one region, as the scale step and the escalation's undo read and set it. */
+export function autoScalingGroupUnit(
+  block: BlockOf<"auto-scaling-group">,
+  region: string,
+  autoScaling: AutoScalingPort,
+): CapacityUnit {
+  const groupName = block.groups[region] ?? "";
+  return {
+    action: "autoscaling:UpdateAutoScalingGroup",
+    resource: groupName,
+    read: async () => {
+      const group = await autoScaling.group(region, groupName);
+      return group && { requested: group.desiredCapacity, ready: group.inService };
+    },
+    set: (count) => autoScaling.setCapacity(region, groupName, { minSize: count, desiredCapacity: count }),
+  };
 }

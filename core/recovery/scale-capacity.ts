@@ -7,17 +7,20 @@ import { type BlockProgress, type BlockStepContext, phaseRegion } from "./block-
 
 export const CAPACITY_POLL_SECONDS = 15;
 
-/** One unit of capacity a block scales: what to read, what to set, and how to name it. */
-export interface CapacityTarget {
+/** One unit of capacity a block scales in one region: what to read, what to set, and how to name it. */
+export interface CapacityUnit {
   /** The AWS action recorded for the change, e.g. "autoscaling:UpdateAutoScalingGroup". */
   action: string;
   /** The group's or service's name, as the audit record and errors show it. */
   resource: string;
-  /** What the phase wants running. */
-  wanted: number;
   /** Undefined: the resource does not exist in the region. */
   read(): Promise<{ requested: number; ready: number } | undefined>;
   set(count: number): Promise<MutationReceipt>;
+}
+
+export interface CapacityTarget extends CapacityUnit {
+  /** What the phase wants running. */
+  wanted: number;
 }
 
 export interface CapacityProgress extends BlockProgress {

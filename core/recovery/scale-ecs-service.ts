@@ -1,7 +1,7 @@
 import type { BlockOf } from "../blocks/block-schemas.js";
 import type { EcsServicesPort } from "../ports/ecs-services.js";
 import { type BlockStepContext, phaseRegion } from "./block-step.js";
-import { type CapacityProgress, scaleCapacity } from "./scale-capacity.js";
+import { type CapacityProgress, type CapacityUnit, scaleCapacity } from "./scale-capacity.js";
 
 /**
  * An ECS service block: desiredCount set to the block's active count in the region being activated
@@ -14,21 +14,24 @@ export function scaleEcsService(
   previous: CapacityProgress | undefined,
 ): Promise<CapacityProgress> {
   const { block } = context;
-  const region = phaseRegion(context);
-  const cluster = block.clusters[region] ?? "";
   const wanted = context.phase === "activate" ? block.activeCount : block.standbyCount;
-  return scaleCapacity(
-    context,
-    {
-      action: "ecs:UpdateService",
-      resource: `${cluster}/${block.service}`,
-      wanted,
-      read: async () => {
-        const service = await ecs.service(region, cluster, block.service);
-        return service && { requested: service.desiredCount, ready: service.runningCount };
-      },
-      set: (count) => ecs.setDesiredCount(region, cluster, block.service, count),
+  return scaleCapacity(context, { ...ecsServiceUnit(block, phaseRegion(context), ecs), wanted }, previous);
+}
+
+/** The block's service in one region, as the scale step and the escalation's undo read and set it. */
+export function ecsServiceUnit(
+  block: BlockOf<"ecs-service">,
+  region: string,
+  ecs: EcsServicesPort,
+): CapacityUnit {
+  const cluster = block.clusters[region] ?? "";
+  return {
+    action: "ecs:UpdateService",
+    resource: `${cluster}/${block.service}`,
+    read: async () => {
+      const service = await ecs.service(region, cluster, block.service);
+      return service && { requested: service.desiredCount, ready: service.runningCount };
     },
-    previous,
-  );
+    set: (count) => ecs.setDesiredCount(region, cluster, block.service, count),
+  };
 }

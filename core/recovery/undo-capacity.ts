@@ -1,9 +1,11 @@
 import { auditedAction } from "../audit/audited-action.js";
-import type { BlockOf } from "../blocks/block-schemas.js";
 import { blocksOfKind } from "../blocks/plan-blocks.js";
 import type { AutoScalingPort } from "../ports/auto-scaling.js";
 import type { EcsServicesPort } from "../ports/ecs-services.js";
 import type { StepContext } from "../workflow/step-context.js";
+import { autoScalingGroupUnit } from "./scale-auto-scaling-group.js";
+import type { CapacityUnit } from "./scale-capacity.js";
+import { ecsServiceUnit } from "./scale-ecs-service.js";
 
 export interface BlockCapacityPorts {
   autoScaling: AutoScalingPort;
@@ -18,67 +20,49 @@ export interface BlockCapacityPorts {
  */
 export async function undoBlockCapacity(context: StepContext, ports: BlockCapacityPorts): Promise<string[]> {
   const region = context.request.targetRegion;
+  const { blocks } = context.plan.recovery;
+  const raised = [
+    ...blocksOfKind(blocks, "auto-scaling-group").map((block) => ({
+      id: block.id,
+      unit: autoScalingGroupUnit(block, region, ports.autoScaling),
+      active: block.activeCapacity,
+      standby: block.standbyCapacity,
+    })),
+    ...blocksOfKind(blocks, "ecs-service").map((block) => ({
+      id: block.id,
+      unit: ecsServiceUnit(block, region, ports.ecs),
+      active: block.activeCount,
+      standby: block.standbyCount,
+    })),
+  ];
   const done: string[] = [];
-  for (const block of blocksOfKind(context.plan.recovery.blocks, "auto-scaling-group")) {
-    done.push(...(await undoGroup(context, ports.autoScaling, block, region)));
-  }
-  for (const block of blocksOfKind(context.plan.recovery.blocks, "ecs-service")) {
-    done.push(...(await undoService(context, ports.ecs, block, region)));
+  for (const { id, unit, active, standby } of raised) {
+    done.push(...(await undoUnit(context, id, unit, { active, standby }, region)));
   }
   return done;
 }
 
-async function undoGroup(
+async function undoUnit(
   context: StepContext,
-  autoScaling: AutoScalingPort,
-  block: BlockOf<"auto-scaling-group">,
+  block: string,
+  unit: CapacityUnit,
+  counts: { active: number; standby: number },
   region: string,
 ): Promise<string[]> {
-  const name = block.groups[region] ?? "";
-  const group = await autoScaling.group(region, name).catch(() => undefined);
-  if (group === undefined) return [`${name} in ${region} left as it is (could not be read)`];
-  if (group.desiredCapacity !== block.activeCapacity) return [];
+  const current = await unit.read().catch(() => null);
+  if (current === null) return [`${unit.resource} in ${region} left as it is (could not be read)`];
+  if (current === undefined || current.requested !== counts.active) return [];
   await auditedAction(
     context,
     {
-      action: "autoscaling:UpdateAutoScalingGroup",
-      resource: name,
+      action: unit.action,
+      resource: unit.resource,
       region,
-      before: { requested: group.desiredCapacity },
-      after: { requested: block.standbyCapacity },
-      details: { block: block.id, compensation: true },
+      before: { requested: current.requested },
+      after: { requested: counts.standby },
+      details: { block, compensation: true },
     },
-    () =>
-      autoScaling.setCapacity(region, name, {
-        minSize: block.standbyCapacity,
-        desiredCapacity: block.standbyCapacity,
-      }),
+    () => unit.set(counts.standby),
   );
-  return [`${name} in ${region} back to ${block.standbyCapacity}`];
-}
-
-async function undoService(
-  context: StepContext,
-  ecs: EcsServicesPort,
-  block: BlockOf<"ecs-service">,
-  region: string,
-): Promise<string[]> {
-  const cluster = block.clusters[region] ?? "";
-  const resource = `${cluster}/${block.service}`;
-  const service = await ecs.service(region, cluster, block.service).catch(() => undefined);
-  if (service === undefined) return [`${resource} in ${region} left as it is (could not be read)`];
-  if (service.desiredCount !== block.activeCount) return [];
-  await auditedAction(
-    context,
-    {
-      action: "ecs:UpdateService",
-      resource,
-      region,
-      before: { requested: service.desiredCount },
-      after: { requested: block.standbyCount },
-      details: { block: block.id, compensation: true },
-    },
-    () => ecs.setDesiredCount(region, cluster, block.service, block.standbyCount),
-  );
-  return [`${resource} in ${region} back to ${block.standbyCount}`];
+  return [`${unit.resource} in ${region} back to ${counts.standby}`];
 }

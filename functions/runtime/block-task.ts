@@ -1,15 +1,10 @@
+import { blockResultKey } from "../../core/blocks/block-result-key.js";
 import type { Block, BlockKind, BlockOf } from "../../core/blocks/block-schemas.js";
 import type { BlockPhase, BlockStepContext } from "../../core/recovery/block-step.js";
 import { InvalidWorkflowInput } from "../../core/workflow/workflow-errors.js";
 import type { DepsSource, TaskDeps } from "./task-deps.js";
 import type { TaskEvent } from "./task-event.js";
 import { taskHandler } from "./task-handler.js";
-
-/** Where the state machine keeps a block's result: ids may hold hyphens, JSONPath keys are kept plain. */
-export function blockResultKey(id: string, phase: BlockPhase = "activate"): string {
-  const key = id.replace(/-/g, "_");
-  return phase === "activate" ? key : `${key}__release`;
-}
 
 /**
  * The Lambda of one kind of block: the same validation as every step, then the plan's block named in the
