@@ -1,3 +1,4 @@
+import { blockResultKey } from "../core/blocks/block-result-key.js";
 import type { Block, Direction } from "../core/blocks/block-schemas.js";
 import type { Plan } from "../core/plan/schema.js";
 import type { BlockPhase } from "../core/recovery/block-step.js";
@@ -8,7 +9,6 @@ import {
   stepDependencies,
   workflowRegions,
 } from "../core/workflow/step-calls.js";
-import { blockResultKey } from "../core/blocks/block-result-key.js";
 import type { AslState } from "../stepfunctions/asl.js";
 import { failbackDefinition } from "../stepfunctions/failback-definition.js";
 import { failoverDefinition } from "../stepfunctions/failover-definition.js";

@@ -1,6 +1,6 @@
 import { blockResultKey } from "../../core/blocks/block-result-key.js";
 import type { Block, BlockKind, BlockOf } from "../../core/blocks/block-schemas.js";
-import type { BlockPhase, BlockStepContext } from "../../core/recovery/block-step.js";
+import type { BlockStepContext } from "../../core/recovery/block-step.js";
 import { InvalidWorkflowInput } from "../../core/workflow/workflow-errors.js";
 import type { DepsSource, TaskDeps } from "./task-deps.js";
 import type { TaskEvent } from "./task-event.js";

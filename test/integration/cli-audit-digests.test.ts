@@ -1,33 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { AccessDenied } from "@aws-sdk/client-s3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ClientProvider } from "../../adapters/aws/region-clients.js";
 import { stageDigests } from "../../cli/cli-aws.js";
-import { buildEstate } from "../../sandbox/build-estate.js";
-import {
-  clientProvider,
-  SANDBOX_STAGE,
-  type SandboxControlPlane,
-  startSandboxControlPlane,
-} from "../../sandbox/sandbox-control-plane.js";
+import { clientProvider, SANDBOX_STAGE } from "../../sandbox/sandbox-control-plane.js";
 import { rewriteAsAttacker } from "../support/audit-attacker.js";
 import { testPlan } from "../support/plan-fixtures.js";
 import { sandboxCli } from "../support/sandbox-cli.js";
+import { sandboxStagePerTest } from "../support/sandbox-stage.js";
 
 const ACCOUNT = "111122223333";
 const AUDITOR = `arn:aws:iam::${ACCOUNT}:user/auditor`;
 const plan = testPlan();
-let controlPlane: SandboxControlPlane | undefined;
-let folder: string | undefined;
-
-afterEach(async () => {
-  await controlPlane?.stop();
-  controlPlane = undefined;
-  if (folder) await rm(folder, { recursive: true, force: true });
-  folder = undefined;
-});
+const stages = sandboxStagePerTest();
 
 /**
  * A sandbox stage after a failover (run in Singapore) and a failback (run in Tokyo), each of which signed a
@@ -35,10 +19,9 @@ afterEach(async () => {
  * wiring as against real AWS (`stageDigests`), as `principal`.
  */
 async function stageAfterDrill() {
-  const built = buildEstate([plan]);
-  controlPlane = await startSandboxControlPlane(built, [plan]);
+  const { built, controlPlane } = await stages.start(plan);
   const cliAs = (principal: string) =>
-    sandboxCli(built, controlPlane as SandboxControlPlane, principal, {
+    sandboxCli(built, controlPlane, principal, {
       digests: (target) => stageDigests(clientProvider(built.estate, principal), target),
     });
   const kirikae = cliAs(AUDITOR);
@@ -56,7 +39,7 @@ async function stageAfterDrill() {
 
 describe("audit verify and export against a deployed stage's signed digests", () => {
   it("reports each region's digest checks, and exits 1 naming the records an attacker rewrote", async () => {
-    const { kirikae, at } = await stageAfterDrill();
+    const { kirikae, at, controlPlane } = await stageAfterDrill();
     const verify = () =>
       kirikae("audit", "verify", "--plan", "shop", "--since", "2026-01-01T00:00:00Z", ...at);
 
@@ -77,7 +60,7 @@ describe("audit verify and export against a deployed stage's signed digests", ()
     );
 
     // The failback's initiator replaced by someone else, every hash after it recomputed.
-    const edited = await rewriteAsAttacker(controlPlane as SandboxControlPlane, "shop", (record) =>
+    const edited = await rewriteAsAttacker(controlPlane, "shop", (record) =>
       record.action === "failback.accepted"
         ? { ...record, actor: `arn:aws:iam::${ACCOUNT}:user/someone-else` }
         : undefined,
@@ -101,7 +84,7 @@ describe("audit verify and export against a deployed stage's signed digests", ()
 
   it("exports the signed trail with the stage's public keys, and the export verifies offline", async () => {
     const { kirikae, at } = await stageAfterDrill();
-    folder = await mkdtemp(join(tmpdir(), "kirikae-export-"));
+    const folder = await stages.scratch("kirikae-export-");
 
     const exported = await kirikae("audit", "export", "--plan", "shop", "--out", folder, ...at);
     expect(exported.stderr).toBe("");

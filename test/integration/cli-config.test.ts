@@ -1,38 +1,23 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CliAws } from "../../cli/cli-aws.js";
 import type { Terminal } from "../../cli/cli-io.js";
-import { buildEstate } from "../../sandbox/build-estate.js";
-import {
-  SANDBOX_STAGE,
-  type SandboxControlPlane,
-  startSandboxControlPlane,
-} from "../../sandbox/sandbox-control-plane.js";
+import { SANDBOX_STAGE } from "../../sandbox/sandbox-control-plane.js";
 import { testPlan } from "../support/plan-fixtures.js";
 import { exampleEstate, kirikaeAgainst } from "../support/readiness-sandbox.js";
 import { runKirikae } from "../support/run-kirikae.js";
 import { sandboxCli } from "../support/sandbox-cli.js";
+import { sandboxStagePerTest } from "../support/sandbox-stage.js";
 
 const ONCALL = "arn:aws:iam::111122223333:user/oncall";
 const plan = testPlan();
-let controlPlane: SandboxControlPlane | undefined;
-let folder: string | undefined;
-
-afterEach(async () => {
-  await controlPlane?.stop();
-  controlPlane = undefined;
-  if (folder) await rm(folder, { recursive: true, force: true });
-  folder = undefined;
-});
+const stages = sandboxStagePerTest();
 
 async function stage() {
-  const built = buildEstate([plan]);
-  controlPlane = await startSandboxControlPlane(built, [plan]);
-  return { built, controlPlane };
+  return stages.start(plan);
 }
 
 /** AWS that must not be asked anything: a command that refuses before calling AWS proves it here. */
@@ -277,7 +262,7 @@ describe("--plan-file and --plan", () => {
   });
 
   it("lists an invalid plan file's problems in one JSON document with --json, exit 2", async () => {
-    folder = await mkdtemp(join(tmpdir(), "kirikae-plan-"));
+    const folder = await stages.scratch("kirikae-plan-");
     const file = join(folder, "bad.plan.json");
     await writeFile(file, "{}\n");
     const { built } = await exampleEstate();
@@ -299,7 +284,7 @@ describe("shell completion", () => {
 
   /** What bash offers for `line` (the words typed, the last one being completed), with the script loaded. */
   async function complete(script: string, line: string[]): Promise<string[]> {
-    folder ??= await mkdtemp(join(tmpdir(), "kirikae-completion-"));
+    const folder = await stages.scratch("kirikae-completion-");
     const file = join(folder, "kirikae.bash");
     await writeFile(file, script);
     const words = line.map((word) => `'${word}'`).join(" ");

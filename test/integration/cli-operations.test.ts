@@ -1,32 +1,19 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../core/ports/audit.js";
-import { type BuiltEstate, buildEstate } from "../../sandbox/build-estate.js";
-import {
-  SANDBOX_STAGE,
-  type SandboxControlPlane,
-  startSandboxControlPlane,
-} from "../../sandbox/sandbox-control-plane.js";
+import type { BuiltEstate } from "../../sandbox/build-estate.js";
+import { SANDBOX_STAGE, type SandboxControlPlane } from "../../sandbox/sandbox-control-plane.js";
 import { testPlan } from "../support/plan-fixtures.js";
 import { sandboxCli } from "../support/sandbox-cli.js";
+import { sandboxStagePerTest } from "../support/sandbox-stage.js";
 
 const ONCALL = "arn:aws:iam::111122223333:user/oncall";
 const plan = testPlan();
-let controlPlane: SandboxControlPlane | undefined;
-let folder: string | undefined;
-
-afterEach(async () => {
-  await controlPlane?.stop();
-  controlPlane = undefined;
-  if (folder) await rm(folder, { recursive: true, force: true });
-  folder = undefined;
-});
+const stages = sandboxStagePerTest();
 
 async function stage(planToUse = plan) {
-  const built = buildEstate([planToUse]);
-  controlPlane = await startSandboxControlPlane(built, [planToUse]);
+  const { built, controlPlane } = await stages.start(planToUse);
   const kirikae = sandboxCli(built, controlPlane, ONCALL);
   const at = ["--stage", SANDBOX_STAGE, "--region", controlPlane.region];
   return { built, controlPlane, kirikae, at };
@@ -132,7 +119,7 @@ describe("operations against a deployed stage", () => {
   it("writes the incident report of an execution from its audit records", async () => {
     const { built, kirikae, at } = await stage();
     await kirikae("failover", "--plan", "shop", "--reason", "drill", "--wait", ...at);
-    folder = await mkdtemp(join(tmpdir(), "kirikae-report-"));
+    const folder = await stages.scratch("kirikae-report-");
     const planFile = join(folder, "shop.plan.json");
     await writeFile(planFile, JSON.stringify(plan));
     const execution = built.models.sfn.all()[0]?.executionArn ?? "";

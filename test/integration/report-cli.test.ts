@@ -1,41 +1,28 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { buildEstate } from "../../sandbox/build-estate.js";
-import {
-  SANDBOX_STAGE,
-  type SandboxControlPlane,
-  startSandboxControlPlane,
-} from "../../sandbox/sandbox-control-plane.js";
+import { describe, expect, it } from "vitest";
+import { SANDBOX_STAGE } from "../../sandbox/sandbox-control-plane.js";
 import { testPlan, testPlanInput } from "../support/plan-fixtures.js";
 import { sandboxCli } from "../support/sandbox-cli.js";
+import { sandboxStagePerTest } from "../support/sandbox-stage.js";
 
 const ONCALL = "arn:aws:iam::111122223333:user/oncall";
 const plan = testPlan();
-let controlPlane: SandboxControlPlane | undefined;
-let folder: string | undefined;
-
-afterEach(async () => {
-  await controlPlane?.stop();
-  controlPlane = undefined;
-  if (folder) await rm(folder, { recursive: true, force: true });
-  folder = undefined;
-});
+const stages = sandboxStagePerTest();
 
 /** A sandbox stage where a failback was asked for while the plan is home: the first step refuses it. */
 async function refusedRun() {
-  const built = buildEstate([plan]);
-  controlPlane = await startSandboxControlPlane(built, [plan]);
+  const { built, controlPlane } = await stages.start(plan);
   const kirikae = sandboxCli(built, controlPlane, ONCALL);
   const at = ["--stage", SANDBOX_STAGE, "--region", controlPlane.region];
   await kirikae("failback", "--plan", "shop", "--reason", "just in case", "--wait", ...at);
-  folder = await mkdtemp(join(tmpdir(), "kirikae-report-cli-"));
+  const folder = await stages.scratch("kirikae-report-cli-");
   const planFile = join(folder, "shop.plan.json");
   // The plan as its author writes it: `report` loads the file as `plan validate` would.
   await writeFile(planFile, JSON.stringify(testPlanInput()));
   const execution = built.models.sfn.all()[0]?.executionArn ?? "";
   return {
+    folder,
     report: (...argv: string[]) =>
       kirikae("report", execution, "--plan-file", planFile, "--stage", SANDBOX_STAGE, ...argv),
   };
@@ -62,8 +49,8 @@ describe("kirikae report of a request the first step refused", () => {
   });
 
   it("writes it in Japanese in the zone asked for, and HTML beside it showing that zone", async () => {
-    const { report } = await refusedRun();
-    const out = join(folder ?? "", "out");
+    const { report, folder } = await refusedRun();
+    const out = join(folder, "out");
 
     const japanese = await report("--lang", "ja", "--tz", "UTC", "--reporter", "山田（SRE）", "--out", out);
 
