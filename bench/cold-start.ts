@@ -1,7 +1,8 @@
 /**
  * Benchmark (not a test): every function bundled exactly as deployed (infra/esbuild-bundler.ts), and what
  * a Lambda cold start of it costs, measured in fresh Node processes:
- *   - size: the bundle's bytes
+ *   - size: the bundle's bytes, and the AWS SDK clients (`@aws-sdk/client-*` packages) bundled in it,
+ *     read from esbuild's metafile of the same build (bench/bundle-contents.ts)
  *   - init: the time a fresh process takes to import the bundle (module init, before the first invocation)
  *   - first invocation, in the same process right after: the bundle's own handler factory given its
  *     dependencies (built inside the invocation, as production builds them at cold start) and one event
@@ -21,6 +22,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { entryOf, esbuildBundler } from "../infra/esbuild-bundler.js";
 import { allFunctions } from "../infra/function-catalog.js";
+import { bundleContents } from "./bundle-contents.js";
 import { COLD_START_PLAN, type FirstInvocation } from "./cold-start-harness.js";
 
 const SIZE_AIM_KB = 300;
@@ -81,6 +83,8 @@ function median(values: number[]): number {
 }
 
 const bundle = esbuildBundler(root);
+const present = allFunctions().filter((spec) => existsSync(join(root, entryOf(spec.handler).file)));
+const contents = await bundleContents(root)(present.map((spec) => spec.handler));
 const out = await mkdtemp(join(tmpdir(), "kirikae-cold-"));
 const missing: string[] = [];
 const failed: string[] = [];
@@ -130,9 +134,11 @@ try {
     allWithinAims &&= over.length === 0;
     const [first] = cold;
     if (first?.plan && first.plan !== COLD_START_PLAN) otherPlans.push(`${spec.key}: ${first.plan}`);
+    const sdkClients = contents.get(spec.handler)?.sdkClients ?? [];
     rows.push([
       spec.key,
       sizeKb.toFixed(0),
+      String(sdkClients.length),
       initMs.toFixed(0),
       firstCalls.length > 0 ? median(firstCalls).toFixed(0) : "-",
       toFirstAnswer.length > 0 ? median(toFirstAnswer).toFixed(0) : "-",
@@ -143,6 +149,7 @@ try {
       first?.outcome ?? "-",
       median(unbundled).toFixed(0),
       over.join(", ") || "-",
+      sdkClients.map((name) => name.replace("@aws-sdk/client-", "")).join(" "),
     ]);
   }
 } finally {
@@ -152,6 +159,7 @@ try {
 const header = [
   "function",
   "size KB",
+  "SDK clients",
   "init ms",
   "1st call ms",
   "init+1st call ms",
@@ -162,11 +170,12 @@ const header = [
   "outcome",
   "unbundled ms",
   "over aim",
+  "which SDK clients",
 ];
 const widths = header.map((title, column) =>
   Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
 );
-const textColumns = new Set([0, 8, 9]);
+const textColumns = new Set([0, 9, 10, 13]);
 const line = (cells: string[]) =>
   cells
     .map((cell, column) =>

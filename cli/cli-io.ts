@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import type { RegionClients } from "../adapters/aws/region-clients.js";
 import { type Clock, systemClock } from "../core/clock.js";
 import { recordingCalls } from "./aws-call-context.js";
 import { type CliAws, type CliAwsSettings, realCliAws } from "./cli-aws.js";
@@ -58,21 +59,23 @@ export function profileOf(io: CliIo): string | undefined {
 export function awsOf(io: CliIo): CliAws {
   const profile = profileOf(io);
   const aws = io.aws ?? realCliAws({ ...io.awsSettings, ...(profile ? { profile } : {}) });
+  // Clients are built on first use, so each is made to record its calls the first time it is handed out.
   const recorded = new WeakSet<object>();
-  const remember = <T extends object>(clients: T): T => {
-    if (recorded.has(clients)) return clients;
-    recorded.add(clients);
-    for (const client of Object.values(clients)) {
-      if (client && typeof client === "object" && "middlewareStack" in client) recordingCalls(client);
-    }
-    return clients;
+  const remember = <C extends object>(client: C): C => {
+    if (recorded.has(client)) return client;
+    recorded.add(client);
+    if ("middlewareStack" in client) recordingCalls(client as C & Parameters<typeof recordingCalls>[0]);
+    return client;
   };
+  const remembering = (clients: RegionClients): RegionClients => ({
+    get: (Client) => remember(clients.get(Client)),
+  });
   return {
     ...aws,
     clients: {
-      forRegion: (region) => remember(aws.clients.forRegion(region)),
-      probe: (region) => remember(aws.clients.probe(region)),
-      recoveryCluster: (endpoint) => recordingCalls(aws.clients.recoveryCluster(endpoint)),
+      forRegion: (region) => remembering(aws.clients.forRegion(region)),
+      probe: (region) => remembering(aws.clients.probe(region)),
+      recoveryCluster: (endpoint, Client) => remember(aws.clients.recoveryCluster(endpoint, Client)),
     },
     documents: (region) => recordingCalls(aws.documents(region), { region }),
   };

@@ -1,4 +1,4 @@
-import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { ClientProvider } from "../adapters/aws/region-clients.js";
 import { KirikaeError } from "../core/errors.js";
 import { TASK_TIMEOUT_SECONDS } from "../stepfunctions/asl.js";
@@ -22,13 +22,16 @@ export async function invokeWithLambda(
   functionName: string,
   payload: unknown,
 ): Promise<InvokeResult> {
-  const output = await clients.forRegion(region).lambda.send(
-    new InvokeCommand({
-      FunctionName: functionName,
-      Payload: new TextEncoder().encode(JSON.stringify(payload)),
-    }),
-    { requestTimeout: (TASK_TIMEOUT_SECONDS + 10) * 1000 },
-  );
+  const output = await clients
+    .forRegion(region)
+    .get(LambdaClient)
+    .send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        Payload: new TextEncoder().encode(JSON.stringify(payload)),
+      }),
+      { requestTimeout: (TASK_TIMEOUT_SECONDS + 10) * 1000 },
+    );
   const text = output.Payload ? new TextDecoder().decode(output.Payload) : "null";
   const answer = JSON.parse(text) as unknown;
   if (output.FunctionError) {

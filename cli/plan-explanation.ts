@@ -156,7 +156,11 @@ function failoverSteps(plan: Plan, from: string, to: string): ExplainedStep[] {
       id: "accept",
       title: "Accept the request and take the plan's lock",
       lines: [
-        `When an alarm goes to ALARM (${alarms}), the detector in ${to} starts kirikae-<stage>-${plan.name}-failover there at once, named after the plan and the alarm's state change so a repeated event starts nothing more; the workflow holds the signal ${triggers.holdSeconds} s and re-reads the alarms where they answer (one whose region does not answer counts as still in ALARM)${approval ? ", then waits for a person after its pre-checks" : ""}; an alarm that clears within the hold ends it with nothing changed.`,
+        `When an alarm goes to ALARM (${alarms}), the detector in ${to} starts kirikae-<stage>-${plan.name}-failover there at once, named after the plan and the alarm's state change so a repeated event starts nothing more; the workflow holds the signal ${triggers.holdSeconds} s and re-reads the alarms where they answer (one whose region does not answer counts as still in ALARM)${approval ? ", then waits for a person after its pre-checks" : ""}; ${
+          triggers.prepareDuringHold
+            ? `the standby's capacity is asked for its active sizes before the hold starts (triggers.prepareDuringHold), so nodes launch while it runs; an alarm that clears within the hold puts that capacity back, audited, and ends the run.`
+            : "an alarm that clears within the hold ends it with nothing changed."
+        }`,
         `A person can start it too (npx kirikae failover --plan ${plan.name} --reason "..."); starting it by hand is the decision, so it needs no approval.`,
         `"Accept request" takes the plan's lock: one workflow per plan at a time, and ${triggers.cooldownMinutes} min between automatic runs; a duplicate alarm event or a second request is refused and audited, changing nothing.`,
       ],

@@ -5,10 +5,18 @@ import { causeMessage } from "./step-timeline.js";
 import type { Style } from "./terminal-style.js";
 
 /**
- * The steps a run takes before it changes anything (stepfunctions/workflow-states.ts: acceptance() and
- * signalHold()). A run is past its acceptance once its pre-checks pass, or once it is at any other step.
+ * The steps a run takes before it changes anything but an early scale-up it puts back on a flap
+ * (stepfunctions/workflow-states.ts: acceptance() and signalHold()). A run is past its acceptance once its
+ * pre-checks pass, or once it is at any other step.
  */
-const ACCEPTANCE_STEPS = new Set(["Accept request", "Confirm signal", "Pre-checks", "Abort"]);
+const ACCEPTANCE_STEPS = new Set([
+  "Accept request",
+  "Prepare capacity",
+  "Confirm signal",
+  "Undo preparation",
+  "Pre-checks",
+  "Abort",
+]);
 
 export function pastAcceptance(progress: ExecutionProgress): boolean {
   const precheck = progress.steps.find((step) => step.name === "Pre-checks" && step.state === "succeeded");

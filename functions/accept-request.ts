@@ -5,8 +5,8 @@ import { acceptRequest } from "../core/workflow/accept-request.js";
 import { InvalidWorkflowInput } from "../core/workflow/workflow-errors.js";
 import { executionInfoSchema, type WorkflowRequest } from "../core/workflow/workflow-request.js";
 import { logger } from "./runtime/logger.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
-import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { type DepsSource, memoize, type StepDeps } from "./runtime/task-deps.js";
 
 /** The state the first step sees: the raw input as `request`, the execution, and the workflow's kind. */
 const acceptEventSchema = z.looseObject({
@@ -20,7 +20,7 @@ const acceptEventSchema = z.looseObject({
  * Accepts or refuses a workflow's input (console, CLI or detector). Its result replaces the raw input
  * as `$.request`, so every later step works from a validated request.
  */
-export const createAcceptRequestHandler = (deps: DepsSource<TaskDeps>) =>
+export const createAcceptRequestHandler = (deps: DepsSource<StepDeps>) =>
   middy<unknown, WorkflowRequest>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
@@ -32,4 +32,4 @@ export const createAcceptRequestHandler = (deps: DepsSource<TaskDeps>) =>
       return acceptRequest(await deps(), kind, request, execution, machinePlan);
     });
 
-export const handler = createAcceptRequestHandler(memoize(productionTaskDeps));
+export const handler = createAcceptRequestHandler(memoize(productionStepDeps));

@@ -13,7 +13,8 @@ import { checkDeployedPlans, type PlanReadiness } from "../core/readiness/check-
 import { functionName } from "../infra/names.js";
 import { ConfigError, loadConfig } from "./runtime/config.js";
 import { logger } from "./runtime/logger.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { productionNotifier } from "./runtime/production-notifier.js";
 import { type DepsSource, memoize } from "./runtime/task-deps.js";
 
 export interface CheckReadinessDeps {
@@ -62,7 +63,7 @@ export const createCheckReadinessHandler = (deps: DepsSource<CheckReadinessDeps>
     });
 
 async function productionCheckReadinessDeps(): Promise<CheckReadinessDeps> {
-  const base = await productionTaskDeps();
+  const base = await productionStepDeps();
   const config = loadConfig(process.env);
   if (!config.stage) {
     throw new ConfigError(
@@ -73,7 +74,7 @@ async function productionCheckReadinessDeps(): Promise<CheckReadinessDeps> {
     plans: base.plans.names().flatMap((name) => base.plans.get(name) ?? []),
     clients: base.clients,
     clock: base.clock,
-    notifier: base.notifier,
+    notifier: productionNotifier(),
     metrics: new CloudWatchMetrics(base.clients, config.region),
     state: base.state,
     stage: config.stage,

@@ -3,8 +3,10 @@ import type { VerificationProgress } from "../core/failover/verify-recovery.js";
 import type { Plan } from "../core/plan/schema.js";
 import type { PromotionMode } from "../core/ports/plan-state.js";
 import { blockResults } from "./runtime/block-task.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
-import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+import { productionDigests } from "./runtime/digest-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { productionNotifier } from "./runtime/production-notifier.js";
+import { type DepsSource, memoize, type StepDepsWith } from "./runtime/task-deps.js";
 import type { TaskEvent } from "./runtime/task-event.js";
 import { taskHandler } from "./runtime/task-handler.js";
 
@@ -14,7 +16,9 @@ function promotionMode(event: TaskEvent, plan: Plan): PromotionMode | undefined 
   return mode === "switchover" || mode === "failover" ? mode : undefined;
 }
 
-export const createCompleteWorkflowHandler = (deps: DepsSource<TaskDeps>) =>
+type CompleteDeps = StepDepsWith<"notifier" | "writeDigest" | "writeReport">;
+
+export const createCompleteWorkflowHandler = (deps: DepsSource<CompleteDeps>) =>
   taskHandler("complete-workflow", deps, (context, event, resolved) =>
     completeWorkflow(
       context,
@@ -24,4 +28,9 @@ export const createCompleteWorkflowHandler = (deps: DepsSource<TaskDeps>) =>
     ),
   );
 
-export const handler = createCompleteWorkflowHandler(memoize(productionTaskDeps));
+async function productionCompleteDeps(): Promise<CompleteDeps> {
+  const base = await productionStepDeps();
+  return { ...base, notifier: productionNotifier(), ...productionDigests(base) };
+}
+
+export const handler = createCompleteWorkflowHandler(memoize(productionCompleteDeps));

@@ -7,10 +7,10 @@ import type { WorkflowStarterPort } from "../core/ports/workflows.js";
 import { alarmStateChangeEventSchema } from "./runtime/alarm-event.js";
 import { loadConfig, stateMachineArns } from "./runtime/config.js";
 import { logger } from "./runtime/logger.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
-import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { type DepsSource, memoize, type StepDeps } from "./runtime/task-deps.js";
 
-export type DetectorHandlerDeps = TaskDeps & { workflows: WorkflowStarterPort };
+export type DetectorHandlerDeps = StepDeps & { workflows: WorkflowStarterPort };
 
 export type DetectorResult = Decision | { decision: "rejected"; reason: string };
 
@@ -58,7 +58,7 @@ function truncate(text: string, max = 2_000): string {
 }
 
 async function productionDetectorDeps(): Promise<DetectorHandlerDeps> {
-  const base = await productionTaskDeps();
+  const base = await productionStepDeps();
   const config = loadConfig(process.env);
   return {
     ...base,

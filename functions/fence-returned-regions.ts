@@ -3,6 +3,7 @@ import middy from "@middy/core";
 import { EksCompute } from "../adapters/aws/eks-compute.js";
 import { probeClients } from "../adapters/aws/probe-clients.js";
 import type { ClientProvider } from "../adapters/aws/region-clients.js";
+import { eksKubernetes } from "../adapters/k8s/eks-kubernetes.js";
 import type { Clock } from "../core/clock.js";
 import { KirikaeError } from "../core/errors.js";
 import { type FenceResult, fenceReturnedRegions } from "../core/failover/fence-returned-region.js";
@@ -13,7 +14,8 @@ import type { FencingStatePort } from "../core/ports/plan-state.js";
 import type { NotifierPort } from "../core/ports/workflows.js";
 import { loadConfig } from "./runtime/config.js";
 import { logger } from "./runtime/logger.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { productionNotifier } from "./runtime/production-notifier.js";
 import { type DepsSource, memoize } from "./runtime/task-deps.js";
 
 export interface FenceReturnedRegionsDeps {
@@ -70,7 +72,7 @@ export const createFenceReturnedRegionsHandler = (deps: DepsSource<FenceReturned
     });
 
 async function productionFenceDeps(): Promise<FenceReturnedRegionsDeps> {
-  const base = await productionTaskDeps();
+  const base = await productionStepDeps();
   return {
     plans: base.plans.names().flatMap((name) => base.plans.get(name) ?? []),
     region: loadConfig(process.env).region,
@@ -78,9 +80,9 @@ async function productionFenceDeps(): Promise<FenceReturnedRegionsDeps> {
     clock: base.clock,
     audit: base.audit,
     state: base.state,
-    notifier: base.notifier,
+    notifier: productionNotifier(),
     actor: base.actor,
-    kubernetes: base.kubernetes,
+    kubernetes: eksKubernetes(base.clients),
   };
 }
 

@@ -1,11 +1,14 @@
+import { CloudWatchReplicationLag } from "../adapters/aws/cloudwatch-replication-lag.js";
+import { RdsGlobalDatabase } from "../adapters/aws/rds-global-database.js";
+import { TrafficGates } from "../adapters/aws/traffic-gates.js";
 import type { DnsPlan } from "../core/blocks/plan-blocks.js";
 import { blocksOfKind } from "../core/blocks/plan-blocks.js";
 import { type PromotionProgress, promoteDatabase } from "../core/failover/promote-database.js";
 import type { GlobalDatabasePort } from "../core/ports/global-database.js";
 import { blockTaskHandler } from "./runtime/block-task.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
-import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
-import { awsPorts } from "./runtime/task-ports.js";
+import { healthCheckReader } from "./runtime/health-checks.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { type DepsSource, memoize, type StepDeps } from "./runtime/task-deps.js";
 
 /**
  * One Aurora block's promotion. With one database, a switchover moves the gates inside its own window
@@ -13,12 +16,19 @@ import { awsPorts } from "./runtime/task-ports.js";
  * database's switchover has begun or is done: users must never reach a region where one of their
  * databases still writes elsewhere. The other databases' steps never touch the gates.
  */
-export const createPromoteDatabaseHandler = (deps: DepsSource<TaskDeps>) =>
+export const createPromoteDatabaseHandler = (deps: DepsSource<StepDeps>) =>
   blockTaskHandler("promote-database", "aurora-global", deps, (context, previous, resolved) => {
     const { plan, block, request } = context;
     const databases = blocksOfKind(plan.recovery.blocks, "aurora-global");
     const [first] = databases;
-    const ports = awsPorts(resolved);
+    const ports = {
+      database: new RdsGlobalDatabase(
+        resolved.clients,
+        new CloudWatchReplicationLag(resolved.clients, resolved.clock),
+      ),
+      gates: new TrafficGates(resolved.clients),
+      healthChecks: healthCheckReader(resolved.clients),
+    };
     const movesGates = first?.id === block.id;
     const others = databases.filter((other) => other.id !== block.id);
     const narrowed = {
@@ -45,7 +55,7 @@ export const createPromoteDatabaseHandler = (deps: DepsSource<TaskDeps>) =>
     );
   });
 
-export const handler = createPromoteDatabaseHandler(memoize(productionTaskDeps));
+export const handler = createPromoteDatabaseHandler(memoize(productionStepDeps));
 
 function withoutGateMoves(dns: DnsPlan): DnsPlan {
   const { gates: _movedByTheFirstDatabase, ...rest } = dns;

@@ -3,7 +3,8 @@ import middy from "@middy/core";
 import { z } from "zod";
 import type { AuditFilter, AuditRecord } from "../core/ports/audit.js";
 import { InvalidWorkflowInput } from "../core/workflow/workflow-errors.js";
-import { type AuditFunctionDeps, productionAuditDeps } from "./runtime/audit-deps.js";
+import type { AuditFunctionDeps } from "./runtime/audit-deps.js";
+import { productionAuditTrail } from "./runtime/audit-trail-deps.js";
 import { logger } from "./runtime/logger.js";
 import { type DepsSource, memoize } from "./runtime/task-deps.js";
 
@@ -63,4 +64,4 @@ export const createQueryAuditHandler = (deps: DepsSource<Pick<AuditFunctionDeps,
       };
     });
 
-export const handler = createQueryAuditHandler(memoize(productionAuditDeps));
+export const handler = createQueryAuditHandler(memoize(productionAuditTrail));

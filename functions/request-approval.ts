@@ -5,8 +5,9 @@ import {
 } from "../core/approval/request-approval.js";
 import type { PromotionProgress } from "../core/failover/promote-database.js";
 import { InvalidWorkflowInput } from "../core/workflow/workflow-errors.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
-import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { productionNotifier } from "./runtime/production-notifier.js";
+import { type DepsSource, memoize, type StepDepsWith } from "./runtime/task-deps.js";
 import { taskHandler } from "./runtime/task-handler.js";
 
 /**
@@ -15,7 +16,7 @@ import { taskHandler } from "./runtime/task-handler.js";
  * questions: whether to start (approval mode, "Await approval"), or whether to fail over with data loss
  * ("Await data-loss approval", with the question the promotion step put in its result).
  */
-export const createRequestApprovalHandler = (deps: DepsSource<TaskDeps>) =>
+export const createRequestApprovalHandler = (deps: DepsSource<StepDepsWith<"notifier">>) =>
   taskHandler("request-approval", deps, async (context, event, resolved) => {
     if (!event.taskToken) {
       throw new InvalidWorkflowInput("the approval step was invoked without a task token", {
@@ -50,4 +51,6 @@ export const createRequestApprovalHandler = (deps: DepsSource<TaskDeps>) =>
     return { requested: true };
   });
 
-export const handler = createRequestApprovalHandler(memoize(productionTaskDeps));
+export const handler = createRequestApprovalHandler(
+  memoize(async () => ({ ...(await productionStepDeps()), notifier: productionNotifier() })),
+);

@@ -2,10 +2,10 @@ import { AutoScalingGroups } from "../adapters/aws/auto-scaling-groups.js";
 import { scaleAutoScalingGroup } from "../core/recovery/scale-auto-scaling-group.js";
 import type { CapacityProgress } from "../core/recovery/scale-capacity.js";
 import { blockTaskHandler } from "./runtime/block-task.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
-import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { type DepsSource, memoize, type StepDeps } from "./runtime/task-deps.js";
 
-export const createScaleAutoScalingGroupHandler = (deps: DepsSource<TaskDeps>) =>
+export const createScaleAutoScalingGroupHandler = (deps: DepsSource<StepDeps>) =>
   blockTaskHandler("scale-auto-scaling-group", "auto-scaling-group", deps, (context, previous, resolved) =>
     scaleAutoScalingGroup(
       context,
@@ -14,4 +14,4 @@ export const createScaleAutoScalingGroupHandler = (deps: DepsSource<TaskDeps>) =
     ),
   );
 
-export const handler = createScaleAutoScalingGroupHandler(memoize(productionTaskDeps));
+export const handler = createScaleAutoScalingGroupHandler(memoize(productionStepDeps));

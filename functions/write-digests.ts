@@ -2,8 +2,10 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { type PlanDigestResult, writeDigestsForPlans } from "../core/audit/write-digest.js";
 import { KirikaeError } from "../core/errors.js";
+import { productionDigests } from "./runtime/digest-deps.js";
 import { logger } from "./runtime/logger.js";
-import { productionTaskDeps } from "./runtime/production-deps.js";
+import { productionStepDeps } from "./runtime/production-deps.js";
+import { productionNotifier } from "./runtime/production-notifier.js";
 import { type DepsSource, memoize, type TaskDeps } from "./runtime/task-deps.js";
 
 export type WriteDigestsDeps = Pick<
@@ -38,4 +40,9 @@ export const createWriteDigestsHandler = (deps: DepsSource<WriteDigestsDeps>) =>
       return results;
     });
 
-export const handler = createWriteDigestsHandler(memoize(productionTaskDeps));
+async function productionWriteDigestsDeps(): Promise<WriteDigestsDeps> {
+  const base = await productionStepDeps();
+  return { ...base, notifier: productionNotifier(), writeDigest: productionDigests(base).writeDigest };
+}
+
+export const handler = createWriteDigestsHandler(memoize(productionWriteDigestsDeps));

@@ -87,6 +87,25 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
   });
 }
 
+/**
+ * Past this many nodegroups a cluster's grant names the cluster's nodegroups by wildcard: IAM holds a
+ * role's inline policies to 10,240 characters (IAM User Guide, "IAM and AWS STS quotas"), and a plan of
+ * hundreds of nodegroups listed one by one would be refused at deploy. The wildcard still stops at the
+ * plan's own cluster.
+ */
+const NODEGROUPS_NAMED_ONE_BY_ONE = 10;
+
+/** The ARNs a grant on a cluster's nodegroups names; EKS appends a generated ID to a nodegroup's ARN. */
+function nodegroupResources(
+  cluster: { region: string; name: string; nodegroups: readonly { name: string }[] },
+  partition: string,
+  account: string,
+): string[] {
+  const base = `arn:${partition}:eks:${cluster.region}:${account}:nodegroup/${cluster.name}`;
+  if (cluster.nodegroups.length > NODEGROUPS_NAMED_ONE_BY_ONE) return [`${base}/*`];
+  return cluster.nodegroups.map((nodegroup) => `${base}/${nodegroup.name}/*`);
+}
+
 function grantOn(
   capability: Capability,
   scope: GrantScope & { databasePlans: readonly Plan[]; dnsPlans: readonly Plan[] },
@@ -98,13 +117,7 @@ function grantOn(
   const planRegions = unique(plans.flatMap((plan) => plan.regions));
   const alarms = plans.flatMap((plan) => plan.triggers.alarms);
   const clusters = plans.flatMap((plan) => plan.compute.clusters);
-  const nodegroupArns = clusters.flatMap((cluster) =>
-    cluster.nodegroups.map(
-      // EKS appends a generated ID to a nodegroup's ARN.
-      (nodegroup) =>
-        `arn:${p}:eks:${cluster.region}:${account}:nodegroup/${cluster.name}/${nodegroup.name}/*`,
-    ),
-  );
+  const nodegroupArns = unique(clusters.flatMap((cluster) => nodegroupResources(cluster, p, account)));
   const globalClusterArns = unique(
     scope.databasePlans.map(
       (plan) => `arn:${p}:rds::${account}:global-cluster:${plan.database.globalClusterIdentifier}`,
@@ -233,14 +246,7 @@ function grantOn(
         allow(
           "FenceReturningNodegroups",
           ["eks:DescribeNodegroup", "eks:UpdateNodegroupConfig"],
-          unique(
-            homeClusters.flatMap((cluster) =>
-              cluster.nodegroups.map(
-                (nodegroup) =>
-                  `arn:${p}:eks:${cluster.region}:${account}:nodegroup/${cluster.name}/${nodegroup.name}/*`,
-              ),
-            ),
-          ),
+          unique(homeClusters.flatMap((cluster) => nodegroupResources(cluster, p, account))),
         ),
       ];
     }

@@ -1,5 +1,6 @@
 import type { PromotionMode } from "../core/failover/promote-database.js";
 import type { EksClusterPlan, Plan } from "../core/plan/schema.js";
+import { firstDetection } from "./alarm-detection.js";
 import { DEFAULT_LATENCIES, detectionDelayMs, type Latencies } from "./latencies.js";
 import { type EksTimings, nodegroupUpdateMs } from "./services/eks-model.js";
 import type { RdsTimings } from "./services/rds-model.js";
@@ -124,8 +125,10 @@ export function nodegroupScalings(
 }
 
 /**
- * Failover, from the alarm: the plan's hold time, then the slower of the database promotion and the
- * standby region's scale-up (they run in parallel and DNS waits for both), then Route 53's propagation.
+ * Failover, from the alarm until users are sent to the new writer: the plan's hold time, then the slower
+ * of the database promotion and the standby region's capacity at the plan's traffic share (they run in
+ * parallel and traffic waits for both), then the gate's or record's propagation. A plan that prepares
+ * during the hold starts its scale-up at the alarm, so the hold runs beside it.
  */
 export function failoverCriticalPath(
   plan: Plan,
@@ -133,12 +136,24 @@ export function failoverCriticalPath(
   timings: ModelledTimings = MODELLED_TIMINGS,
 ): CriticalPath {
   const standby = plan.compute.clusters.find((cluster) => cluster.region !== plan.activeRegion);
+  // Traffic moves once the plan's share of the capacity is Ready; verification waits for the rest after.
+  const share = plan.compute.trafficAtCapacity;
+  const scaleUp =
+    share < 1
+      ? { name: `capacity at ${Math.round(share * 100)}%`, seconds: capacitySeconds(standby, share, timings) }
+      : { name: "scale-up", seconds: slowest(standby ? nodegroupScalings(standby, "standby", timings) : []) };
+  const promotion = { name: "promotion", seconds: promotionSeconds(mode, timings) };
+  // A plan that prepares during the hold starts the scale-up at the alarm, so the hold overlaps it.
+  if (plan.triggers.prepareDuringHold) {
+    const holdThenPromotion = {
+      name: "hold + promotion",
+      seconds: plan.triggers.holdSeconds + promotion.seconds,
+    };
+    return path([parallel([holdThenPromotion, scaleUp]), trafficSegment(plan, mode, timings)]);
+  }
   return path([
     { name: "hold", seconds: plan.triggers.holdSeconds },
-    parallel([
-      { name: "promotion", seconds: promotionSeconds(mode, timings) },
-      { name: "scale-up", seconds: slowest(standby ? nodegroupScalings(standby, "standby", timings) : []) },
-    ]),
+    parallel([promotion, scaleUp]),
     trafficSegment(plan, mode, timings),
   ]);
 }
@@ -163,9 +178,19 @@ export function failbackCriticalPath(
   ]);
 }
 
-/** Route 53's health checkers calling the endpoint unhealthy (interval x failure threshold), from the table. */
-export function detectionWindowSeconds(timings: ModelledTimings = MODELLED_TIMINGS): number {
-  return detectionDelayMs(timings.latencies ?? DEFAULT_LATENCIES) / 1000;
+/**
+ * The outage's start to the first trigger alarm that can reach kirikae, from each alarm's definition and
+ * the table (sandbox/alarm-detection.ts). In a failover the active region is dark and its own alarms are
+ * lost with it; in a switchover it still answers and every alarm counts.
+ */
+export function detectionWindowSeconds(
+  plan: Plan,
+  mode: PromotionMode,
+  timings: ModelledTimings = MODELLED_TIMINGS,
+): number {
+  const latencies = timings.latencies ?? DEFAULT_LATENCIES;
+  const first = firstDetection(plan, latencies, mode === "failover" ? plan.activeRegion : undefined);
+  return (first?.ms ?? detectionDelayMs(latencies)) / 1000;
 }
 
 /** The longest TTL of the plan's records: resolvers may keep the old answer that long after the switch. */
@@ -209,7 +234,7 @@ export function floorPath(
 ): CriticalPath {
   const standby = plan.compute.clusters.find((cluster) => cluster.region !== plan.activeRegion);
   return path([
-    { name: "detection", seconds: detectionWindowSeconds(timings) },
+    { name: "detection", seconds: detectionWindowSeconds(plan, mode, timings) },
     parallel([
       { name: "promotion", seconds: promotionSeconds(mode, timings) },
       { name: "capacity", seconds: capacitySeconds(standby, plan.compute.trafficAtCapacity, timings) },
@@ -232,7 +257,7 @@ export function sequentialRunbookPath(
 ): CriticalPath {
   const standby = plan.compute.clusters.find((cluster) => cluster.region !== plan.activeRegion);
   return path([
-    { name: "detection", seconds: detectionWindowSeconds(timings) },
+    { name: "detection", seconds: detectionWindowSeconds(plan, mode, timings) },
     { name: "hold", seconds: plan.triggers.holdSeconds },
     { name: "promotion", seconds: promotionSeconds(mode, timings) },
     { name: "scale-up", seconds: capacitySeconds(standby, 1, timings) },

@@ -22,6 +22,12 @@ export interface EstateObserver {
 /** Throws when the call's principal may not make it; returns when it may. */
 export type CallAuthorizer = (call: SandboxCall) => void;
 
+/**
+ * Admits a call against quotas shared by an account in a region (sandbox/account-limits.ts): throws the
+ * service's throttling error when they are spent, else returns what to call once the call is answered.
+ */
+export type CallLimiter = (call: SandboxCall) => (() => void) | undefined;
+
 /** A listener told about every call once it is answered, e.g. the CloudTrail model that records it. */
 export type CallListener = (call: SandboxCall, record: CallRecord, model: ServiceModel) => void;
 
@@ -42,6 +48,7 @@ export class SandboxEstate implements ModelContext {
   private readonly regionDownHangMs: number;
   private observer: EstateObserver = { writerRegion: () => undefined, trafficRegion: () => undefined };
   private authorizer: CallAuthorizer | undefined;
+  private limiter: CallLimiter | undefined;
 
   constructor(options: EstateOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -70,6 +77,11 @@ export class SandboxEstate implements ModelContext {
    */
   authorizeWith(authorizer: CallAuthorizer): void {
     this.authorizer = authorizer;
+  }
+
+  /** The account-wide API quotas every call is held to, once answered by IAM (none unless set). */
+  limitWith(limiter: CallLimiter): void {
+    this.limiter = limiter;
   }
 
   onCall(listener: CallListener): void {
@@ -142,7 +154,13 @@ export class SandboxEstate implements ModelContext {
       await this.applyFaults(call, mutating, options.timeoutMs);
       await this.clock.sleep(this.latencyFor(call, mutating));
       this.authorizer?.(call);
-      const output = await model.handle(call);
+      const release = this.limiter?.(call);
+      let output: Record<string, unknown>;
+      try {
+        output = await model.handle(call);
+      } finally {
+        release?.();
+      }
       this.remember(call, model, mutating);
       return {
         ...output,
@@ -224,7 +242,7 @@ export class SandboxEstate implements ModelContext {
 }
 
 /** The error name AWS uses for throttling, per service protocol (Lambda names its own). */
-function throttlingErrorName(service: ServiceName): string {
+export function throttlingErrorName(service: ServiceName): string {
   if (service === "lambda") return "TooManyRequestsException";
   return service === "rds" || service === "cloudwatch" || service === "autoscaling"
     ? "Throttling"

@@ -35,7 +35,7 @@ export function failoverDefinition(functions: TaskFunctionArns, plan: Plan): Asl
     TimeoutSeconds: EXECUTION_TIMEOUT_SECONDS,
     States: {
       ...acceptance(functions, "failover", plan.name, "Approval needed?", "Started by an alarm?"),
-      ...signalHold(functions),
+      ...signalHold(functions, plan),
       "Approval needed?": {
         Type: "Choice",
         Choices: [{ Variable: "$.request.approval.required", BooleanEquals: true, Next: "Await approval" }],

@@ -1,3 +1,4 @@
+import type { Plan } from "../core/plan/schema.js";
 import { type AslState, catchAll, pollLoop, task } from "./asl.js";
 import { arnOf, type TaskFunctionArns } from "./task-functions.js";
 
@@ -66,15 +67,34 @@ export function acceptance(
  * decided). "Confirm signal" reads the plan's trigger alarms where they answer and says how long the
  * signal still has to hold; the Wait between its calls is where the hold time passes, in the workflow
  * rather than in the detector, so the detector never waits and a redelivered event never waits twice.
- * A signal that cleared ends the run before the pre-checks, with nothing changed and the lock released.
+ * A signal that cleared ends the run before the pre-checks, with the lock released and no cooldown.
+ * A plan with `triggers.prepareDuringHold` first scales the standby up ("Prepare capacity", best effort:
+ * a failure there only means the scale steps do it later), and a flap then goes through "Undo
+ * preparation", which puts the standby back before it releases the lock.
  */
-export function signalHold(functions: TaskFunctionArns): Record<string, AslState> {
+export function signalHold(functions: TaskFunctionArns, plan: Plan): Record<string, AslState> {
+  const prepares = plan.triggers.prepareDuringHold;
   return {
     "Started by an alarm?": {
       Type: "Choice",
-      Choices: [{ Variable: "$.request.trigger.type", StringEquals: "alarm", Next: "Confirm signal" }],
+      Choices: [
+        {
+          Variable: "$.request.trigger.type",
+          StringEquals: "alarm",
+          Next: prepares ? "Prepare capacity" : "Confirm signal",
+        },
+      ],
       Default: "Pre-checks",
     },
+    ...(prepares
+      ? {
+          "Prepare capacity": task(arnOf(functions, "prepareCapacity"), "$.preparation", "Confirm signal", {
+            Catch: [
+              { ErrorEquals: ["States.ALL"], ResultPath: "$.preparationFailure", Next: "Confirm signal" },
+            ],
+          }),
+        }
+      : {}),
     ...pollLoop({
       name: "Confirm signal",
       resource: arnOf(functions, "confirmSignal"),
@@ -83,15 +103,26 @@ export function signalHold(functions: TaskFunctionArns): Record<string, AslState
       done: {
         Type: "Choice",
         Choices: [{ Variable: "$.signal.held", BooleanEquals: true, Next: "Pre-checks" }],
-        Default: "Signal cleared",
+        Default: prepares ? "Undo preparation" : "Signal cleared",
       },
       catchTo: "Abort",
     }),
+    ...(prepares
+      ? pollLoop({
+          name: "Undo preparation",
+          resource: arnOf(functions, "undoPreparation"),
+          resultPath: "$.undo",
+          doneName: "Preparation undone",
+          done: { Type: "Pass", Next: "Signal cleared" },
+          catchTo: "Abort",
+        })
+      : {}),
     "Signal cleared": {
       Type: "Fail",
       Error: "SignalCleared",
-      Cause:
-        "The alarm left ALARM within the plan's hold time (a flap): nothing was changed, the lock was released and no cooldown started.",
+      Cause: prepares
+        ? "The alarm left ALARM within the plan's hold time (a flap): the early scale-up was put back, the lock released and no cooldown started."
+        : "The alarm left ALARM within the plan's hold time (a flap): nothing was changed, the lock was released and no cooldown started.",
     },
   };
 }

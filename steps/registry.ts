@@ -4,7 +4,9 @@ import { createAcceptRequestHandler } from "../functions/accept-request.js";
 import { createCompleteWorkflowHandler } from "../functions/complete-workflow.js";
 import { createConfirmSignalHandler } from "../functions/confirm-signal.js";
 import { createPrecheckHandler } from "../functions/precheck.js";
+import { createPrepareCapacityHandler } from "../functions/prepare-capacity.js";
 import { createRequestApprovalHandler } from "../functions/request-approval.js";
+import { createUndoPreparationHandler } from "../functions/undo-preparation.js";
 import { createVerifyRecoveryHandler } from "../functions/verify-recovery.js";
 import { approvalStep } from "./approval.js";
 import { auroraGlobalStep } from "./aurora-global.js";
@@ -109,9 +111,45 @@ export const workflowFunctions: readonly TaskFunction[] = [
   },
 ];
 
+/**
+ * The early scale-up during the hold and its undo on a flap: deployed only where a plan sets
+ * triggers.prepareDuringHold, so no other region's roles hold their grants.
+ */
+export const preparationFunctions: readonly TaskFunction[] = [
+  {
+    key: "prepareCapacity",
+    handler: "functions/prepare-capacity.handler",
+    create: createPrepareCapacityHandler,
+    // The Auto Scaling group and ECS service blocks are raised early too (core/failover/prepare-capacity.ts).
+    statements: (scope) => [...autoScalingGroupStatements(scope), ...ecsServiceStatements(scope)],
+    access: ["state.read", "compute.clusters", "compute.nodegroups", "compute.scale", "audit.append"],
+    description: "Scales the standby up at the first alarm, while the hold runs (prepareDuringHold)",
+  },
+  {
+    key: "undoPreparation",
+    handler: "functions/undo-preparation.handler",
+    create: createUndoPreparationHandler,
+    statements: (scope) => [...autoScalingGroupStatements(scope), ...ecsServiceStatements(scope)],
+    access: [
+      "state.read",
+      "state.update",
+      "compute.clusters",
+      "compute.nodegroups",
+      "compute.scale",
+      "audit.append",
+      "notify",
+    ],
+    description: "Puts an early scale-up back after a flap, then ends the run",
+  },
+];
+
 /** Every task function: the workflow's own, then each kind's, in the registry's order. */
 export function taskFunctions(): TaskFunction[] {
-  return [...workflowFunctions, ...Object.values(stepKinds).flatMap((kind) => kind.functions)];
+  return [
+    ...workflowFunctions,
+    ...preparationFunctions,
+    ...Object.values(stepKinds).flatMap((kind) => kind.functions),
+  ];
 }
 
 /**
@@ -119,11 +157,12 @@ export function taskFunctions(): TaskFunction[] {
  * its plans use, so no role holds grants for a kind nothing runs.
  */
 export function taskFunctionsFor(
-  plans: readonly { recovery: { blocks: readonly Block[] } }[],
+  plans: readonly { recovery: { blocks: readonly Block[] }; triggers: { prepareDuringHold: boolean } }[],
 ): TaskFunction[] {
   const used = new Set(plans.flatMap((plan) => plan.recovery.blocks.map((block) => block.kind)));
   return [
     ...workflowFunctions,
+    ...(plans.some((plan) => plan.triggers.prepareDuringHold) ? preparationFunctions : []),
     ...(Object.values(stepKinds) as AnyStepKind[])
       .filter((kind) => used.has(kind.kind))
       .flatMap((kind) => kind.functions),

@@ -1,4 +1,7 @@
-import { UpdateRoutingControlStatesCommand } from "@aws-sdk/client-route53-recovery-cluster";
+import {
+  Route53RecoveryClusterClient,
+  UpdateRoutingControlStatesCommand,
+} from "@aws-sdk/client-route53-recovery-cluster";
 import type { Plan } from "../../core/plan/schema.js";
 import type { GateChange, TrafficGatesPort } from "../../core/ports/traffic-gates.js";
 import { TransientAwsError } from "../../core/workflow/workflow-errors.js";
@@ -28,7 +31,7 @@ export class ArcRoutingControlGates implements TrafficGatesPort {
     for (const endpoint of tryOrder(gates.clusterEndpoints, changes)) {
       try {
         const output = await this.clients
-          .recoveryCluster(endpoint)
+          .recoveryCluster(endpoint, Route53RecoveryClusterClient)
           .send(new UpdateRoutingControlStatesCommand({ UpdateRoutingControlStateEntries: entries }));
         return { requestId: requestIdOf(output), endpointRegion: endpoint.region };
       } catch (error) {

@@ -1,4 +1,5 @@
 import {
+  AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
@@ -24,7 +25,8 @@ export class AutoScalingGroups implements AutoScalingPort {
       () =>
         this.clients
           .forRegion(region)
-          .autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
+          .get(AutoScalingClient)
+          .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
     );
     const group = output.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === groupName);
     if (!group) return undefined;
@@ -45,13 +47,16 @@ export class AutoScalingGroups implements AutoScalingPort {
     const output = await callAws(
       { action: "autoscaling:UpdateAutoScalingGroup", resource: `${region}/${groupName}` },
       () =>
-        this.clients.forRegion(region).autoscaling.send(
-          new UpdateAutoScalingGroupCommand({
-            AutoScalingGroupName: groupName,
-            MinSize: capacity.minSize,
-            DesiredCapacity: capacity.desiredCapacity,
-          }),
-        ),
+        this.clients
+          .forRegion(region)
+          .get(AutoScalingClient)
+          .send(
+            new UpdateAutoScalingGroupCommand({
+              AutoScalingGroupName: groupName,
+              MinSize: capacity.minSize,
+              DesiredCapacity: capacity.desiredCapacity,
+            }),
+          ),
     );
     return { requestId: requestIdOf(output) };
   }

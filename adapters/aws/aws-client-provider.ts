@@ -1,21 +1,11 @@
-import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { ECSClient } from "@aws-sdk/client-ecs";
-import { EKSClient } from "@aws-sdk/client-eks";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { KMSClient } from "@aws-sdk/client-kms";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { RDSClient } from "@aws-sdk/client-rds";
-import { Route53Client } from "@aws-sdk/client-route-53";
-import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import {
+  type ClientClass,
+  type ClientConfig,
   type ClientProvider,
   type ClusterEndpoint,
+  lazyRegionClients,
   PROBE_TIMEOUT_MS,
   type RegionClients,
 } from "./region-clients.js";
@@ -33,7 +23,13 @@ export interface SharedClientConfig {
   credentials?: AwsCredentialIdentityProvider;
 }
 
-/** Real SDK clients per region, built on first use and reused (a Lambda keeps them across invocations). */
+/**
+ * Real SDK clients per region, each built on first use and reused (a Lambda keeps them across
+ * invocations). This module imports no client class: each adapter imports its own service's and asks for
+ * it by class, so a function's bundle holds, and its cold start builds, only the clients its code uses.
+ * Route 53's API is global and answered in us-east-1: its one adapter (route53-dns.ts) asks for that
+ * region's client.
+ */
 export function awsClientProvider(shared: SharedClientConfig = {}): ClientProvider {
   const cache = new Map<string, RegionClients>();
   const build = (region: string, probe: boolean): RegionClients => {
@@ -42,7 +38,7 @@ export function awsClientProvider(shared: SharedClientConfig = {}): ClientProvid
     if (existing) return existing;
     // Probes are best-effort calls to a region that may be down: short timeouts and no SDK retries, so a
     // dead region costs seconds, not the minutes an unbounded connection attempt would.
-    const config = probe
+    const config: ClientConfig = probe
       ? {
           ...shared,
           region,
@@ -61,29 +57,18 @@ export function awsClientProvider(shared: SharedClientConfig = {}): ClientProvid
           ...shared,
           region,
         };
-    const clients: RegionClients = {
-      rds: new RDSClient(config),
-      route53: new Route53Client({ ...config, region: "us-east-1" }),
-      eks: new EKSClient(config),
-      cloudtrail: new CloudTrailClient(config),
-      cloudwatch: new CloudWatchClient(config),
-      sfn: new SFNClient(config),
-      eventbridge: new EventBridgeClient(config),
-      s3: new S3Client(config),
-      kms: new KMSClient(config),
-      sqs: new SQSClient(config),
-      autoscaling: new AutoScalingClient(config),
-      ecs: new ECSClient(config),
-      lambda: new LambdaClient(config),
-    };
+    const clients = lazyRegionClients((Client) => new Client(config));
     cache.set(key, clients);
     return clients;
   };
   const clusters = new Map<string, Route53RecoveryClusterClient>();
-  const recoveryCluster = (endpoint: ClusterEndpoint) => {
+  const recoveryCluster = (
+    endpoint: ClusterEndpoint,
+    Client: ClientClass<Route53RecoveryClusterClient>,
+  ): Route53RecoveryClusterClient => {
     let client = clusters.get(endpoint.url);
     if (!client) {
-      client = new Route53RecoveryClusterClient({
+      client = new Client({
         ...(shared.profile === undefined ? {} : { profile: shared.profile }),
         ...(shared.credentials === undefined ? {} : { credentials: shared.credentials }),
         region: endpoint.region,

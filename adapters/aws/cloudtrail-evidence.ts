@@ -1,4 +1,4 @@
-import { type Event, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
+import { CloudTrailClient, type Event, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import type { Clock } from "../../core/clock.js";
 import type { EvidencePort, TrailEvidence } from "../../core/ports/evidence.js";
 import { TransientAwsError } from "../../core/workflow/workflow-errors.js";
@@ -33,17 +33,20 @@ export class CloudTrailEvidence implements EvidencePort {
     do {
       const token = nextToken;
       const output = await this.lookup(query.region, () =>
-        this.clients.forRegion(query.region).cloudtrail.send(
-          new LookupEventsCommand({
-            StartTime: query.start,
-            EndTime: query.end,
-            MaxResults: MAX_RESULTS,
-            ...(query.eventName
-              ? { LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: query.eventName }] }
-              : {}),
-            ...(token ? { NextToken: token } : {}),
-          }),
-        ),
+        this.clients
+          .forRegion(query.region)
+          .get(CloudTrailClient)
+          .send(
+            new LookupEventsCommand({
+              StartTime: query.start,
+              EndTime: query.end,
+              MaxResults: MAX_RESULTS,
+              ...(query.eventName
+                ? { LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: query.eventName }] }
+                : {}),
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
       );
       found.push(...(output.Events ?? []).map((event) => toEvidence(event, query.region)));
       nextToken = output.NextToken;

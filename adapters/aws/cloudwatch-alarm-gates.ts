@@ -1,4 +1,4 @@
-import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { Plan } from "../../core/plan/schema.js";
 import type { GateChange, TrafficGatesPort } from "../../core/ports/traffic-gates.js";
 import { GATE_METRIC, gateDimensions, gateRegion } from "../../core/traffic/gates.js";
@@ -20,20 +20,23 @@ export class CloudWatchAlarmGates implements TrafficGatesPort {
     const output = await callAws(
       { action: "cloudwatch:PutMetricData", resource: `${region}/${GATE_METRIC.namespace}/${plan.name}` },
       () =>
-        this.clients.forRegion(region).cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: GATE_METRIC.namespace,
-            MetricData: changes.map((change) => ({
-              MetricName: GATE_METRIC.metricName,
-              Dimensions: Object.entries(gateDimensions(plan, change.region)).map(([Name, Value]) => ({
-                Name,
-                Value,
+        this.clients
+          .forRegion(region)
+          .get(CloudWatchClient)
+          .send(
+            new PutMetricDataCommand({
+              Namespace: GATE_METRIC.namespace,
+              MetricData: changes.map((change) => ({
+                MetricName: GATE_METRIC.metricName,
+                Dimensions: Object.entries(gateDimensions(plan, change.region)).map(([Name, Value]) => ({
+                  Name,
+                  Value,
+                })),
+                Value: change.open ? 1 : 0,
+                Unit: "Count",
               })),
-              Value: change.open ? 1 : 0,
-              Unit: "Count",
-            })),
-          }),
-        ),
+            }),
+          ),
     );
     return { requestId: requestIdOf(output), endpointRegion: region };
   }

@@ -1,21 +1,9 @@
-import { DescribeAlarmsCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
-import type { AlarmEventRoute, AlarmPort, AlarmState } from "../../core/ports/workflows.js";
-import { callAws } from "./aws-errors.js";
+import type { AlarmEventRoute, AlarmPort } from "../../core/ports/workflows.js";
+import { CloudWatchAlarmStates } from "./cloudwatch-alarm-states.js";
 import { type AlarmEvent, matchingRules } from "./eventbridge-alarm-routes.js";
-import type { ClientProvider } from "./region-clients.js";
 
-export class CloudWatchAlarms implements AlarmPort {
-  constructor(private readonly clients: ClientProvider) {}
-
-  async state(region: string, alarmName: string): Promise<AlarmState | undefined> {
-    const alarm = await this.describe(region, alarmName);
-    if (!alarm?.StateValue) return undefined;
-    return {
-      state: alarm.StateValue,
-      updatedAt: (alarm.StateUpdatedTimestamp ?? new Date(0)).toISOString(),
-    };
-  }
-
+/** The alarms as the readiness check reads them: their states, and the EventBridge rules their events reach. */
+export class CloudWatchAlarms extends CloudWatchAlarmStates implements AlarmPort {
   /** Builds the event CloudWatch would send for the alarm, and asks EventBridge which rules take it. */
   async routes(
     alarm: { region: string; name: string },
@@ -24,19 +12,6 @@ export class CloudWatchAlarms implements AlarmPort {
     const found = await this.describe(alarm.region, alarm.name);
     if (!found?.AlarmArn) return [];
     return matchingRules(this.clients, bus, alarmEvent(found.AlarmArn, alarm));
-  }
-
-  private async describe(region: string, alarmName: string) {
-    const output = await callAws(
-      { action: "cloudwatch:DescribeAlarms", resource: `${region}/${alarmName}` },
-      () =>
-        this.clients
-          .forRegion(region)
-          .cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [alarmName] })),
-    );
-    return (output.MetricAlarms?.[0] ?? output.CompositeAlarms?.[0]) as
-      | Pick<MetricAlarm, "AlarmArn" | "StateValue" | "StateUpdatedTimestamp">
-      | undefined;
   }
 }
 

@@ -1,4 +1,4 @@
-import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { MetricDatapoint, MetricsPort } from "../../core/ports/metrics.js";
 import { callAws } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
@@ -17,19 +17,22 @@ export class CloudWatchMetrics implements MetricsPort {
         resource: `${this.region}/${datapoint.namespace}/${datapoint.name}`,
       },
       () =>
-        this.clients.forRegion(this.region).cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: datapoint.namespace,
-            MetricData: [
-              {
-                MetricName: datapoint.name,
-                Value: datapoint.value,
-                Unit: datapoint.unit,
-                Dimensions: Object.entries(datapoint.dimensions).map(([Name, Value]) => ({ Name, Value })),
-              },
-            ],
-          }),
-        ),
+        this.clients
+          .forRegion(this.region)
+          .get(CloudWatchClient)
+          .send(
+            new PutMetricDataCommand({
+              Namespace: datapoint.namespace,
+              MetricData: [
+                {
+                  MetricName: datapoint.name,
+                  Value: datapoint.value,
+                  Unit: datapoint.unit,
+                  Dimensions: Object.entries(datapoint.dimensions).map(([Name, Value]) => ({ Name, Value })),
+                },
+              ],
+            }),
+          ),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { DescribeServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import type { EcsServiceState, EcsServicesPort } from "../../core/ports/ecs-services.js";
 import type { MutationReceipt } from "../../core/ports/global-database.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
@@ -20,7 +20,8 @@ export class EcsServices implements EcsServicesPort {
       () =>
         this.clients
           .forRegion(region)
-          .ecs.send(new DescribeServicesCommand({ cluster, services: [service] })),
+          .get(ECSClient)
+          .send(new DescribeServicesCommand({ cluster, services: [service] })),
     );
     const found = output.services?.find(
       (candidate) => candidate.serviceName === service || candidate.serviceArn === service,
@@ -44,7 +45,10 @@ export class EcsServices implements EcsServicesPort {
     const output = await callAws(
       { action: "ecs:UpdateService", resource: `${region}/${cluster}/${service}` },
       () =>
-        this.clients.forRegion(region).ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount })),
+        this.clients
+          .forRegion(region)
+          .get(ECSClient)
+          .send(new UpdateServiceCommand({ cluster, service, desiredCount })),
     );
     return { requestId: requestIdOf(output) };
   }

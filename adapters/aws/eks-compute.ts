@@ -1,6 +1,7 @@
 import {
   DescribeClusterCommand,
   DescribeNodegroupCommand,
+  EKSClient,
   ListNodegroupsCommand,
   UpdateNodegroupConfigCommand,
 } from "@aws-sdk/client-eks";
@@ -15,7 +16,11 @@ export class EksCompute implements ComputePort {
   async clusterStatus(region: string, clusterName: string): Promise<string> {
     const output = await callAws(
       { action: "eks:DescribeCluster", resource: `${region}/${clusterName}` },
-      () => this.clients.forRegion(region).eks.send(new DescribeClusterCommand({ name: clusterName })),
+      () =>
+        this.clients
+          .forRegion(region)
+          .get(EKSClient)
+          .send(new DescribeClusterCommand({ name: clusterName })),
     );
     return output.cluster?.status ?? "UNKNOWN";
   }
@@ -30,7 +35,8 @@ export class EksCompute implements ComputePort {
         () =>
           this.clients
             .forRegion(region)
-            .eks.send(new ListNodegroupsCommand({ clusterName, ...(token ? { nextToken: token } : {}) })),
+            .get(EKSClient)
+            .send(new ListNodegroupsCommand({ clusterName, ...(token ? { nextToken: token } : {}) })),
       );
       names.push(...(output.nodegroups ?? []));
       nextToken = output.nextToken;
@@ -41,7 +47,10 @@ export class EksCompute implements ComputePort {
   async nodegroup(region: string, clusterName: string, nodegroupName: string): Promise<NodegroupState> {
     const resource = `${region}/${clusterName}/${nodegroupName}`;
     const output = await callAws({ action: "eks:DescribeNodegroup", resource }, () =>
-      this.clients.forRegion(region).eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })),
+      this.clients
+        .forRegion(region)
+        .get(EKSClient)
+        .send(new DescribeNodegroupCommand({ clusterName, nodegroupName })),
     );
     const scaling = output.nodegroup?.scalingConfig;
     return {
@@ -60,13 +69,16 @@ export class EksCompute implements ComputePort {
   ): Promise<MutationReceipt> {
     const resource = `${region}/${clusterName}/${nodegroupName}`;
     const output = await callAws({ action: "eks:UpdateNodegroupConfig", resource }, () =>
-      this.clients.forRegion(region).eks.send(
-        new UpdateNodegroupConfigCommand({
-          clusterName,
-          nodegroupName,
-          scalingConfig: { minSize: size.minSize, desiredSize: size.desiredSize },
-        }),
-      ),
+      this.clients
+        .forRegion(region)
+        .get(EKSClient)
+        .send(
+          new UpdateNodegroupConfigCommand({
+            clusterName,
+            nodegroupName,
+            scalingConfig: { minSize: size.minSize, desiredSize: size.desiredSize },
+          }),
+        ),
     );
     return { requestId: requestIdOf(output) };
   }

@@ -1,4 +1,5 @@
 import {
+  EventBridgeClient,
   ListRulesCommand,
   ListTargetsByRuleCommand,
   type Rule,
@@ -35,7 +36,7 @@ export async function matchingRules(
   bus: { region: string; name: string },
   event: AlarmEvent,
 ): Promise<AlarmEventRoute[]> {
-  const eventbridge = clients.forRegion(bus.region).eventbridge;
+  const eventbridge = clients.forRegion(bus.region).get(EventBridgeClient);
   const where = `${bus.region}/${bus.name}`;
   const rules: Rule[] = [];
   let nextToken: string | undefined;
@@ -86,13 +87,16 @@ async function targetsOf(
     const output = await callAws(
       { action: "events:ListTargetsByRule", resource: `${bus.region}/${bus.name}/${rule}` },
       () =>
-        clients.forRegion(bus.region).eventbridge.send(
-          new ListTargetsByRuleCommand({
-            Rule: rule,
-            EventBusName: bus.name,
-            ...(token ? { NextToken: token } : {}),
-          }),
-        ),
+        clients
+          .forRegion(bus.region)
+          .get(EventBridgeClient)
+          .send(
+            new ListTargetsByRuleCommand({
+              Rule: rule,
+              EventBusName: bus.name,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
     );
     targets.push(...(output.Targets ?? []).flatMap((target) => (target.Arn ? [target.Arn] : [])));
     nextToken = output.NextToken;

@@ -1,4 +1,4 @@
-import { GetPublicKeyCommand, SignCommand } from "@aws-sdk/client-kms";
+import { GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import type { DigestSignerPort } from "../../core/ports/digests.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
@@ -20,14 +20,17 @@ export class KmsDigestSigner implements DigestSignerPort {
 
   async sign(message: Uint8Array) {
     const output = await callAws({ action: "kms:Sign", resource: this.keyId }, () =>
-      this.clients.forRegion(this.region).kms.send(
-        new SignCommand({
-          KeyId: this.keyId,
-          Message: message,
-          MessageType: "RAW",
-          SigningAlgorithm: "RSASSA_PSS_SHA_256",
-        }),
-      ),
+      this.clients
+        .forRegion(this.region)
+        .get(KMSClient)
+        .send(
+          new SignCommand({
+            KeyId: this.keyId,
+            Message: message,
+            MessageType: "RAW",
+            SigningAlgorithm: "RSASSA_PSS_SHA_256",
+          }),
+        ),
     );
     if (!output.Signature) throw new Error(`kms:Sign on ${this.keyId} returned no signature`);
     return {
@@ -40,7 +43,10 @@ export class KmsDigestSigner implements DigestSignerPort {
 
   async publicKey(): Promise<string> {
     const output = await callAws({ action: "kms:GetPublicKey", resource: this.keyId }, () =>
-      this.clients.forRegion(this.region).kms.send(new GetPublicKeyCommand({ KeyId: this.keyId })),
+      this.clients
+        .forRegion(this.region)
+        .get(KMSClient)
+        .send(new GetPublicKeyCommand({ KeyId: this.keyId })),
     );
     if (!output.PublicKey) throw new Error(`kms:GetPublicKey on ${this.keyId} returned no key`);
     return spkiPem(output.PublicKey);

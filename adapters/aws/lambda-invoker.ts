@@ -1,4 +1,4 @@
-import { InvokeCommand } from "@aws-sdk/client-lambda";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { KirikaeErrorOptions } from "../../core/errors.js";
 import type { FunctionInvokerPort, InvocationResult } from "../../core/ports/function-invoker.js";
 import { InvalidWorkflowInput, WorkflowError } from "../../core/workflow/workflow-errors.js";
@@ -40,13 +40,16 @@ export class LambdaInvoker implements FunctionInvokerPort {
       });
     }
     const output = await callAws({ action: "lambda:InvokeFunction", resource: functionArn }, () =>
-      this.clients.forRegion(region).lambda.send(
-        new InvokeCommand({
-          FunctionName: functionArn,
-          InvocationType: "RequestResponse",
-          Payload: new TextEncoder().encode(JSON.stringify(payload ?? null)),
-        }),
-      ),
+      this.clients
+        .forRegion(region)
+        .get(LambdaClient)
+        .send(
+          new InvokeCommand({
+            FunctionName: functionArn,
+            InvocationType: "RequestResponse",
+            Payload: new TextEncoder().encode(JSON.stringify(payload ?? null)),
+          }),
+        ),
     );
     const requestId = requestIdOf(output);
     const text = output.Payload === undefined ? "" : new TextDecoder().decode(output.Payload);

@@ -9,6 +9,6 @@ export function probeClients(clients: ClientProvider): ClientProvider {
   return {
     forRegion: (region) => clients.probe(region),
     probe: (region) => clients.probe(region),
-    recoveryCluster: (endpoint) => clients.recoveryCluster(endpoint),
+    recoveryCluster: (endpoint, client) => clients.recoveryCluster(endpoint, client),
   };
 }

@@ -1,4 +1,4 @@
-import { DescribeDBClustersCommand } from "@aws-sdk/client-rds";
+import { DescribeDBClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import type { ClusterStatusPort } from "../../core/ports/cluster-status.js";
 import { callAws } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
@@ -12,7 +12,8 @@ export class RdsClusterStatus implements ClusterStatusPort {
     const output = await callAws({ action: "rds:DescribeDBClusters", resource: clusterArn }, () =>
       this.clients
         .forRegion(region)
-        .rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn })),
+        .get(RDSClient)
+        .send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn })),
     );
     return output.DBClusters?.[0]?.Status ?? "unknown";
   }

@@ -1,11 +1,10 @@
-import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
+  RDSClient,
   SwitchoverGlobalClusterCommand,
 } from "@aws-sdk/client-rds";
-import type { Clock } from "../../core/clock.js";
 import { isHealthyClusterStatus } from "../../core/failover/cluster-statuses.js";
 import { lagMetricFor } from "../../core/failover/lag-metric.js";
 import type {
@@ -20,19 +19,34 @@ import type {
 import { callAws, requestIdOf } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
 
-const LAG_WINDOW_MS = 5 * 60_000;
+/** Where the lag readings come from; CloudWatchReplicationLag in production. */
+export interface ReplicationLagSource {
+  /** The latest datapoint of each metric over the last minutes; a metric with none is absent. */
+  values(clusterArn: string, metrics: readonly LagMetric[]): Promise<Partial<Record<LagMetric, number>>>;
+}
+
+const withoutLagGrant: ReplicationLagSource = {
+  values: async () => {
+    throw new Error("this function reads no replication lag: it has no database.lag grant (infra/access.ts)");
+  },
+};
 
 export class RdsGlobalDatabase implements GlobalDatabasePort {
+  /**
+   * `lag` reads the replication lag from CloudWatch (cloudwatch-replication-lag.ts): only the functions
+   * granted database.lag pass it, so the others neither bundle CloudWatch nor can call it by mistake.
+   */
   constructor(
     private readonly clients: ClientProvider,
-    private readonly clock: Clock,
+    private readonly lag: ReplicationLagSource = withoutLagGrant,
   ) {}
 
   async describe(globalClusterId: string, viaRegion: string): Promise<GlobalClusterState> {
     const output = await callAws({ action: "rds:DescribeGlobalClusters", resource: globalClusterId }, () =>
       this.clients
         .forRegion(viaRegion)
-        .rds.send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId })),
+        .get(RDSClient)
+        .send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: globalClusterId })),
     );
     const global = output.GlobalClusters?.[0];
     const failover = global?.FailoverState;
@@ -70,7 +84,8 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
     try {
       const output = await this.clients
         .probe(region)
-        .rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
+        .get(RDSClient)
+        .send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterArn }));
       const status = output.DBClusters?.[0]?.Status;
       return status === undefined
         ? { answered: false, error: "DescribeDBClusters returned no cluster" }
@@ -85,52 +100,17 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
 
   /** Whichever lag metric has a datapoint, RPO lag first: for checks that do not know the engine. */
   async replicationLagMs(clusterArn: string): Promise<number | undefined> {
-    const values = await this.lagValues(clusterArn, ["AuroraGlobalDBRPOLag", "AuroraGlobalDBReplicationLag"]);
+    const values = await this.lag.values(clusterArn, [
+      "AuroraGlobalDBRPOLag",
+      "AuroraGlobalDBReplicationLag",
+    ]);
     return values.AuroraGlobalDBRPOLag ?? values.AuroraGlobalDBReplicationLag;
   }
 
   async replicationLag(clusterArn: string, engine: EngineInfo): Promise<LagReading> {
     const metric = lagMetricFor(engine);
-    const values = await this.lagValues(clusterArn, [metric]);
+    const values = await this.lag.values(clusterArn, [metric]);
     return { ms: values[metric] ?? null, metric };
-  }
-
-  /** The latest datapoint of each metric over the last minutes; a metric with none is absent. */
-  private async lagValues(
-    clusterArn: string,
-    metrics: readonly LagMetric[],
-  ): Promise<Partial<Record<LagMetric, number>>> {
-    const region = clusterArn.split(":")[3] ?? "";
-    const clusterId = clusterArn.split(":").pop() ?? "";
-    const output = await callAws({ action: "cloudwatch:GetMetricData", resource: clusterArn }, () => {
-      const clients = this.clients.forRegion(region);
-      const end = this.clock.now();
-      return clients.cloudwatch.send(
-        new GetMetricDataCommand({
-          StartTime: new Date(end.getTime() - LAG_WINDOW_MS),
-          EndTime: end,
-          ScanBy: "TimestampDescending",
-          MetricDataQueries: metrics.map((metricName, index) => ({
-            Id: `lag${index}`,
-            MetricStat: {
-              Metric: {
-                Namespace: "AWS/RDS",
-                MetricName: metricName,
-                Dimensions: [{ Name: "DBClusterIdentifier", Value: clusterId }],
-              },
-              Period: 60,
-              Stat: "Maximum",
-            },
-          })),
-        }),
-      );
-    });
-    const values: Partial<Record<LagMetric, number>> = {};
-    metrics.forEach((metricName, index) => {
-      const value = output.MetricDataResults?.find((result) => result.Id === `lag${index}`)?.Values?.[0];
-      if (value !== undefined) values[metricName] = value;
-    });
-    return values;
   }
 
   /**
@@ -145,12 +125,15 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
     primaryRegion: string,
   ): Promise<MutationReceipt> {
     const output = await callAws({ action: "rds:SwitchoverGlobalCluster", resource: globalClusterId }, () =>
-      this.clients.forRegion(primaryRegion).rds.send(
-        new SwitchoverGlobalClusterCommand({
-          GlobalClusterIdentifier: globalClusterId,
-          TargetDbClusterIdentifier: targetClusterArn,
-        }),
-      ),
+      this.clients
+        .forRegion(primaryRegion)
+        .get(RDSClient)
+        .send(
+          new SwitchoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalClusterId,
+            TargetDbClusterIdentifier: targetClusterArn,
+          }),
+        ),
     );
     return { requestId: requestIdOf(output) };
   }
@@ -166,13 +149,16 @@ export class RdsGlobalDatabase implements GlobalDatabasePort {
     targetRegion: string,
   ): Promise<MutationReceipt> {
     const output = await callAws({ action: "rds:FailoverGlobalCluster", resource: globalClusterId }, () =>
-      this.clients.forRegion(targetRegion).rds.send(
-        new FailoverGlobalClusterCommand({
-          GlobalClusterIdentifier: globalClusterId,
-          TargetDbClusterIdentifier: targetClusterArn,
-          AllowDataLoss: true,
-        }),
-      ),
+      this.clients
+        .forRegion(targetRegion)
+        .get(RDSClient)
+        .send(
+          new FailoverGlobalClusterCommand({
+            GlobalClusterIdentifier: globalClusterId,
+            TargetDbClusterIdentifier: targetClusterArn,
+            AllowDataLoss: true,
+          }),
+        ),
     );
     return { requestId: requestIdOf(output) };
   }

@@ -1,38 +1,44 @@
-import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
-import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import type { ECSClient } from "@aws-sdk/client-ecs";
-import type { EKSClient } from "@aws-sdk/client-eks";
-import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import type { KMSClient } from "@aws-sdk/client-kms";
-import type { LambdaClient } from "@aws-sdk/client-lambda";
-import type { RDSClient } from "@aws-sdk/client-rds";
-import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { SFNClient } from "@aws-sdk/client-sfn";
-import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
-/** The SDK clients of one region. */
+/**
+ * What a provider gives every client it builds (aws-client-provider.ts): the region, and the shared
+ * profile, endpoint, retries, timeouts and credentials. Every SDK v3 client's constructor accepts it.
+ */
+export interface ClientConfig {
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  maxAttempts?: number;
+  requestHandler?: { connectionTimeout?: number; requestTimeout?: number; throwOnRequestTimeout?: boolean };
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/** An SDK v3 client class, such as RDSClient: what an adapter asks a provider for. */
+export type ClientClass<C extends object> = new (config: ClientConfig) => C;
+
+/**
+ * The SDK clients of one region, each built the first time it is asked for, by its class, and reused.
+ * Asking by class rather than by a field of one struct is what keeps a Lambda bundle to the clients its
+ * code uses: each adapter imports its own service's client class, and nothing imports them all.
+ */
 export interface RegionClients {
-  rds: RDSClient;
-  route53: Route53Client;
-  eks: EKSClient;
-  cloudtrail: CloudTrailClient;
-  cloudwatch: CloudWatchClient;
-  sfn: SFNClient;
-  eventbridge: EventBridgeClient;
-  s3: S3Client;
-  /** The audit digests' signing key lives in each control-plane region. */
-  kms: KMSClient;
-  /** The detector's dead-letter queue, in each control-plane region. */
-  sqs: SQSClient;
-  /** EC2 Auto Scaling groups of a plan's Auto Scaling blocks. */
-  autoscaling: AutoScalingClient;
-  /** ECS services of a plan's ECS blocks. */
-  ecs: ECSClient;
-  /** A plan's custom steps, invoked in the region of their function's ARN. */
-  lambda: LambdaClient;
+  get<C extends object>(client: ClientClass<C>): C;
+}
+
+/** A RegionClients over `build`, called at most once per class. */
+export function lazyRegionClients(build: <C extends object>(client: ClientClass<C>) => C): RegionClients {
+  const built = new Map<ClientClass<object>, object>();
+  return {
+    get: <C extends object>(client: ClientClass<C>): C => {
+      let found = built.get(client) as C | undefined;
+      if (!found) {
+        found = build(client);
+        built.set(client, found);
+      }
+      return found;
+    },
+  };
 }
 
 /**
@@ -44,9 +50,13 @@ export interface ClientProvider {
   probe(region: string): RegionClients;
   /**
    * A client of one Route 53 ARC cluster endpoint, with a probe's short timeout and no retries: the
-   * caller moves on to the next endpoint instead of waiting on a dead one.
+   * caller moves on to the next endpoint instead of waiting on a dead one. The caller hands in the class,
+   * like `get`, so only the function that flips ARC gates bundles it.
    */
-  recoveryCluster(endpoint: ClusterEndpoint): Route53RecoveryClusterClient;
+  recoveryCluster(
+    endpoint: ClusterEndpoint,
+    client: ClientClass<Route53RecoveryClusterClient>,
+  ): Route53RecoveryClusterClient;
 }
 
 /** One of a Route 53 ARC cluster's regional endpoints, as the cluster lists them. */

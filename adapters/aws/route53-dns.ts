@@ -6,6 +6,7 @@ import {
   type HealthCheckConfig,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
+  Route53Client,
 } from "@aws-sdk/client-route-53";
 import type { DnsPort, RecordChange, RecordKey, RecordSet } from "../../core/ports/dns.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
@@ -18,7 +19,7 @@ export class Route53Dns implements DnsPort {
   constructor(private readonly clients: ClientProvider) {}
 
   private get route53() {
-    return this.clients.forRegion(ROUTE53_REGION).route53;
+    return this.clients.forRegion(ROUTE53_REGION).get(Route53Client);
   }
 
   async listRecords(hostedZoneId: string, name: string, type: string): Promise<RecordSet[]> {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { digestKey, digestListPrefix } from "../../core/audit/digest-bytes.js";
 import type { Clock } from "../../core/clock.js";
 import type { DigestStorePort, SignedDigest } from "../../core/ports/digests.js";
@@ -29,27 +29,30 @@ export class S3DigestStore implements DigestStorePort {
     const key = digestKey(signed.digest);
     const body = `${JSON.stringify(signed, null, 2)}\n`;
     const output = await callAws({ action: "s3:PutObject", resource: `${this.bucket}/${key}` }, () =>
-      this.clients.forRegion(this.region).s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: "application/json",
-          ContentMD5: createHash("md5").update(body).digest("base64"),
-          // A put never replaces a digest, not even as a newer version over a locked one: the bucket policy
-          // denies a put without it (S3 user guide, "Preventing object overwrites with conditional writes").
-          IfNoneMatch: "*",
-          ObjectLockMode: "COMPLIANCE",
-          ObjectLockRetainUntilDate: new Date(this.clock.now().getTime() + this.retentionDays * DAY_MS),
-        }),
-      ),
+      this.clients
+        .forRegion(this.region)
+        .get(S3Client)
+        .send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: "application/json",
+            ContentMD5: createHash("md5").update(body).digest("base64"),
+            // A put never replaces a digest, not even as a newer version over a locked one: the bucket policy
+            // denies a put without it (S3 user guide, "Preventing object overwrites with conditional writes").
+            IfNoneMatch: "*",
+            ObjectLockMode: "COMPLIANCE",
+            ObjectLockRetainUntilDate: new Date(this.clock.now().getTime() + this.retentionDays * DAY_MS),
+          }),
+        ),
     );
     return { requestId: requestIdOf(output) };
   }
 
   async list(plan: string, region: string): Promise<SignedDigest[]> {
     const prefix = digestListPrefix(plan, region);
-    const s3 = this.clients.forRegion(this.region).s3;
+    const s3 = this.clients.forRegion(this.region).get(S3Client);
     const keys: string[] = [];
     let token: string | undefined;
     do {

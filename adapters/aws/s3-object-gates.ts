@@ -1,4 +1,4 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Plan } from "../../core/plan/schema.js";
 import type { GateChange, TrafficGatesPort } from "../../core/ports/traffic-gates.js";
 import { GATE_CLOSED_BODY, GATE_OPEN_BODY, gateObjectKey, gateRegion } from "../../core/traffic/gates.js";
@@ -24,16 +24,19 @@ export class S3ObjectGates implements TrafficGatesPort {
     for (const change of ordered) {
       const key = gateObjectKey(plan, change.region);
       const output = await callAws({ action: "s3:PutObject", resource: `${gates.bucket}/${key}` }, () =>
-        this.clients.forRegion(region).s3.send(
-          new PutObjectCommand({
-            Bucket: gates.bucket,
-            Key: key,
-            Body: change.open ? GATE_OPEN_BODY : GATE_CLOSED_BODY,
-            ContentType: "text/plain",
-            // Health checkers must see the change at their next request, not a cached copy.
-            CacheControl: "no-store",
-          }),
-        ),
+        this.clients
+          .forRegion(region)
+          .get(S3Client)
+          .send(
+            new PutObjectCommand({
+              Bucket: gates.bucket,
+              Key: key,
+              Body: change.open ? GATE_OPEN_BODY : GATE_CLOSED_BODY,
+              ContentType: "text/plain",
+              // Health checkers must see the change at their next request, not a cached copy.
+              CacheControl: "no-store",
+            }),
+          ),
       );
       requestId = requestIdOf(output);
     }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { ReportStorePort } from "../../core/ports/reports.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
@@ -19,16 +19,19 @@ export class S3ReportStore implements ReportStorePort {
 
   async put(key: string, body: string, contentType: string) {
     const output = await callAws({ action: "s3:PutObject", resource: `${this.bucket}/${key}` }, () =>
-      this.clients.forRegion(this.region).s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: contentType,
-          ContentMD5: createHash("md5").update(body).digest("base64"),
-          IfNoneMatch: "*",
-        }),
-      ),
+      this.clients
+        .forRegion(this.region)
+        .get(S3Client)
+        .send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: contentType,
+            ContentMD5: createHash("md5").update(body).digest("base64"),
+            IfNoneMatch: "*",
+          }),
+        ),
     );
     return { requestId: requestIdOf(output), location: `s3://${this.bucket}/${key}` };
   }

@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { DeadLetter, DeadLetterPort } from "../../core/ports/dead-letters.js";
 import { callAws } from "./aws-errors.js";
 import type { ClientProvider } from "./region-clients.js";
@@ -28,15 +28,18 @@ export class SqsDeadLetters implements DeadLetterPort {
 
   async receive(max: number): Promise<DeadLetter[]> {
     const output = await callAws({ action: "sqs:ReceiveMessage", resource: this.queueUrl }, () =>
-      this.clients.forRegion(this.region).sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.queueUrl,
-          // SQS takes 1 to 10 (SQS API reference, "ReceiveMessage").
-          MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
-          VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
-          WaitTimeSeconds: WAIT_TIME_SECONDS,
-        }),
-      ),
+      this.clients
+        .forRegion(this.region)
+        .get(SQSClient)
+        .send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.queueUrl,
+            // SQS takes 1 to 10 (SQS API reference, "ReceiveMessage").
+            MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
+            VisibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
+            WaitTimeSeconds: WAIT_TIME_SECONDS,
+          }),
+        ),
     );
     return (output.Messages ?? []).flatMap((message) =>
       // A message without a handle cannot be deleted and one without an ID cannot be told apart: SQS
@@ -51,7 +54,8 @@ export class SqsDeadLetters implements DeadLetterPort {
     await callAws({ action: "sqs:DeleteMessage", resource: this.queueUrl }, () =>
       this.clients
         .forRegion(this.region)
-        .sqs.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: letter.receiptHandle })),
+        .get(SQSClient)
+        .send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: letter.receiptHandle })),
     );
   }
 }

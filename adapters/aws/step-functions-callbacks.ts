@@ -1,4 +1,4 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
 import type { MutationReceipt } from "../../core/ports/global-database.js";
 import type { TaskCallbackPort } from "../../core/ports/workflows.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
@@ -17,7 +17,8 @@ export class StepFunctionsCallbacks implements TaskCallbackPort {
     const response = await callAws({ action: "states:SendTaskSuccess", resource: this.executionArn }, () =>
       this.clients
         .forRegion(this.region)
-        .sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })),
+        .get(SFNClient)
+        .send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })),
     );
     return { requestId: requestIdOf(response) };
   }
@@ -26,7 +27,8 @@ export class StepFunctionsCallbacks implements TaskCallbackPort {
     const response = await callAws({ action: "states:SendTaskFailure", resource: this.executionArn }, () =>
       this.clients
         .forRegion(this.region)
-        .sfn.send(new SendTaskFailureCommand({ taskToken, error, cause: cause.slice(0, 32_000) })),
+        .get(SFNClient)
+        .send(new SendTaskFailureCommand({ taskToken, error, cause: cause.slice(0, 32_000) })),
     );
     return { requestId: requestIdOf(response) };
   }

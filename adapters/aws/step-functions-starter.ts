@@ -1,4 +1,4 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { WorkflowKind } from "../../core/ports/plan-state.js";
 import type { StartedWorkflow, WorkflowStart, WorkflowStarterPort } from "../../core/ports/workflows.js";
 import { callAws, requestIdOf } from "./aws-errors.js";
@@ -25,7 +25,8 @@ export class StepFunctionsStarter implements WorkflowStarterPort {
     const output = await callAws({ action: "states:StartExecution", resource: stateMachineArn }, () =>
       this.clients
         .forRegion(this.region)
-        .sfn.send(
+        .get(SFNClient)
+        .send(
           new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }),
         ),
     );

@@ -1,4 +1,4 @@
-import { DescribeClusterCommand } from "@aws-sdk/client-eks";
+import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import type { KubernetesPort } from "../../core/ports/kubernetes.js";
 import { callAws } from "../aws/aws-errors.js";
 import type { ClientProvider } from "../aws/region-clients.js";
@@ -23,7 +23,7 @@ export function eksKubernetes(
     const key = `${region}/${clusterName}`;
     let api = apis.get(key);
     if (!api) {
-      const eks = clients.forRegion(region).eks;
+      const eks = clients.forRegion(region).get(EKSClient);
       api = new KubernetesApi({
         region,
         clusterName,

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import type { WorkflowOutcome } from "../../core/failover/finish-workflow.js";
 import { type CancelOutcome, cancelRun, NothingToCancel } from "../cancel-run.js";
@@ -37,7 +37,7 @@ export function cancelCommand(io: CliIo): Command {
     .action(async (executionArn: string, options: CancelOptions) => {
       const execution = parseExecutionArn(executionArn);
       const aws = awsOf(io);
-      const sfn = aws.clients.forRegion(execution.region).sfn;
+      const sfn = aws.clients.forRegion(execution.region).get(SFNClient);
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       const plan = planOf(described.input);
       if (!plan) {

@@ -8,6 +8,8 @@ import { FAULT_GRAMMAR, type Fault, parseFault } from "../../sandbox/faults.js";
 import { loadLatencies } from "../../sandbox/latencies.js";
 import { exportTrail } from "../audit-export-files.js";
 import type { CliIo } from "../cli-io.js";
+import { runFleetDrill } from "../drill-fleet.js";
+import { fleetOptions } from "../drill-fleet-options.js";
 import { duration, notePrinter, progressPrinter, renderSummary } from "../drill-output.js";
 import { writeDrillReports } from "../drill-reports.js";
 import { planFileOf } from "../plan-file-option.js";
@@ -57,6 +59,14 @@ export function drillCommand(io: CliIo): Command {
     )
     .addOption(new Option("--lang <language>", "language of the reports").choices(["en", "ja"]).default("en"))
     .option("--tz <zone>", TIME_ZONE_HELP)
+    .option(
+      "--plans <dir>",
+      "a region outage across every plan in DIR (*.plan.json, *.plan.ts), one account's shared limits applying",
+    )
+    .option(
+      "--region <region>",
+      "with --plans: the region that goes dark (default: where most plans are active)",
+    )
     .option("--json", "print one JSON document and nothing else")
     .addHelpText(
       "after",
@@ -80,7 +90,12 @@ export function drillCommand(io: CliIo): Command {
         lang: ReportLanguage;
         tz?: string;
         json?: boolean;
+        plans?: string;
+        region?: string;
       }) => {
+        if (options.plans !== undefined || options.region !== undefined) {
+          return runFleetDrill(io, fleetOptions(options, await fleetLatencies(options.latencies)));
+        }
         const timeZone = options.tz === undefined ? undefined : checkedZone(options.tz);
         // Loaded here, not imported above: only the drill needs the sandbox and its dev-only packages.
         const { runDrill, readSignedTrails } = await loadDrillRuntime();
@@ -152,6 +167,10 @@ function asUsageError<T>(read: () => T): T {
     if (error instanceof KirikaeError) throw new CliUsageError(error.message, error.action ?? "");
     throw error;
   }
+}
+
+function fleetLatencies(file: string | undefined) {
+  return file === undefined ? Promise.resolve(undefined) : asUsageErrorAsync(() => loadLatencies(file));
 }
 
 async function asUsageErrorAsync<T>(read: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import { KirikaeError } from "../../core/errors.js";
 import type { WorkflowKind } from "../../core/ports/plan-state.js";
@@ -71,7 +71,7 @@ export function startWorkflowCommand(kind: WorkflowKind, io: CliIo): Command {
     });
     const clock = clockOf(io);
     const stamp = clock.now().toISOString().replace(/[-:.]/g, "").slice(0, 15);
-    const sfn = aws.clients.forRegion(target.region).sfn;
+    const sfn = aws.clients.forRegion(target.region).get(SFNClient);
     const input = {
       plan: options.plan,
       reason: options.reason,

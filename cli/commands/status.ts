@@ -1,4 +1,4 @@
-import { type ExecutionListItem, ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import type { PlanRuntimeState } from "../../core/ports/plan-state.js";
 import { WORKFLOW_KINDS } from "../../infra/names.js";
@@ -17,7 +17,7 @@ export function statusCommand(io: CliIo): Command {
     const aws = awsOf(io);
     const target = await resolveStage(options, aws, envOf(io));
     const plans = options.plan ? [await target.state.get(options.plan)] : await target.state.list();
-    const sfn = aws.clients.forRegion(target.region).sfn;
+    const sfn = aws.clients.forRegion(target.region).get(SFNClient);
     const inFlight: ExecutionListItem[] = [];
     // Each plan has its own pair of state machines. A plan named with --plan must have them; a plan
     // whose state outlived its deployment (removed from the stage) has none, and runs nothing.

@@ -1,3 +1,4 @@
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { Command } from "commander";
 import { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
 import { tableName } from "../../infra/names.js";
@@ -26,7 +27,7 @@ export function watchCommand(io: CliIo): Command {
       const aws = awsOf(io);
       if (!options.json) io.out(`${execution.kind} ${executionArn}\n`);
       const { progress } = await followExecution({
-        sfn: aws.clients.forRegion(execution.region).sfn,
+        sfn: aws.clients.forRegion(execution.region).get(SFNClient),
         executionArn,
         clock: clockOf(io),
         pollMs: io.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,

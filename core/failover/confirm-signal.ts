@@ -66,14 +66,9 @@ export async function confirmSignal(context: StepContext, deps: ConfirmSignalDep
   const [longest] = standing;
   if (longest === undefined) {
     const reason = `flapping: ${trigger.alarmName} (${trigger.alarmRegion}) left ALARM within the ${plan.triggers.holdSeconds} s hold time, and no other trigger alarm is in ALARM`;
-    // The lock goes first: a retry after this point finds it gone and stops (step 1), whatever it reads.
-    await deps.state.releaseLock(plan.name, holder, {});
-    await recordClosing(context, reason, readings);
-    await deps.notifier.notify(
-      `kirikae: ${plan.name} alarm cleared within the hold; no failover`,
-      `${reason}. Nothing was changed, and no cooldown started: the next alarm is decided on as usual.`,
-      { plan: plan.name, execution: context.execution.id, readings: readings.map((r) => r.statement) },
-    );
+    // A plan that scaled up during the hold keeps the lock until "Undo preparation" has put it back, so
+    // no other run can start on a half-undone standby; that step closes the run.
+    if (!plan.triggers.prepareDuringHold) await closeClearedSignal(context, deps, reason, readings, []);
     return { status: "done", held: false, reason, readings };
   }
   if (now - longest < holdMs) {
@@ -133,8 +128,43 @@ async function readAlarm(
   };
 }
 
+/**
+ * Ends a run whose signal cleared: the lock goes first (a retry after this point finds it gone and stops,
+ * whatever it reads), then the closing record and the page. `undone` is what "Undo preparation" put back.
+ */
+export async function closeClearedSignal(
+  context: StepContext,
+  deps: Pick<ConfirmSignalDeps, "state" | "notifier">,
+  reason: string,
+  readings: readonly Pick<AlarmReading, "statement">[],
+  undone: readonly string[],
+): Promise<void> {
+  const { plan } = context;
+  await deps.state.releaseLock(plan.name, executionNameOf(context.execution.id), {});
+  await recordClosing(context, reason, readings, undone);
+  const changed =
+    undone.length > 0
+      ? `The standby's early scale-up was put back (${undone.join("; ")})`
+      : "Nothing was changed";
+  await deps.notifier.notify(
+    `kirikae: ${plan.name} alarm cleared within the hold; no failover`,
+    `${reason}. ${changed}, and no cooldown started: the next alarm is decided on as usual.`,
+    {
+      plan: plan.name,
+      execution: context.execution.id,
+      readings: readings.map((r) => r.statement),
+      ...(undone.length > 0 ? { undone } : {}),
+    },
+  );
+}
+
 /** The run's closing record: the report and `kirikae status` read it as the end of this execution. */
-async function recordClosing(context: StepContext, reason: string, readings: readonly AlarmReading[]) {
+async function recordClosing(
+  context: StepContext,
+  reason: string,
+  readings: readonly Pick<AlarmReading, "statement">[],
+  undone: readonly string[] = [],
+) {
   await context.audit.append({
     ...auditBase(context),
     kind: "execution",
@@ -146,6 +176,7 @@ async function recordClosing(context: StepContext, reason: string, readings: rea
       activeRegion: context.request.sourceRegion,
       reason,
       readings: readings.map((reading) => reading.statement),
+      ...(undone.length > 0 ? { undone } : {}),
     },
   });
 }

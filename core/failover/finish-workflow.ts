@@ -100,7 +100,9 @@ export interface FailureInfo {
  *      first (`audit.gap`: which step, which record, the append's error), so the trail says what it lacks
  *   1. audit the failure with its cause
  *   2. compensate only what is safe: capacity scaled up in a region that did not become writer goes back
- *      to standby where it still holds what the scale-up set (restoreStandby); a promoted database is never reverted and DNS is never touched here
+ *      to standby where it still holds what the scale-up set (restoreStandby), after a failed pre-check
+ *      too when the run scaled up early during its hold; a promoted database is never reverted and DNS
+ *      is never touched here
  *   3. release the lock (the cooldown still applies) and notify the on-call engineer
  *   4. sign a digest of the plan's chain, which now holds this run's end (a failure there is only reported)
  */
@@ -109,11 +111,13 @@ export async function abortWorkflow(
   deps: FinishDeps & CapacityDeps & { database: GlobalDatabasePort; blockCapacity?: BlockCapacityPorts },
   failure: FailureInfo,
   stage: "precheck" | "recovery",
+  /** The run scaled the standby up during its hold (prepare-capacity.ts): a stop before recovery undoes it too. */
+  preparedEarly = false,
 ): Promise<WorkflowOutcome> {
   const { plan, request } = context;
   const reason = `${failure.error}: ${describeCause(failure.cause)}`;
   await recordAuditGap(context, failure);
-  const compensated = stage === "recovery" ? await compensate(context, deps) : [];
+  const compensated = stage === "recovery" || preparedEarly ? await compensate(context, deps) : [];
   const global = await deps.database.describe(plan.database.globalClusterIdentifier, request.targetRegion);
   const writer = global.members.find((member) => member.isWriter);
   const outcome: WorkflowOutcome = {

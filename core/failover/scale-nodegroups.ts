@@ -121,11 +121,14 @@ const EKS_CALLS_IN_FLIGHT = 10;
  * nodegroups are read together and their updates go out together (each its own audited action), not one
  * nodegroup after another: EKS scales them independently, so nothing is gained by waiting between them.
  */
-async function raiseToActive(
+export async function raiseToActive(
   context: StepContext,
   deps: CapacityDeps,
   cluster: EksClusterPlan,
+  /** Set by the early scale-up during the hold (prepare-capacity.ts), so its records say so. */
+  recordAs: { preparation?: true } = {},
 ): Promise<boolean> {
+  const marked = recordAs.preparation ? { preparation: true } : {};
   const states = await inParallel(cluster.nodegroups, EKS_CALLS_IN_FLIGHT, (nodegroup) =>
     deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name),
   );
@@ -150,13 +153,12 @@ async function raiseToActive(
         region: cluster.region,
         before: { minSize: state.minSize, desiredSize: state.desiredSize, maxSize: state.maxSize },
         after: { ...wanted, maxSize: state.maxSize },
-        ...(wanted.desiredSize > nodegroup.activeSize
-          ? {
-              details: {
-                keptDesiredSize: `${state.desiredSize}, above the active size ${nodegroup.activeSize}`,
-              },
-            }
-          : {}),
+        ...withDetails({
+          ...marked,
+          ...(wanted.desiredSize > nodegroup.activeSize
+            ? { keptDesiredSize: `${state.desiredSize}, above the active size ${nodegroup.activeSize}` }
+            : {}),
+        }),
       },
       () => deps.compute.scale(cluster.region, cluster.name, nodegroup.name, wanted),
     ),
@@ -179,11 +181,17 @@ async function raiseToActive(
         region: cluster.region,
         before: { replicas: deployment.replicas },
         after: { replicas: workload.activeReplicas },
+        ...withDetails(marked),
       },
       () => kubernetes.scaleDeployment(workload.namespace, workload.name, workload.activeReplicas),
     ),
   );
   return settled;
+}
+
+/** Audit records carry `details` only when there is something to say. */
+function withDetails(details: Record<string, unknown>): { details?: Record<string, unknown> } {
+  return Object.keys(details).length > 0 ? { details } : {};
 }
 
 function guardDeadline(context: StepContext, cluster: EksClusterPlan, what?: string): void {

@@ -97,7 +97,13 @@ function legacyParts(document: unknown): Omit<Plan, "recovery"> {
       }),
       trafficAtCapacity: 1,
     },
-    triggers: { alarms: [], mode: "automatic", holdSeconds: 60, cooldownMinutes: 30 },
+    triggers: {
+      alarms: [],
+      mode: "automatic",
+      holdSeconds: 60,
+      prepareDuringHold: false,
+      cooldownMinutes: 30,
+    },
     objectives: { rtoMinutes: 1, rpoMinutes: 0 },
     timeouts: { stepSeconds: 600, rollbackAfterMinutes: count(timeouts.rollbackAfterMinutes) || 30 },
   };

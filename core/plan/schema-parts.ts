@@ -301,6 +301,12 @@ export const triggerSchema = z.strictObject({
     .min(1, { message: "needs at least one alarm that says the active region is down" }),
   mode: z.enum(["automatic", "approval"]).default("automatic"),
   holdSeconds: z.number().int().min(0).max(600).default(60),
+  /**
+   * Start scaling the standby region's capacity up at the first alarm, while the hold runs, instead of
+   * after it: the hold no longer adds to the recovery time wherever capacity is slower than it. A flap
+   * costs a scale-up and its undo (both audited); off by default because that cost is the plan's choice.
+   */
+  prepareDuringHold: z.boolean().default(false),
   cooldownMinutes: z.number().int().min(0).max(1440).default(30),
 });
 

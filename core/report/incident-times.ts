@@ -213,7 +213,7 @@ function estimateNotes(start: OutageStart, context: SentenceContext): Said[] {
     both((l) =>
       l === "ja"
         ? `発生日時は推定値: アラーム ${start.alarm.name}（${start.alarm.region}）は、メトリクスが ${formatDuration(periodSeconds, l)} × ${evaluationPeriods} 期間続けて閾値を超えてはじめて ALARM になるため、障害はアラームの状態変化（${changed}）の遅くとも ${formatDuration(window, l)}前に始まっていたとした（数値は${where[l]}による）。メトリクスに障害が現れるまでの時間の分、実際の発生はさらに早い可能性がある。影響時間はこの推定時刻から数えている。`
-        : `The outage start is an estimate: alarm ${start.alarm.name} (${start.alarm.region}) enters ALARM only after its metric breaches for ${evaluationPeriods} periods of ${formatDuration(periodSeconds, l)}, so the outage began at the latest ${formatDuration(window, l)} before its state change at ${changed} (figures from ${where[l]}). It may have begun earlier by however long the metric took to show the failure. The impact time runs from this estimate.`,
+        : `The outage start is an estimate: alarm ${start.alarm.name} (${start.alarm.region}) enters ALARM only after its metric breaches for ${evaluationPeriods === 1 ? "one period" : `${evaluationPeriods} periods`} of ${formatDuration(periodSeconds, l)}, so the outage began at the latest ${formatDuration(window, l)} before its state change at ${changed} (figures from ${where[l]}). It may have begun earlier by however long the metric took to show the failure. The impact time runs from this estimate.`,
     ),
   ];
 }

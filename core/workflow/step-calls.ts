@@ -106,7 +106,35 @@ export function stepCalls(
       call("dynamodb:UpdateItem", home, true, "plan state: takes the lock"),
       ...audit,
     ]),
+    ...(kind === "failover" && plan.triggers.prepareDuringHold
+      ? [
+          step(
+            "Prepare capacity",
+            [
+              call("dynamodb:GetItem", home, true, "plan state: this execution holds the lock"),
+              ...capacityCalls(plan, target, "early scale-up during the hold"),
+              ...audit,
+            ],
+            [kubernetesApi(target)],
+          ),
+        ]
+      : []),
     ...(kind === "failover" ? [step("Confirm signal", confirmSignalCalls(plan, home))] : []),
+    ...(kind === "failover" && plan.triggers.prepareDuringHold
+      ? [
+          step(
+            "Undo preparation",
+            [
+              call("dynamodb:GetItem", home, true, "plan state: this execution holds the lock"),
+              ...capacityCalls(plan, target, "a flap: the early scale-up back to standby"),
+              releaseLock,
+              ...audit,
+              notify,
+            ],
+            [kubernetesApi(target)],
+          ),
+        ]
+      : []),
     step("Pre-checks", [...precheckCalls(plan, target), ...audit]),
     ...(approval
       ? [
@@ -246,6 +274,28 @@ function detectorCalls(home: string): StepCall[] {
     call("dynamodb:UpdateItem", home, true, "plan state: takes the lock"),
     ...auditTrail(home),
     call("states:StartExecution", home, true, "starts the failover"),
+  ];
+}
+
+/** Every capacity block's read and change in one region: EKS nodegroups, Auto Scaling groups, ECS services. */
+function capacityCalls(plan: Plan, region: string, why: string): StepCall[] {
+  const uses = (kind: string) => plan.recovery.blocks.some((block) => block.kind === kind);
+  return [
+    ...(uses("eks")
+      ? [
+          call("eks:DescribeNodegroup", region, true, why),
+          call("eks:UpdateNodegroupConfig", region, true, why),
+        ]
+      : []),
+    ...(uses("auto-scaling-group")
+      ? [
+          call("autoscaling:DescribeAutoScalingGroups", region, true, why),
+          call("autoscaling:UpdateAutoScalingGroup", region, true, why),
+        ]
+      : []),
+    ...(uses("ecs-service")
+      ? [call("ecs:DescribeServices", region, true, why), call("ecs:UpdateService", region, true, why)]
+      : []),
   ];
 }
 

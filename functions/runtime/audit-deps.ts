@@ -1,13 +1,12 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { awsClientProvider } from "../../adapters/aws/aws-client-provider.js";
 import { CloudTrailEvidence } from "../../adapters/aws/cloudtrail-evidence.js";
-import { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
+import type { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
 import { SqsDeadLetters } from "../../adapters/aws/sqs-dead-letters.js";
 import type { EvidenceDeps } from "../../core/audit/link-evidence.js";
 import { systemClock } from "../../core/clock.js";
 import { PlanCatalog } from "../../core/plan/plan-catalog.js";
 import type { DeadLetterPort } from "../../core/ports/dead-letters.js";
+import { productionAuditTrail } from "./audit-trail-deps.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { loadDeployedPlans } from "./deployed-plans.js";
 
@@ -24,9 +23,8 @@ export interface LinkerFunctionDeps extends AuditFunctionDeps {
 
 export async function productionAuditDeps(): Promise<AuditFunctionDeps> {
   const config = loadConfig(process.env);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region }));
   return {
-    audit: new DynamoDbAuditTrail(documents, config.auditTable),
+    ...productionAuditTrail(),
     evidence: new CloudTrailEvidence(awsClientProvider(), systemClock),
     clock: systemClock,
     plans: new PlanCatalog(await loadDeployedPlans(config.plansFile)),

@@ -2,7 +2,7 @@ import { blockResultKey } from "../../core/blocks/block-result-key.js";
 import type { Block, BlockKind, BlockOf } from "../../core/blocks/block-schemas.js";
 import type { BlockStepContext } from "../../core/recovery/block-step.js";
 import { InvalidWorkflowInput } from "../../core/workflow/workflow-errors.js";
-import type { DepsSource, TaskDeps } from "./task-deps.js";
+import type { DepsSource, StepDeps } from "./task-deps.js";
 import type { TaskEvent } from "./task-event.js";
 import { taskHandler } from "./task-handler.js";
 
@@ -11,14 +11,14 @@ import { taskHandler } from "./task-handler.js";
  * input (a definition generated from another version of the plan fails clearly), its side, and its own
  * earlier result, handed to the kind's domain function.
  */
-export function blockTaskHandler<K extends BlockKind, R>(
+export function blockTaskHandler<K extends BlockKind, R, D extends StepDeps>(
   name: string,
   kind: K,
-  deps: DepsSource<TaskDeps>,
+  deps: DepsSource<D>,
   step: (
     context: BlockStepContext<BlockOf<K>>,
     previous: unknown,
-    resolved: TaskDeps,
+    resolved: D,
     event: TaskEvent,
   ) => Promise<R>,
 ) {

@@ -7,7 +7,8 @@ import type { Clock } from "../../core/clock.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { AuditPort, AuditReaderPort } from "../../core/ports/audit.js";
 import { writeRunReport } from "../../core/report/write-run-report.js";
-import { ConfigError, type RuntimeConfig } from "./config.js";
+import { ConfigError, loadConfig, type RuntimeConfig } from "./config.js";
+import type { StepDeps, TaskDeps } from "./task-deps.js";
 
 /** The digest writer of one control plane: its region's audit table, signing key and Object Lock bucket. */
 export function digestWriter(
@@ -55,5 +56,16 @@ export function reportWriter(
     if (!digests) throw new ConfigError("KIRIKAE_DIGEST_BUCKET is not set, so reports have nowhere to go");
     const store = new S3ReportStore(parts.clients, config.region, digests.bucket);
     return writeRunReport({ reader: parts.audit, store, clock: parts.clock }, plan, executionId);
+  };
+}
+
+/** Both writers of a deployed function, bound to its region's key and bucket at cold start. */
+export function productionDigests(
+  base: Pick<StepDeps, "clients" | "clock" | "actor"> & { audit: AuditPort & AuditReaderPort },
+): Pick<TaskDeps, "writeDigest" | "writeReport"> {
+  const config = loadConfig(process.env);
+  return {
+    writeDigest: digestWriter(config, base).writeDigest,
+    writeReport: reportWriter(config, base),
   };
 }

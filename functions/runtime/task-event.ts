@@ -3,7 +3,7 @@ import { PlanNotFoundError } from "../../core/plan/plan-errors.js";
 import type { StepContext } from "../../core/workflow/step-context.js";
 import { InvalidWorkflowInput } from "../../core/workflow/workflow-errors.js";
 import { executionInfoSchema, workflowRequestSchema } from "../../core/workflow/workflow-request.js";
-import type { TaskDeps } from "./task-deps.js";
+import type { StepDeps } from "./task-deps.js";
 
 /**
  * A step's earlier result handed back by the state machine; each step owns the rest of its shape. "ask":
@@ -25,6 +25,17 @@ export const taskEventSchema = z.looseObject({
   verification: progress.optional(),
   recovery: z.looseObject({ promotion: progress.optional(), scaling: progress.optional() }).optional(),
   failure: failureSchema.optional(),
+  /** The early scale-up's result, for a plan with triggers.prepareDuringHold (core/failover/prepare-capacity.ts). */
+  preparation: z.looseObject({ prepared: z.array(z.string()).optional() }).optional(),
+  /** The hold's verdict; a flap's reason and readings are what "Undo preparation" closes the run with. */
+  signal: z
+    .looseObject({
+      reason: z.string().optional(),
+      readings: z.array(z.looseObject({ statement: z.string() })).optional(),
+    })
+    .optional(),
+  /** "Undo preparation"'s own progress across its polls. */
+  undo: progress.optional(),
   /** Why a failover waiting for approval did not get it: rejected, or no answer in time. */
   approvalFailure: failureSchema.optional(),
   /** Given only to the approval step: which question the workflow pauses on (absent: "failover"). */
@@ -41,7 +52,10 @@ export const taskEventSchema = z.looseObject({
 export type TaskEvent = z.infer<typeof taskEventSchema>;
 
 /** Validates the Task input and resolves its plan; bad input fails the step with a clear, named error. */
-export function stepContextFrom(event: unknown, deps: TaskDeps): { context: StepContext; event: TaskEvent } {
+export function stepContextFrom(
+  event: unknown,
+  deps: Pick<StepDeps, "plans" | "clock" | "audit" | "actor">,
+): { context: StepContext; event: TaskEvent } {
   const parsed = taskEventSchema.safeParse(event);
   if (!parsed.success) {
     throw new InvalidWorkflowInput(

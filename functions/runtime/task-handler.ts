@@ -3,10 +3,10 @@ import middy from "@middy/core";
 import { namingAuditGaps } from "../../core/workflow/audit-gap.js";
 import type { StepContext } from "../../core/workflow/step-context.js";
 import { logger } from "./logger.js";
-import type { DepsSource, TaskDeps } from "./task-deps.js";
+import type { DepsSource, StepDeps } from "./task-deps.js";
 import { stepContextFrom, type TaskEvent } from "./task-event.js";
 
-export type TaskStep<R> = (context: StepContext, event: TaskEvent, deps: TaskDeps) => Promise<R>;
+export type TaskStep<R, D extends StepDeps> = (context: StepContext, event: TaskEvent, deps: D) => Promise<R>;
 
 /**
  * The shape of every workflow step's Lambda: validate the state, run one domain function, return its
@@ -14,12 +14,16 @@ export type TaskStep<R> = (context: StepContext, event: TaskEvent, deps: TaskDep
  * machine's Retry and Catch match on. A failed audit append also names the step and the record it was
  * writing (core/workflow/audit-gap.ts), so the escalation that catches it can record the gap.
  */
-export function taskHandler<R>(stepName: string, deps: DepsSource<TaskDeps>, step: TaskStep<R>) {
+export function taskHandler<R, D extends StepDeps>(
+  stepName: string,
+  deps: DepsSource<D>,
+  step: TaskStep<R, D>,
+) {
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const source = await deps();
-      const resolved: TaskDeps = { ...source, audit: namingAuditGaps(source.audit, stepName) };
+      const resolved: D = { ...source, audit: namingAuditGaps(source.audit, stepName) };
       const { context, event: state } = stepContextFrom(event, resolved);
       logger.appendKeys({ plan: context.plan.name, execution: context.execution.id, step: stepName });
       try {

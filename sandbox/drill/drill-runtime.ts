@@ -1,6 +1,7 @@
 import { KirikaeError } from "../../core/errors.js";
 import type { readSignedTrails } from "./drill-audit.js";
 import type { runDrill } from "./run-drill.js";
+import type { runRegionOutage } from "./run-region-outage.js";
 
 /**
  * The packages only the sandbox needs: a real local DynamoDB and the local Step Functions runner. They
@@ -27,6 +28,8 @@ export class DrillDependencyMissing extends KirikaeError {
 export interface DrillRuntime {
   runDrill: typeof runDrill;
   readSignedTrails: typeof readSignedTrails;
+  /** `kirikae drill --plans DIR`: a region outage across a fleet of plans. */
+  runRegionOutage: typeof runRegionOutage;
 }
 
 /**
@@ -44,11 +47,12 @@ export async function loadDrillRuntime(
 }
 
 async function importDrillRuntime(): Promise<DrillRuntime> {
-  const [{ runDrill }, { readSignedTrails }] = await Promise.all([
+  const [{ runDrill }, { readSignedTrails }, { runRegionOutage }] = await Promise.all([
     import("./run-drill.js"),
     import("./drill-audit.js"),
+    import("./run-region-outage.js"),
   ]);
-  return { runDrill, readSignedTrails };
+  return { runDrill, readSignedTrails, runRegionOutage };
 }
 
 /** A drill-only package that could not be found, as a DrillDependencyMissing; anything else unchanged. */

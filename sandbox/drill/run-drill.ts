@@ -13,6 +13,7 @@ import {
 } from "../sandbox-control-plane.js";
 import type { AlarmStateChangeEvent } from "../services/cloudwatch-model.js";
 import { endpointServes, startTrafficSampler } from "../traffic-sampler.js";
+import { routeTriggerAlarms } from "./alarm-routing.js";
 import { answerDataLossQuestion, type DataLossAnswerPolicy } from "./data-loss-answers.js";
 import { describeWorkflow } from "./describe-workflow.js";
 import { auditOnceDelivered } from "./drill-audit.js";
@@ -186,46 +187,43 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const alarmEvents: DrillResult["alarmEvents"] = { delivered: [], lost: [] };
     const isTrigger = (name: string, region: string) =>
       plan.triggers.alarms.some((alarm) => alarm.name === name && alarm.region === region);
-    // Alarm events travel as on AWS: through the EventBridge rules infra deploys, from the alarm's region
-    // to the detector in the standby region. An event whose region is down never arrives.
-    models.cloudwatch.onAlarmStateChange((event) => {
-      if (!isTrigger(event.detail.alarmName, event.region)) return;
-      const label = `${event.detail.alarmName} (${event.region}) ${event.detail.state.value}`;
-      const reached = models.eventbridge.route(event, (region) => estate.isRegionUp(region));
-      if (!reached.some((arn) => arn.endsWith(`:function:${controlPlane.detectorName}`))) {
-        // The rules carry ALARM only; a return to OK reaching no one is by design, not a loss.
-        if (event.detail.state.value !== "ALARM") return;
-        alarmEvents.lost.push(label);
-        const why = estate.isRegionUp(event.region) ? "" : `: ${event.region} does not answer`;
-        note(`alarm ${label}: its event never reaches the detector${why}`);
-        return;
-      }
-      alarmEvents.delivered.push(label);
-      lastEvent = event;
-      note(`alarm ${label}`);
-      detections.push(
-        controlPlane.deliver(event).then((decision): DetectorResult | Promise<DetectorResult> => {
-          if (decision.decision !== "ignored" || !decision.reason.startsWith("duplicate")) {
-            note(
-              decision.decision === "started"
-                ? `detector: started ${decision.executionName}; the workflow holds the signal ${plan.triggers.holdSeconds} s`
-                : `detector: ${describeDecision(decision)}`,
-            );
-          }
-          if (decision.decision !== "started") return decision;
-          const onCall: Array<Promise<void>> = [];
-          if (plan.triggers.mode === "approval") onCall.push(approveWhenAsked(context));
-          if (plan.database.dataLoss === "approval-above-rpo")
-            onCall.push(answerDataLossQuestion(context, dataLossAnswer));
-          return Promise.all(onCall).then(() => decision);
-        }),
-      );
+    routeTriggerAlarms({
+      built,
+      detectorName: controlPlane.detectorName,
+      isTrigger,
+      alarmEvents,
+      note,
+      deliver: (event, label) => {
+        lastEvent = event;
+        note(`alarm ${label}`);
+        detections.push(
+          controlPlane.deliver(event).then((decision): DetectorResult | Promise<DetectorResult> => {
+            if (decision.decision !== "ignored" || !decision.reason.startsWith("duplicate")) {
+              note(
+                decision.decision === "started"
+                  ? `detector: started ${decision.executionName}; the workflow holds the signal ${plan.triggers.holdSeconds} s`
+                  : `detector: ${describeDecision(decision)}`,
+              );
+            }
+            if (decision.decision !== "started") return decision;
+            const onCall: Array<Promise<void>> = [];
+            if (plan.triggers.mode === "approval") onCall.push(approveWhenAsked(context));
+            if (plan.database.dataLoss === "approval-above-rpo")
+              onCall.push(answerDataLossQuestion(context, dataLossAnswer));
+            return Promise.all(onCall).then(() => decision);
+          }),
+        );
+      },
     });
     for (const fault of options.faults ?? []) estate.addFault(fault);
     const standbyRegion = plan.regions.find((region) => region !== plan.activeRegion) ?? plan.activeRegion;
     // Every trigger alarm says the active region is unhealthy, so an incident there fires them all.
-    const setTriggers = (state: "ALARM" | "OK", reason: string) => {
-      for (const alarm of plan.triggers.alarms) {
+    const setTriggers = (
+      state: "ALARM" | "OK",
+      reason: string,
+      alarms: readonly Plan["triggers"]["alarms"][number][] = plan.triggers.alarms,
+    ) => {
+      for (const alarm of alarms) {
         models.cloudwatch.setAlarmState(alarm.region, alarm.name, state, reason);
       }
     };
@@ -234,7 +232,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       built,
       controlPlane,
       standbyRegion,
-      fireAlarm: () => setTriggers("ALARM", `drill: ${scenario.name}`),
+      fireAlarm: (alarms) => setTriggers("ALARM", `drill: ${scenario.name}`, alarms),
       clearAlarm: () => setTriggers("OK", "drill: recovered"),
       note,
       redeliverAlarm: (times) => {
@@ -345,7 +343,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   }
 }
 
-function countMutations(calls: readonly CallRecord[]): Record<string, number> {
+export function countMutations(calls: readonly CallRecord[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const call of calls) {
     if (call.mutating && call.error === undefined) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
@@ -354,7 +352,7 @@ function countMutations(calls: readonly CallRecord[]): Record<string, number> {
 }
 
 /** Detector invocations run concurrently and may start more work; wait until none is left. */
-async function settle(pending: Array<Promise<unknown>>): Promise<PromiseSettledResult<unknown>[]> {
+export async function settle(pending: Array<Promise<unknown>>): Promise<PromiseSettledResult<unknown>[]> {
   const settled: PromiseSettledResult<unknown>[] = [];
   while (settled.length < pending.length) {
     settled.push(...(await Promise.allSettled(pending.slice(settled.length))));
@@ -363,7 +361,7 @@ async function settle(pending: Array<Promise<unknown>>): Promise<PromiseSettledR
 }
 
 /** "started", "ignored: <reason>", or "failed: <error>", each with how many events ended that way. */
-function countDecisions(decisions: PromiseSettledResult<unknown>[]): Record<string, number> {
+export function countDecisions(decisions: PromiseSettledResult<unknown>[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const settled of decisions) {
     const key =

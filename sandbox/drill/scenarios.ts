@@ -1,4 +1,5 @@
-import type { Plan } from "../../core/plan/schema.js";
+import type { Plan, TriggerAlarm } from "../../core/plan/schema.js";
+import { alarmSchedule } from "../alarm-detection.js";
 import type { BuildEstateOptions, BuiltEstate } from "../build-estate.js";
 import { DEFAULT_LATENCIES, detectionDelayMs } from "../latencies.js";
 import type { SandboxControlPlane } from "../sandbox-control-plane.js";
@@ -11,8 +12,8 @@ export interface ScenarioContext {
   built: BuiltEstate;
   controlPlane: SandboxControlPlane;
   standbyRegion: string;
-  /** Fires the plan's first alarm, as CloudWatch would; the event reaches the detector. */
-  fireAlarm(): void;
+  /** Sets the plan's trigger alarms (all, or those given) to ALARM, as CloudWatch would. */
+  fireAlarm(alarms?: readonly TriggerAlarm[]): void;
   /** Sets the first alarm back to OK. */
   clearAlarm(): void;
   /** Delivers the last alarm event again (EventBridge delivers at least once; storms happen). */
@@ -70,19 +71,30 @@ export function expectedOutcome(
 
 /**
  * How long Route 53 takes to call an endpoint unhealthy with the table's defaults: 30 s checks, failure
- * threshold 3. A drill uses its estate's table (`--latencies`), through `detectionDelay`.
+ * threshold 3; what an alarm kept outside the plan is assumed to take (sandbox/alarm-detection.ts).
  */
 export const DETECTION_DELAY_MS = detectionDelayMs(DEFAULT_LATENCIES);
 
-function detectionDelay(built: BuiltEstate): number {
-  return detectionDelayMs(built.latencies);
+/**
+ * Fires each trigger alarm when its own definition says it would after the fault began (its periods and
+ * evaluation, sandbox/alarm-detection.ts), the fastest first; resolves once the last has fired. Returns
+ * how long after the call the first alarm fired.
+ */
+async function alarmsFireAsDefined(context: ScenarioContext): Promise<number> {
+  const schedule = alarmSchedule(context.plan, context.built.latencies);
+  let elapsed = 0;
+  for (const detection of schedule) {
+    await context.built.estate.clock.sleep(detection.ms - elapsed);
+    elapsed = detection.ms;
+    context.fireAlarm([detection.alarm]);
+  }
+  return schedule[0]?.ms ?? 0;
 }
 
 async function regionOutage(context: ScenarioContext): Promise<void> {
   context.built.estate.addFault({ kind: "region-down", region: context.plan.activeRegion });
   context.note(`${context.plan.activeRegion} stops answering`);
-  await context.built.estate.clock.sleep(detectionDelay(context.built));
-  context.fireAlarm();
+  await alarmsFireAsDefined(context);
 }
 
 /** The active region's application endpoints fail their health checks while its database still answers. */
@@ -142,9 +154,10 @@ export const promotionScenarios: readonly Scenario[] = [
         `the RDS API in ${plan.activeRegion} stops answering; the cluster itself still replicates`,
       );
       failActiveEndpoints(context);
-      await built.estate.clock.sleep(detectionDelay(built));
-      context.fireAlarm();
-      await built.estate.clock.sleep(Math.max(0, SLOW_PRIMARY_API_MS - detectionDelay(built)));
+      const started = built.estate.clock.now().getTime();
+      await alarmsFireAsDefined(context);
+      const elapsed = built.estate.clock.now().getTime() - started;
+      await built.estate.clock.sleep(Math.max(0, SLOW_PRIMARY_API_MS - elapsed));
       built.estate.removeFaults((fault) => fault.kind === "api-down" && fault.service === "rds");
       context.note(`the RDS API in ${plan.activeRegion} answers again`);
     },
@@ -180,8 +193,7 @@ export const promotionScenarios: readonly Scenario[] = [
         );
       }
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(detectionDelay(context.built));
-      context.fireAlarm();
+      await alarmsFireAsDefined(context);
     },
   },
   {
@@ -194,8 +206,7 @@ export const promotionScenarios: readonly Scenario[] = [
     async incident(context) {
       context.note("new nodes take 6 min to become Ready, then one a minute");
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(detectionDelay(context.built));
-      context.fireAlarm();
+      await alarmsFireAsDefined(context);
     },
   },
 ];
@@ -223,8 +234,7 @@ export const scenarios: readonly Scenario[] = [
     expectMode: "switchover",
     async incident(context) {
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(detectionDelay(context.built));
-      context.fireAlarm();
+      await alarmsFireAsDefined(context);
     },
   },
   {
@@ -238,8 +248,7 @@ export const scenarios: readonly Scenario[] = [
       context.built.estate.addFault({ kind: "api-down", service: "route53", region: "us-east-1" });
       context.note("Route 53's API (us-east-1) stops answering; DNS answers and health checkers go on");
       failActiveEndpoints(context);
-      await context.built.estate.clock.sleep(detectionDelay(context.built));
-      context.fireAlarm();
+      await alarmsFireAsDefined(context);
     },
   },
   {

@@ -25,6 +25,7 @@ import {
   type ServiceModel,
   type TrailResource,
 } from "../service-model.js";
+import { requestLimitProblem } from "./route53-request-limits.js";
 
 export interface Route53Seed {
   hostedZones: Array<{ id: string; name: string; records: ResourceRecordSet[] }>;
@@ -398,6 +399,14 @@ export class Route53Model implements ServiceModel {
     const changes = batch.Changes ?? [];
     const invalid = inputProblem(changes);
     if (invalid !== undefined) throw new InvalidInput({ message: invalid, $metadata: errorMetadata(call) });
+    const tooLarge = requestLimitProblem(changes);
+    if (tooLarge !== undefined) {
+      throw new InvalidChangeBatch({
+        message: `[${tooLarge}]`,
+        messages: [tooLarge],
+        $metadata: errorMetadata(call),
+      });
+    }
     for (const change of changes) {
       const healthCheckId = change.ResourceRecordSet?.HealthCheckId;
       if (healthCheckId !== undefined) this.requireHealthCheck(call, healthCheckId);

@@ -433,9 +433,18 @@ describe("schedules and alarms", () => {
       );
 
     expect(triggers.map((alarm) => [alarm.region, alarm.inputs.name])).toEqual([
+      ["ap-southeast-1", "shop-tokyo-canary-from-singapore"],
       [VIRGINIA, "shop-tokyo-health-check"],
     ]);
+    // The example's first alarm: a high-resolution canary from the standby region, 3 x 10 s.
     expect(triggers[0]?.inputs).toMatchObject({
+      namespace: "Shop/Canary",
+      metricName: "TokyoCheckoutSucceeded",
+      period: 10,
+      evaluationPeriods: 3,
+      treatMissingData: "missing",
+    });
+    expect(triggers[1]?.inputs).toMatchObject({
       namespace: "AWS/Route53",
       metricName: "HealthCheckStatus",
       dimensions: { HealthCheckId: SHOP_HEALTH_CHECK },

@@ -182,6 +182,26 @@ const expected: Record<string, unknown[]> = {
       [`arn:aws:sqs:${R}:${ACCOUNT}:kirikae-${STAGE}-detector-failures`],
     ),
   ],
+  // The shop plan prepares during its hold: the standby's nodegroups raised early, on its own cluster only.
+  prepareCapacity: [
+    logs("prepareCapacity"),
+    readState,
+    describeEks,
+    describeNodegroups,
+    scaleNodegroups,
+    appendAudit,
+  ],
+  // A flap after that: the same nodegroups back to standby, then the lock freed and the page sent.
+  undoPreparation: [
+    logs("undoPreparation"),
+    readState,
+    updateState,
+    describeEks,
+    describeNodegroups,
+    scaleNodegroups,
+    appendAudit,
+    notify,
+  ],
   // The hold: re-reads the trigger alarms in their own regions, and on a flap frees the lock.
   confirmSignal: [logs("confirmSignal"), readState, updateState, describeAlarms, appendAudit, notify],
   queryAudit: [logs("queryAudit"), queryAudit],

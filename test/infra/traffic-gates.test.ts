@@ -42,6 +42,11 @@ beforeAll(async () => {
   const catalog = validated({
     ...shopFile,
     name: "catalog",
+    // The shop plan owns the alarms it creates; this copy only names them.
+    triggers: {
+      ...shopFile.triggers,
+      alarms: shopFile.triggers.alarms.map(({ create: _owned, ...alarm }) => alarm),
+    },
     dns: {
       ...shopFile.dns,
       hostedZoneId: CATALOG_ZONE,

@@ -1,5 +1,5 @@
 import { constants, verify } from "node:crypto";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { KmsDigestSigner } from "../../adapters/aws/kms-digest-signer.js";
 import { digestBytes, digestHash, digestKey } from "../../core/audit/digest-bytes.js";
@@ -92,7 +92,8 @@ describe("the digest bucket's Object Lock", () => {
     const store = clientProvider(estate, WRITER);
     const current = await store
       .forRegion(SINGAPORE)
-      .s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      .get(S3Client)
+      .send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(await current.Body?.transformToString()).toBe(body);
   });
 

@@ -125,7 +125,8 @@ describe("audit verify and export against a deployed stage's signed digests", ()
       throw denied;
     };
     const clients = {
-      forRegion: () => ({ s3: { send }, kms: { send } }),
+      // S3 and KMS alike: every client the digests are read with is denied.
+      forRegion: () => ({ get: () => ({ send }) }),
     } as unknown as ClientProvider;
     const access = stageDigests(clients, {
       stage: "production",

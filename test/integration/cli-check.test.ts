@@ -1,19 +1,9 @@
-import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { ECSClient } from "@aws-sdk/client-ecs";
-import { EKSClient } from "@aws-sdk/client-eks";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { KMSClient } from "@aws-sdk/client-kms";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { RDSClient } from "@aws-sdk/client-rds";
-import { Route53Client } from "@aws-sdk/client-route-53";
-import { Route53RecoveryClusterClient } from "@aws-sdk/client-route53-recovery-cluster";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import type { ClientProvider, RegionClients } from "../../adapters/aws/region-clients.js";
+import {
+  type ClientProvider,
+  lazyRegionClients,
+  type RegionClients,
+} from "../../adapters/aws/region-clients.js";
 import type { CheckReport } from "../../cli/commands/check.js";
 import { exampleEstate, kirikaeAgainst, sandboxAws } from "../support/readiness-sandbox.js";
 
@@ -216,27 +206,13 @@ function withoutCredentials(): ClientProvider {
   };
   const clients = (region: string): RegionClients => {
     const config = { region, credentials: noCredentials, endpoint: "http://127.0.0.1:9", maxAttempts: 1 };
-    return {
-      rds: new RDSClient(config),
-      route53: new Route53Client(config),
-      eks: new EKSClient(config),
-      cloudtrail: new CloudTrailClient(config),
-      cloudwatch: new CloudWatchClient(config),
-      sfn: new SFNClient(config),
-      eventbridge: new EventBridgeClient(config),
-      s3: new S3Client(config),
-      kms: new KMSClient(config),
-      sqs: new SQSClient(config),
-      autoscaling: new AutoScalingClient(config),
-      ecs: new ECSClient(config),
-      lambda: new LambdaClient(config),
-    };
+    return lazyRegionClients((Client) => new Client(config));
   };
   return {
     forRegion: clients,
     probe: clients,
-    recoveryCluster: (endpoint) =>
-      new Route53RecoveryClusterClient({
+    recoveryCluster: (endpoint, Client) =>
+      new Client({
         region: endpoint.region,
         credentials: noCredentials,
         endpoint: "http://127.0.0.1:9",

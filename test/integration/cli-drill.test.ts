@@ -35,6 +35,7 @@ describe("kirikae drill", () => {
     ]);
     expect(parsed.workflows[0].steps.map((step: { name: string }) => step.name)).toEqual([
       "Accept request",
+      "Prepare capacity",
       "Confirm signal",
       "Pre-checks",
       "Promote database",

@@ -58,9 +58,9 @@ describe("kirikae plan explain", () => {
       "      - worker: 1 → 3 nodes, modelled 150 s",
       "      - app.example.com CNAME: singapore (shop-singapore-alb-654321.ap-southeast-1.elb.amazonaws.com) gate opened, tokyo gate closed",
       "      - web: 6 → 2 nodes, modelled 60 s",
-      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): hold 60 s + max(promotion 60 s, scale-up 180 s) + gate propagation 10 s = 250 s",
-      "      expected RTO 4 min 10 s against an objective of 15 min 0 s: within it, 10 min 50 s to spare",
-      "  Critical path, when the old primary still answers (switchover): hold 60 s + max(promotion 75 s, scale-up 180 s) + gate propagation beyond the switchover 0 s = 240 s",
+      "  Critical path, when the old primary's region is down (failover with AllowDataLoss): max(hold + promotion 90 s, capacity at 50% 135 s) + gate propagation 10 s = 145 s",
+      "      expected RTO 2 min 25 s against an objective of 15 min 0 s: within it, 12 min 35 s to spare",
+      "  Critical path, when the old primary still answers (switchover): max(hold + promotion 105 s, capacity at 50% 135 s) + gate propagation beyond the switchover 0 s = 135 s",
       "  Critical path, when shop-tokyo kept its active sizes: switchover 75 s + gate propagation beyond the switchover 0 s = 75 s",
     ]) {
       expect(result.stdout.split("\n")).toContain(line);
@@ -138,8 +138,8 @@ describe("kirikae plan explain", () => {
       },
     ]);
     expect(explanation.failover.criticalPaths.map((path) => [path.seconds, path.withinObjective])).toEqual([
-      [250, true],
-      [240, true],
+      [145, true],
+      [135, true],
     ]);
     expect(explanation.failback.criticalPaths.map((path) => path.seconds)).toEqual([75, 255]);
   });
@@ -151,10 +151,12 @@ describe("kirikae plan explain", () => {
 
     const drill = await runDrill({ plan: await loadPlanFile(TOKYO), scenario });
 
+    // The path runs from the alarm to users sent to the new writer: the drill's recovery, read on DNS.
     const expected = explanation.failover.criticalPaths[0]?.seconds ?? Number.NaN;
-    const achieved = drill.workflows[0]?.verifiedRtoSeconds ?? Number.NaN;
+    const achieved = drill.workflows[0]?.recoverySeconds ?? Number.NaN;
     expect(achieved).toBeGreaterThanOrEqual(expected);
-    expect(achieved / expected).toBeLessThanOrEqual(1.05);
+    // kirikae's own overhead: its 10 s capacity polls and its calls.
+    expect(achieved - expected).toBeLessThanOrEqual(15);
   });
 
   it("says where each step's AWS calls go, and that a gated failover needs nothing in the region it leaves", async () => {

@@ -1,4 +1,4 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, describe, expect, it } from "vitest";
 import { reportPhases } from "../../core/audit/incident-report-model.js";
 import type { Plan } from "../../core/plan/schema.js";
@@ -353,7 +353,8 @@ describe("detector Lambda", () => {
 
     await clientProvider(built.estate, "arn:aws:iam::111122223333:user/mallory")
       .forRegion(controlPlane.region)
-      .sfn.send(
+      .get(SFNClient)
+      .send(
         new StartExecutionCommand({
           stateMachineArn: controlPlane.stateMachineArns(plan.name).failover,
           name: "forged",

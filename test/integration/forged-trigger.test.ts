@@ -1,4 +1,4 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuditWriteError } from "../../adapters/aws/audit-errors.js";
 import { PlanCatalog } from "../../core/plan/plan-catalog.js";
@@ -44,7 +44,8 @@ async function startAsOperator(name: string, input: unknown) {
   controlPlane = await startSandboxControlPlane(built, [plan]);
   await clientProvider(built.estate, operator)
     .forRegion(controlPlane.region)
-    .sfn.send(
+    .get(SFNClient)
+    .send(
       new StartExecutionCommand({
         stateMachineArn: controlPlane.stateMachineArns(plan.name).failover,
         name,

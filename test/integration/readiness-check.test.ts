@@ -1,7 +1,11 @@
-import { DeleteAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DisableRuleCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
-import { FailoverGlobalClusterCommand } from "@aws-sdk/client-rds";
-import { ChangeResourceRecordSetsCommand, DeleteHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { CloudWatchClient, DeleteAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DisableRuleCommand, EventBridgeClient, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
+import { FailoverGlobalClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import {
+  ChangeResourceRecordSetsCommand,
+  DeleteHealthCheckCommand,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
 import { describe, expect, it } from "vitest";
 import { awsReadinessDeps } from "../../adapters/aws/readiness-ports.js";
 import type { Plan } from "../../core/plan/schema.js";
@@ -122,12 +126,15 @@ describe("readiness check against the sandbox", () => {
     const singaporeRecord = built.models.route53
       .records(ZONE)
       .find((record) => record.SetIdentifier === "singapore");
-    await clients.forRegion(SINGAPORE).route53.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: ZONE,
-        ChangeBatch: { Changes: [{ Action: "DELETE", ResourceRecordSet: singaporeRecord }] },
-      }),
-    );
+    await clients
+      .forRegion(SINGAPORE)
+      .get(Route53Client)
+      .send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: ZONE,
+          ChangeBatch: { Changes: [{ Action: "DELETE", ResourceRecordSet: singaporeRecord }] },
+        }),
+      );
 
     const findings = await check(built, plan);
 
@@ -146,7 +153,8 @@ describe("readiness check against the sandbox", () => {
     const { plan, built, clients } = await exampleEstate();
     await clients
       .forRegion(SINGAPORE)
-      .route53.send(new DeleteHealthCheckCommand({ HealthCheckId: SINGAPORE_HEALTH_CHECK }));
+      .get(Route53Client)
+      .send(new DeleteHealthCheckCommand({ HealthCheckId: SINGAPORE_HEALTH_CHECK }));
 
     const findings = await check(built, plan);
 
@@ -164,7 +172,8 @@ describe("readiness check against the sandbox", () => {
     const { plan, built, clients } = await exampleEstate();
     await clients
       .forRegion("us-east-1")
-      .cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: ["shop-tokyo-health-check"] }));
+      .get(CloudWatchClient)
+      .send(new DeleteAlarmsCommand({ AlarmNames: ["shop-tokyo-health-check"] }));
 
     const findings = await check(built, plan);
 
@@ -178,9 +187,8 @@ describe("readiness check against the sandbox", () => {
     const { plan, built, clients } = await exampleEstate();
     await clients
       .forRegion("us-east-1")
-      .eventbridge.send(
-        new RemoveTargetsCommand({ Rule: "kirikae-sandbox-shop-forward", Ids: ["control-plane"] }),
-      );
+      .get(EventBridgeClient)
+      .send(new RemoveTargetsCommand({ Rule: "kirikae-sandbox-shop-forward", Ids: ["control-plane"] }));
 
     const findings = await check(built, plan);
 
@@ -198,7 +206,8 @@ describe("readiness check against the sandbox", () => {
     const { plan, built, clients } = await exampleEstate();
     await clients
       .forRegion(SINGAPORE)
-      .eventbridge.send(new DisableRuleCommand({ Name: "kirikae-sandbox-shop-alarms" }));
+      .get(EventBridgeClient)
+      .send(new DisableRuleCommand({ Name: "kirikae-sandbox-shop-alarms" }));
 
     const findings = await check(built, plan);
 
@@ -289,13 +298,16 @@ describe("readiness check against the sandbox", () => {
 
   it("says the plan runs failed over when the writer and the traffic are in the standby region", async () => {
     const { plan, built, clients } = await exampleEstate();
-    await clients.forRegion(SINGAPORE).rds.send(
-      new FailoverGlobalClusterCommand({
-        GlobalClusterIdentifier: "shop-global",
-        TargetDbClusterIdentifier: plan.database.members[SINGAPORE],
-        AllowDataLoss: true,
-      }),
-    );
+    await clients
+      .forRegion(SINGAPORE)
+      .get(RDSClient)
+      .send(
+        new FailoverGlobalClusterCommand({
+          GlobalClusterIdentifier: "shop-global",
+          TargetDbClusterIdentifier: plan.database.members[SINGAPORE],
+          AllowDataLoss: true,
+        }),
+      );
     built.estate.clock.advance(5 * 60_000);
 
     const findings = await check(built, plan);

@@ -1,4 +1,4 @@
-import { FailoverGlobalClusterCommand } from "@aws-sdk/client-rds";
+import { FailoverGlobalClusterCommand, RDSClient } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
 import { awsReadinessDeps } from "../../adapters/aws/readiness-ports.js";
 import { checkReadiness } from "../../core/readiness/check-readiness.js";
@@ -12,13 +12,16 @@ describe("readiness check: two writers after a data-loss failover", () => {
   it("reports a gap in every region while the returning old primary still claims the writer role, and none once Aurora has rebuilt it", async () => {
     const { plan, built, clients } = await exampleEstate();
     built.estate.addFault({ kind: "region-down", region: TOKYO });
-    await clients.forRegion(SINGAPORE).rds.send(
-      new FailoverGlobalClusterCommand({
-        GlobalClusterIdentifier: "shop-global",
-        TargetDbClusterIdentifier: plan.database.members[SINGAPORE],
-        AllowDataLoss: true,
-      }),
-    );
+    await clients
+      .forRegion(SINGAPORE)
+      .get(RDSClient)
+      .send(
+        new FailoverGlobalClusterCommand({
+          GlobalClusterIdentifier: "shop-global",
+          TargetDbClusterIdentifier: plan.database.members[SINGAPORE],
+          AllowDataLoss: true,
+        }),
+      );
     built.estate.clock.advance(60_000);
     built.models.rds.writerOf("shop-global");
     built.estate.removeFaults();

@@ -81,16 +81,16 @@ describe("incident report of a succeeded failover", () => {
     );
     expect(field(markdown, "Severity")).toMatch(/^Level 4: complete failure \(impact: critical\)/);
     // The alarm changed state at 00:01:30 UTC; two one-minute periods before it is the estimate.
-    expect(field(markdown, "Occurred (estimated)")).toBe("2026-01-01 08:59:30 UTC+09:00");
-    expect(field(markdown, "Detected")).toBe("2026-01-01 09:01:30 UTC+09:00 (the alarm entered ALARM)");
+    expect(field(markdown, "Occurred (estimated)")).toBe("2026-01-01 09:02:00 UTC+09:00");
+    expect(field(markdown, "Detected")).toBe("2026-01-01 09:03:00 UTC+09:00 (the alarm entered ALARM)");
     expect(field(markdown, "Recovered")).toMatch(/^2026-01-01 09:0\d:\d\d UTC\+09:00$/);
     expect(field(markdown, "Impact duration")).toMatch(
-      /^\d+ min \d+ s \(2 min 0 s of it before detection\)$/,
+      /^\d+ min \d+ s \(1 min 0 s of it before detection\)$/,
     );
     expect(markdown).toContain(
       "> The outage start is an estimate: alarm shop-tokyo-health (us-east-1) enters ALARM",
     );
-    expect(markdown).toContain("2 periods of 1 min 0 s");
+    expect(markdown).toContain("breaches for one period of 1 min 0 s");
     expect(markdown).toMatch(
       /\| RTO \(from the estimated outage start\) \| 15 min 0 s \| \d+ min \d+ s \| met \|/,
     );
@@ -127,9 +127,9 @@ describe("incident report of a succeeded failover", () => {
       "成功: ap-southeast-1（シンガポール）へのフェイルオーバーが完了し、復旧を確認した。",
     );
     expect(field(markdown, "障害レベル")).toMatch(/^Level 4: 完全障害（影響: 致命的）/);
-    expect(field(markdown, "発生日時（推定）")).toBe("2026-01-01 08:59:30 UTC+09:00");
-    expect(field(markdown, "検知日時")).toBe("2026-01-01 09:01:30 UTC+09:00（アラームが ALARM に変化）");
-    expect(field(markdown, "影響時間")).toMatch(/^\d+分\d+秒（うち検知まで 2分0秒）$/);
+    expect(field(markdown, "発生日時（推定）")).toBe("2026-01-01 09:02:00 UTC+09:00");
+    expect(field(markdown, "検知日時")).toBe("2026-01-01 09:03:00 UTC+09:00（アラームが ALARM に変化）");
+    expect(field(markdown, "影響時間")).toMatch(/^\d+分\d+秒（うち検知まで 1分0秒）$/);
     expect(markdown).toContain("> 発生日時は推定値:");
     expect(sentences(markdown)).toContain(
       "保留時間（1分0秒）を過ぎてもアラームが ALARM のままだったため、障害と判断した。",
@@ -150,9 +150,9 @@ describe("incident report of a succeeded failover", () => {
     const markdown = report("succeeded", "en", "America/New_York");
 
     expect(field(markdown, "Times shown in")).toBe("America/New_York (UTC-05:00)");
-    expect(field(markdown, "Occurred (estimated)")).toBe("2025-12-31 18:59:30 UTC-05:00");
-    expect(markdown).toMatch(/^\| 2025-12-31 19:01:30 \| /m);
-    expect(markdown).toContain("    Before detection (estimated) :done, p0, 2025-12-31T18:59:30, 120s");
+    expect(field(markdown, "Occurred (estimated)")).toBe("2025-12-31 19:02:00 UTC-05:00");
+    expect(markdown).toMatch(/^\| 2025-12-31 19:03:00 \| /m);
+    expect(markdown).toContain("    Before detection (estimated) :done, p0, 2025-12-31T19:02:00, 60s");
     expect(markdown).toContain("_time (America/New_York, UTC-05:00)_");
   });
 });
@@ -167,8 +167,8 @@ describe("incident report of a failover its pre-checks refused", () => {
     expect(field(markdown, "Severity")).toBe(
       "not assessed: the run stopped before it looked at the database; for a person to decide",
     );
-    expect(field(markdown, "Occurred (estimated)")).toBe("2026-01-01 08:59:30 UTC+09:00");
-    expect(field(markdown, "Detected")).toBe("2026-01-01 09:01:30 UTC+09:00 (the alarm entered ALARM)");
+    expect(field(markdown, "Occurred (estimated)")).toBe("2026-01-01 09:02:00 UTC+09:00");
+    expect(field(markdown, "Detected")).toBe("2026-01-01 09:03:00 UTC+09:00 (the alarm entered ALARM)");
     expect(field(markdown, "Recovered")).toBe("not recovered by this run (it stopped at its pre-checks)");
     expect(markdown).toContain("- Data: this run did not promote the database, so it lost no data.");
     expect(markdown).toContain("### What this run did\n- None: this run changed nothing.");
@@ -194,7 +194,7 @@ describe("incident report of a failover its pre-checks refused", () => {
     );
     expect(field(markdown, "復旧日時")).toBe("この実行では復旧していない（事前チェックで停止した）");
     expect(field(markdown, "影響時間")).toMatch(
-      /^少なくとも \d+分\d+秒（うち検知まで 2分0秒）。実行の終了の時点で未復旧$/,
+      /^少なくとも \d+分\d+秒（うち検知まで 1分0秒）。実行の終了の時点で未復旧$/,
     );
     expect(sentences(markdown).at(-1)).toBe(
       "何も変更せずにフェイルオーバーを中止した:「compute.nodegroup.web: max size 5, active size 6」。稼働リージョンは ap-northeast-1（東京）。",
@@ -211,13 +211,13 @@ describe("incident report of an escalated failover (the promotion never complete
     const markdown = report("escalated", "en");
 
     expect(field(markdown, "Outcome")).toMatch(
-      /^Escalated to a person: the workflow passed its rollback trigger at 2026-01-01 09:31:30 UTC\+09:00 and stops without moving traffic\. ap-northeast-1 \(Tokyo\) is the active region\.$/,
+      /^Escalated to a person: the workflow passed its rollback trigger at 2026-01-01 09:33:00 UTC\+09:00 and stops without moving traffic\. ap-northeast-1 \(Tokyo\) is the active region\.$/,
     );
     expect(field(markdown, "Recovered")).toBe(
       "not recovered by this run (it stopped half-way and was handed to a person)",
     );
     expect(field(markdown, "Impact duration")).toMatch(
-      /^at least 3\d min \d+ s \(2 min 0 s of it before detection\), until the run ended without recovery$/,
+      /^at least 3\d min \d+ s \(1 min 0 s of it before detection\), until the run ended without recovery$/,
     );
     expect(markdown).toContain(
       "- Traffic: this run did not change DNS. Failover records answer by their health checks, though, so Route 53 may have sent users to ap-southeast-1 (Singapore) by itself; this run did not record what DNS answered.",
@@ -236,7 +236,7 @@ describe("incident report of an escalated failover (the promotion never complete
     const markdown = report("escalated", "ja");
 
     expect(field(markdown, "結果")).toMatch(
-      /^エスカレーション（担当者の判断が必要）:「the workflow passed its rollback trigger at 2026-01-01 09:31:30 UTC\+09:00/,
+      /^エスカレーション（担当者の判断が必要）:「the workflow passed its rollback trigger at 2026-01-01 09:33:00 UTC\+09:00/,
     );
     expect(field(markdown, "復旧日時")).toBe(
       "この実行では復旧していない（途中で停止し、担当者に引き継いだ）",

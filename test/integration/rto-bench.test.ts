@@ -28,11 +28,11 @@ describe("bench:rto", () => {
     const [replayed] = await benchPlan(plan, slower);
 
     if (!usual || !replayed) throw new Error("no region-outage run");
-    expect(usual).toMatchObject({ scenario: "region-outage", sequentialSeconds: 460, floorSeconds: 340 });
+    expect(usual).toMatchObject({ scenario: "region-outage", sequentialSeconds: 345, floorSeconds: 210 });
     // +60 s promotion and +180 s of nodes, one after the other in the runbook.
-    expect(replayed.sequentialSeconds).toBe(460 + 60 + 180);
-    // The floor overlaps them: the slower of the two grows by 180 s.
-    expect(replayed.floorSeconds).toBe(340 + 180);
+    expect(replayed.sequentialSeconds).toBe(345 + 60 + 180);
+    // The floor overlaps them: the slower of the two (the half of the capacity traffic waits for) grows by 180 s.
+    expect(replayed.floorSeconds).toBe(210 + 180);
     expect(replayed.userVisibleRtoSeconds).toBeGreaterThan(usual.userVisibleRtoSeconds);
     expect(replayed.sequentialOverKirikae).toBeCloseTo(
       replayed.sequentialSeconds / replayed.userVisibleRtoSeconds,

@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { loadPlanFile } from "../../core/plan/load-plan-file.js";
+import { validatePlan } from "../../core/plan/validate-plan.js";
 import { runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, type Scenario } from "../../sandbox/drill/scenarios.js";
 import { runKirikae } from "../support/run-kirikae.js";
@@ -22,18 +24,22 @@ describe("a drill's RTO as users feel it", () => {
     if (!failover || !failback) throw new Error("expected a failover and a failback");
     expect(failover.detectionSeconds).toBeGreaterThan(0);
     expect(failover.recoverySeconds).toBeGreaterThan(0);
-    expect(failover.ttlSeconds).toBe(60);
+    expect(failover.ttlSeconds).toBe(30);
     expect(failover.userVisibleRtoSeconds).toBeCloseTo(
       failover.detectionSeconds + (failover.recoverySeconds ?? Number.NaN) + failover.ttlSeconds,
       6,
     );
     expect(failover.rtoSeconds).toBe(failover.userVisibleRtoSeconds);
     expect(failback).toMatchObject({ kind: "failback", detectionSeconds: 0 });
-    expect(failback.userVisibleRtoSeconds).toBeCloseTo((failback.recoverySeconds ?? Number.NaN) + 60, 6);
+    expect(failback.userVisibleRtoSeconds).toBeCloseTo((failback.recoverySeconds ?? Number.NaN) + 30, 6);
   });
 
   it("measures recovery on DNS answers at the writer region, never before kirikae could have moved them", async () => {
-    const plan = await loadPlanFile(DEFAULT_EXAMPLE);
+    // Traffic waiting for all of the capacity, so users are served when kirikae verifies, not before.
+    const written = JSON.parse(await readFile(DEFAULT_EXAMPLE, "utf8"));
+    const validated = validatePlan({ ...written, compute: { ...written.compute, trafficAtCapacity: 1 } });
+    if (!validated.ok) throw new Error("the example no longer validates");
+    const plan = validated.plan;
 
     const result = await runDrill({ plan, scenario: scenario("degraded-primary") });
 
@@ -75,9 +81,10 @@ describe("a drill's RTO as users feel it", () => {
       verifiedRtoSeconds: expect.any(Number),
     });
     expect(text.stdout).toMatch(/RTO .* as users felt it/);
+    // The example's first alarm is a 3 x 10 s canary, evaluated 5 s after its last period.
     expect(text.stdout).toMatch(
-      /detection 1 min 30 s \(outage start to the alarm; estimated from the alarm's window/,
+      /detection 35\.0 s \(outage start to the alarm; estimated from the alarm's window 10 s × 3/,
     );
-    expect(text.stdout).toContain("+ DNS TTL 1 min 0 s");
+    expect(text.stdout).toContain("+ DNS TTL 30.0 s");
   });
 });

@@ -18,7 +18,7 @@ import {
 import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { describe, expect, it } from "vitest";
 import { SandboxEstate } from "../../sandbox/estate.js";
-import { type RegionClients, sandboxClients } from "../../sandbox/sandbox-clients.js";
+import { type SandboxRegionClients, sandboxClients } from "../../sandbox/sandbox-clients.js";
 import {
   errorMetadata,
   type SandboxCall,
@@ -76,14 +76,14 @@ function sandbox(options: { deliveryDelayMs?: number } = {}) {
     ),
   );
   estate.register(new FakeService("route53", "route53.amazonaws.com", new Set(["ChangeResourceRecordSets"])));
-  const clients = (region: string, principal = KIRIKAE, maxAttempts?: number): RegionClients =>
+  const clients = (region: string, principal = KIRIKAE, maxAttempts?: number): SandboxRegionClients =>
     sandboxClients(estate, region, principal, maxAttempts === undefined ? {} : { maxAttempts });
   /** Waits until everything recorded so far has been delivered. */
   const deliverAll = () => estate.clock.advance(DELIVERY + ONE_SECOND);
   return { estate, cloudtrail, clients, deliverAll };
 }
 
-function failover(client: RegionClients, globalCluster: string) {
+function failover(client: SandboxRegionClients, globalCluster: string) {
   return client.rds.send(
     new FailoverGlobalClusterCommand({
       GlobalClusterIdentifier: globalCluster,

@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, describe, expect, it } from "vitest";
 import { type BuiltEstate, buildEstate } from "../../sandbox/build-estate.js";
 import {
@@ -24,7 +24,8 @@ async function start(name: string, input: unknown) {
   if (!built || !controlPlane) throw new Error("no sandbox");
   return clientProvider(built.estate, ONCALL)
     .forRegion(controlPlane.region)
-    .sfn.send(
+    .get(SFNClient)
+    .send(
       new StartExecutionCommand({
         stateMachineArn: controlPlane.stateMachineArns(plan.name).failover,
         name,

@@ -137,7 +137,7 @@ export function planWithCreatedAlarm(
         create: {
           kind: "health-check",
           healthCheckId: "11111111-1111-4111-8111-111111111111",
-          evaluationPeriods: 2,
+          evaluationPeriods: 1,
         },
       },
     ];

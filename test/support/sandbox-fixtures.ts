@@ -1,5 +1,5 @@
 import { SandboxEstate } from "../../sandbox/estate.js";
-import { type RegionClients, sandboxClients } from "../../sandbox/sandbox-clients.js";
+import { type SandboxRegionClients, sandboxClients } from "../../sandbox/sandbox-clients.js";
 import type { ServiceModel } from "../../sandbox/service-model.js";
 
 export const TOKYO = "ap-northeast-1";
@@ -13,7 +13,7 @@ export const SINGAPORE_CLUSTER = `arn:aws:rds:${SINGAPORE}:${ACCOUNT}:cluster:sh
 export function estateWith(build: (estate: SandboxEstate) => ServiceModel[]) {
   const estate = new SandboxEstate();
   for (const model of build(estate)) estate.register(model);
-  const clients = (region: string, principal = OPERATOR): RegionClients =>
+  const clients = (region: string, principal = OPERATOR): SandboxRegionClients =>
     sandboxClients(estate, region, principal);
   return { estate, clients };
 }

@@ -45,6 +45,18 @@ describe("critical path", () => {
     );
   });
 
+  it("overlaps the hold with the scale-up when the plan prepares during the hold", () => {
+    const plan = testPlan((input) => {
+      input.triggers = { ...input.triggers, prepareDuringHold: true };
+    });
+
+    const path = failoverCriticalPath(plan, "failover", timings);
+
+    expect(formatCriticalPath(path)).toBe(
+      "max(hold + promotion 105 s, scale-up 180 s) + DNS propagation 30 s = 210 s",
+    );
+  });
+
   it("puts a failback's scale-up before its switchover, and leaves it out when the region kept its sizes", () => {
     const plan = testPlan();
 

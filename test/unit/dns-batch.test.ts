@@ -1,6 +1,7 @@
-import { FailoverGlobalClusterCommand } from "@aws-sdk/client-rds";
-import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { FailoverGlobalClusterCommand, RDSClient } from "@aws-sdk/client-rds";
+import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { describe, expect, it } from "vitest";
+import { CloudWatchReplicationLag } from "../../adapters/aws/cloudwatch-replication-lag.js";
 import { RdsGlobalDatabase } from "../../adapters/aws/rds-global-database.js";
 import { Route53Dns } from "../../adapters/aws/route53-dns.js";
 import { chainRecord } from "../../core/audit/hash-chain.js";
@@ -57,14 +58,17 @@ async function switchInSandbox(plan: Plan) {
   const built = buildEstate([plan]);
   const { estate, models } = built;
   const clients = clientProvider(estate, OPERATOR);
-  await clients.forRegion(SINGAPORE).rds.send(
-    new FailoverGlobalClusterCommand({
-      GlobalClusterIdentifier: plan.database.globalClusterIdentifier,
-      TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
-      AllowDataLoss: true,
-    }),
-  );
-  const database = new RdsGlobalDatabase(clients, estate.clock);
+  await clients
+    .forRegion(SINGAPORE)
+    .get(RDSClient)
+    .send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: plan.database.globalClusterIdentifier,
+        TargetDbClusterIdentifier: SINGAPORE_CLUSTER,
+        AllowDataLoss: true,
+      }),
+    );
+  const database = new RdsGlobalDatabase(clients, new CloudWatchReplicationLag(clients, estate.clock));
   while ((await database.describe(plan.database.globalClusterIdentifier, SINGAPORE)).failover) {
     await estate.clock.sleep(5_000);
   }
@@ -219,22 +223,25 @@ describe("DNS change batches", () => {
     const { estate } = buildEstate([plan]);
     const clients = clientProvider(estate, OPERATOR);
     for (let batch = 0; batch < 2; batch++) {
-      await clients.forRegion(TOKYO).route53.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: plan.dns.hostedZoneId,
-          ChangeBatch: {
-            Changes: Array.from({ length: 300 }, (_, index) => ({
-              Action: "CREATE" as const,
-              ResourceRecordSet: {
-                Name: `m-${batch}-${String(index).padStart(3, "0")}.example.com`,
-                Type: "A" as const,
-                TTL: 60,
-                ResourceRecords: [{ Value: "203.0.113.1" }],
-              },
-            })),
-          },
-        }),
-      );
+      await clients
+        .forRegion(TOKYO)
+        .get(Route53Client)
+        .send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: plan.dns.hostedZoneId,
+            ChangeBatch: {
+              Changes: Array.from({ length: 300 }, (_, index) => ({
+                Action: "CREATE" as const,
+                ResourceRecordSet: {
+                  Name: `m-${batch}-${String(index).padStart(3, "0")}.example.com`,
+                  Type: "A" as const,
+                  TTL: 60,
+                  ResourceRecords: [{ Value: "203.0.113.1" }],
+                },
+              })),
+            },
+          }),
+        );
     }
     const arranged = estate.calls.length;
 

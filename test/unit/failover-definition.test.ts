@@ -75,7 +75,15 @@ describe("the two workflows together", () => {
   it("use only functions infra creates, and for a first-version plan those of its three blocks", () => {
     const used = new Set([...taskStates(definition), ...taskStates(failback)].map((task) => task.resource));
     const created = new Set(taskFunctionKeys.map((key) => arns[key]));
-    const blockFunctions = ["scaleAutoScalingGroup", "scaleEcsService", "runCustomStep", "probeHttp"];
+    // Block kinds the plan does not use, and the early scale-up it does not ask for (prepareDuringHold).
+    const blockFunctions = [
+      "scaleAutoScalingGroup",
+      "scaleEcsService",
+      "runCustomStep",
+      "probeHttp",
+      "prepareCapacity",
+      "undoPreparation",
+    ];
 
     expect([...used].every((arn) => created.has(arn))).toBe(true);
     expect([...used].sort()).toEqual(

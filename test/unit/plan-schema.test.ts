@@ -32,7 +32,7 @@ describe("plan schema", () => {
         activeRegion: "ap-northeast-1",
         database: { dataLoss: "within-rpo" },
         dns: { routing: "failover" },
-        triggers: { mode: "automatic", holdSeconds: 60, cooldownMinutes: 30 },
+        triggers: { mode: "automatic", holdSeconds: 30, prepareDuringHold: true, cooldownMinutes: 30 },
         objectives: { rtoMinutes: 15, rpoMinutes: 5 },
         timeouts: { rollbackAfterMinutes: 30 },
       });

@@ -1,0 +1,155 @@
+import { auditedAction, recordDecision } from "../audit/audited-action.js";
+import { blocksOfKind } from "../blocks/plan-blocks.js";
+import type { EksClusterPlan } from "../plan/schema.js";
+import type { PlanStatePort } from "../ports/plan-state.js";
+import { autoScalingGroupUnit } from "../recovery/scale-auto-scaling-group.js";
+import type { CapacityUnit } from "../recovery/scale-capacity.js";
+import { ecsServiceUnit } from "../recovery/scale-ecs-service.js";
+import type { BlockCapacityPorts } from "../recovery/undo-capacity.js";
+import { executionNameOf } from "../workflow/accept-request.js";
+import type { StepContext } from "../workflow/step-context.js";
+import { AwsCallError } from "../workflow/workflow-errors.js";
+import { inParallel } from "./in-parallel.js";
+import { type CapacityDeps, raiseToActive } from "./scale-nodegroups.js";
+
+export interface PreparationDeps extends CapacityDeps {
+  blockCapacity: BlockCapacityPorts;
+  state: Pick<PlanStatePort, "get">;
+}
+
+/** What the early scale-up asked of AWS, and what it left for the workflow's own steps, in words. */
+export interface PreparationResult {
+  status: "done";
+  prepared: string[];
+  skipped: string[];
+  at: string;
+}
+
+/**
+ * The early scale-up of a plan with `triggers.prepareDuringHold`, run at the first alarm before the hold:
+ * the standby region's capacity blocks are asked for their active sizes now, so nodes launch while the
+ * hold and the pre-checks run. Only requests go out; the scale steps later find them made and wait for
+ * Ready capacity as usual (they never send a second change). Nothing here promotes or moves traffic.
+ *   1. this execution must hold the plan's lock (a run refused or superseded prepares nothing)
+ *   2. a standby nodegroup whose max size is below its active size prepares nothing at all: the
+ *      pre-checks will stop this run, and a scale-up would only have to be undone
+ *   3. EKS nodegroups and Deployments, Auto Scaling groups and ECS services are raised, each audited
+ *      with `preparation: true`; a block AWS refuses is named and left to its own step
+ * A flap puts it all back ("Undo preparation"); so does an escalation or a failed pre-check.
+ */
+export async function prepareCapacity(
+  context: StepContext,
+  deps: PreparationDeps,
+): Promise<PreparationResult> {
+  const { plan, request } = context;
+  const region = request.targetRegion;
+  const at = context.clock.now().toISOString();
+  const lock = (await deps.state.get(plan.name)).lock;
+  if (lock?.holder !== executionNameOf(context.execution.id)) {
+    return { status: "done", prepared: [], skipped: ["this execution does not hold the plan's lock"], at };
+  }
+  const clusters = blocksOfKind(plan.recovery.blocks, "eks").flatMap((block) =>
+    block.compute.clusters.filter((cluster) => cluster.region === region),
+  );
+  const unready = await undersizedNodegroups(deps, clusters);
+  if (unready.length > 0) {
+    const skipped = [`nothing prepared: ${unready.join("; ")}; the pre-checks decide`];
+    await recordDecision(context, {
+      action: "capacity.preparation-skipped",
+      resource: `${region}/${plan.name}`,
+      outcome: "ignored",
+      details: { skipped },
+    });
+    return { status: "done", prepared: [], skipped, at };
+  }
+  const prepared: string[] = [];
+  const skipped: string[] = [];
+  for (const cluster of clusters) {
+    await refusedAsSkipped(skipped, `${cluster.name} in ${region}`, async () => {
+      await raiseToActive(context, deps, cluster, { preparation: true });
+      prepared.push(`${cluster.name}: nodegroups asked for their active sizes`);
+    });
+  }
+  for (const { id, unit, active } of capacityUnits(context, deps.blockCapacity, region)) {
+    await refusedAsSkipped(skipped, `${unit.resource} in ${region}`, async () => {
+      const current = await unit.read();
+      if (current === undefined) {
+        skipped.push(`${unit.resource} does not exist in ${region}`);
+        return;
+      }
+      if (current.requested >= active) return;
+      await auditedAction(
+        context,
+        {
+          action: unit.action,
+          resource: unit.resource,
+          region,
+          before: { requested: current.requested },
+          after: { requested: active },
+          details: { block: id, preparation: true },
+        },
+        () => unit.set(active),
+      );
+      prepared.push(`${unit.resource}: ${current.requested} → ${active}`);
+    });
+  }
+  await recordDecision(context, {
+    action: "capacity.prepared",
+    resource: `${region}/${plan.name}`,
+    details: { prepared, skipped, holdSeconds: plan.triggers.holdSeconds },
+  });
+  return { status: "done", prepared, skipped, at };
+}
+
+/** Whether `preparation` (the step's result in the workflow state) asked AWS for anything. */
+export function preparedAnything(preparation: unknown): boolean {
+  const prepared = (preparation as { prepared?: unknown } | undefined)?.prepared;
+  return Array.isArray(prepared) && prepared.length > 0;
+}
+
+async function undersizedNodegroups(deps: CapacityDeps, clusters: readonly EksClusterPlan[]) {
+  const found: string[] = [];
+  for (const cluster of clusters) {
+    const states = await inParallel(cluster.nodegroups, 10, (nodegroup) =>
+      deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name),
+    );
+    cluster.nodegroups.forEach((nodegroup, index) => {
+      const state = states[index];
+      if (state && state.maxSize < nodegroup.activeSize)
+        found.push(
+          `${cluster.name}/${nodegroup.name} max size ${state.maxSize} < active ${nodegroup.activeSize}`,
+        );
+    });
+  }
+  return found;
+}
+
+function capacityUnits(
+  context: StepContext,
+  ports: BlockCapacityPorts,
+  region: string,
+): Array<{ id: string; unit: CapacityUnit; active: number }> {
+  const { blocks } = context.plan.recovery;
+  return [
+    ...blocksOfKind(blocks, "auto-scaling-group").map((block) => ({
+      id: block.id,
+      unit: autoScalingGroupUnit(block, region, ports.autoScaling),
+      active: block.activeCapacity,
+    })),
+    ...blocksOfKind(blocks, "ecs-service").map((block) => ({
+      id: block.id,
+      unit: ecsServiceUnit(block, region, ports.ecs),
+      active: block.activeCount,
+    })),
+  ];
+}
+
+/** A refusal by AWS leaves the block to its own step, which meets it again and handles it there. */
+async function refusedAsSkipped(skipped: string[], what: string, prepare: () => Promise<void>) {
+  try {
+    await prepare();
+  } catch (error) {
+    if (!(error instanceof AwsCallError)) throw error;
+    skipped.push(`${what}: AWS refused (${error.awsErrorName}); left to its scale step`);
+  }
+}
