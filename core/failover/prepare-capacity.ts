@@ -1,6 +1,7 @@
 import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import { blocksOfKind } from "../blocks/plan-blocks.js";
 import type { EksClusterPlan } from "../plan/schema.js";
+import type { NodegroupState } from "../ports/compute.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
 import { autoScalingGroupUnit } from "../recovery/scale-auto-scaling-group.js";
 import type { CapacityUnit } from "../recovery/scale-capacity.js";
@@ -9,8 +10,7 @@ import type { BlockCapacityPorts } from "../recovery/undo-capacity.js";
 import { executionNameOf } from "../workflow/accept-request.js";
 import type { StepContext } from "../workflow/step-context.js";
 import { AwsCallError } from "../workflow/workflow-errors.js";
-import { inParallel } from "./in-parallel.js";
-import { type CapacityDeps, raiseToActive } from "./scale-nodegroups.js";
+import { type CapacityDeps, raiseToActive, readNodegroups } from "./scale-nodegroups.js";
 
 export interface PreparationDeps extends CapacityDeps {
   blockCapacity: BlockCapacityPorts;
@@ -51,7 +51,8 @@ export async function prepareCapacity(
   const clusters = blocksOfKind(plan.recovery.blocks, "eks").flatMap((block) =>
     block.compute.clusters.filter((cluster) => cluster.region === region),
   );
-  const unready = await undersizedNodegroups(deps, clusters);
+  const states = await Promise.all(clusters.map((cluster) => readNodegroups(deps, cluster)));
+  const unready = clusters.flatMap((cluster, index) => undersized(cluster, states[index] ?? []));
   if (unready.length > 0) {
     const skipped = [`nothing prepared: ${unready.join("; ")}; the pre-checks decide`];
     await recordDecision(context, {
@@ -64,9 +65,9 @@ export async function prepareCapacity(
   }
   const prepared: string[] = [];
   const skipped: string[] = [];
-  for (const cluster of clusters) {
+  for (const [index, cluster] of clusters.entries()) {
     await refusedAsSkipped(skipped, `${cluster.name} in ${region}`, async () => {
-      await raiseToActive(context, deps, cluster, { preparation: true });
+      await raiseToActive(context, deps, cluster, { preparation: true }, states[index]);
       prepared.push(`${cluster.name}: nodegroups asked for their active sizes`);
     });
   }
@@ -107,21 +108,13 @@ export function preparedAnything(preparation: unknown): boolean {
   return Array.isArray(prepared) && prepared.length > 0;
 }
 
-async function undersizedNodegroups(deps: CapacityDeps, clusters: readonly EksClusterPlan[]) {
-  const found: string[] = [];
-  for (const cluster of clusters) {
-    const states = await inParallel(cluster.nodegroups, 10, (nodegroup) =>
-      deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name),
-    );
-    cluster.nodegroups.forEach((nodegroup, index) => {
-      const state = states[index];
-      if (state && state.maxSize < nodegroup.activeSize)
-        found.push(
-          `${cluster.name}/${nodegroup.name} max size ${state.maxSize} < active ${nodegroup.activeSize}`,
-        );
-    });
-  }
-  return found;
+function undersized(cluster: EksClusterPlan, states: readonly NodegroupState[]): string[] {
+  return cluster.nodegroups.flatMap((nodegroup, index) => {
+    const state = states[index];
+    return state && state.maxSize < nodegroup.activeSize
+      ? [`${cluster.name}/${nodegroup.name} max size ${state.maxSize} < active ${nodegroup.activeSize}`]
+      : [];
+  });
 }
 
 function capacityUnits(

@@ -1,6 +1,6 @@
 import { auditedAction, recordDecision } from "../audit/audited-action.js";
 import type { EksClusterPlan, Plan } from "../plan/schema.js";
-import type { ComputePort } from "../ports/compute.js";
+import type { ComputePort, NodegroupState } from "../ports/compute.js";
 import type { KubernetesPort } from "../ports/kubernetes.js";
 import type { CheckResult } from "../workflow/check-result.js";
 import { rollbackDeadline, type StepContext } from "../workflow/step-context.js";
@@ -21,6 +21,8 @@ export interface ScalingProgress {
   trafficAtCapacity?: number;
   /** Scale-up only: whether all the active capacity, not only the share traffic waits for, is Ready. */
   full?: boolean;
+  /** Scale-up only: every nodegroup was ACTIVE at its size, so later polls read only the cluster's API. */
+  settled?: boolean;
   checks?: CheckResult[];
   startedAt?: string;
   completedAt?: string;
@@ -86,14 +88,25 @@ export async function scaleNodegroups(
     };
   }
 
-  const settled = await raiseToActive(context, deps, cluster);
+  // Once every nodegroup was ACTIVE at its size, only the cluster's own API is read: EKS's API is shared
+  // by every plan failing over in the account, and its answer would not change.
+  const settled = previous?.settled === true || (await raiseToActive(context, deps, cluster));
   const kubernetes = deps.kubernetes(cluster.region, cluster.name);
   const ready = await readCapacity(cluster, kubernetes);
   const fraction = context.plan.compute.trafficAtCapacity;
   const checks = capacityChecks(cluster, ready, fraction);
   const full = capacityChecks(cluster, ready, 1).every((check) => check.ok);
   const sizes = Object.fromEntries(cluster.nodegroups.map((ng) => [ng.name, ng.activeSize]));
-  const base = { region: target.region, sizes, ready, trafficAtCapacity: fraction, full, checks, startedAt };
+  const base = {
+    region: target.region,
+    sizes,
+    ready,
+    trafficAtCapacity: fraction,
+    full,
+    checks,
+    startedAt,
+    settled,
+  };
   if (!settled || !checks.every((check) => check.ok)) {
     guardDeadline(context, cluster);
     return { status: "pending", ...base, pollAfterSeconds: SCALING_POLL_SECONDS };
@@ -127,11 +140,11 @@ export async function raiseToActive(
   cluster: EksClusterPlan,
   /** Set by the early scale-up during the hold (prepare-capacity.ts), so its records say so. */
   recordAs: { preparation?: true } = {},
+  /** The nodegroups as the caller has just read them, in the plan's order, so EKS is not asked twice. */
+  known?: readonly NodegroupState[],
 ): Promise<boolean> {
   const marked = recordAs.preparation ? { preparation: true } : {};
-  const states = await inParallel(cluster.nodegroups, EKS_CALLS_IN_FLIGHT, (nodegroup) =>
-    deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name),
-  );
+  const states = known ?? (await readNodegroups(deps, cluster));
   const updates = cluster.nodegroups.flatMap((nodegroup, index) => {
     const state = states[index];
     if (state?.status !== "ACTIVE") return [];
@@ -187,6 +200,13 @@ export async function raiseToActive(
     ),
   );
   return settled;
+}
+
+/** Every nodegroup of a cluster as EKS describes it, in the plan's order, a few calls in flight at once. */
+export function readNodegroups(deps: Pick<CapacityDeps, "compute">, cluster: EksClusterPlan) {
+  return inParallel(cluster.nodegroups, EKS_CALLS_IN_FLIGHT, (nodegroup) =>
+    deps.compute.nodegroup(cluster.region, cluster.name, nodegroup.name),
+  );
 }
 
 /** Audit records carry `details` only when there is something to say. */

@@ -36,8 +36,8 @@ describe("bench:rto", () => {
     expect(replayed.userVisibleRtoSeconds).toBeGreaterThan(usual.userVisibleRtoSeconds);
     expect(replayed.sequentialOverKirikae).toBeCloseTo(
       replayed.sequentialSeconds / replayed.userVisibleRtoSeconds,
-      3,
+      2,
     );
-    expect(replayed.kirikaeOverFloor).toBeCloseTo(replayed.userVisibleRtoSeconds / replayed.floorSeconds, 3);
+    expect(replayed.kirikaeOverFloor).toBeCloseTo(replayed.userVisibleRtoSeconds / replayed.floorSeconds, 2);
   });
 });
