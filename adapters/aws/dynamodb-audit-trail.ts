@@ -35,7 +35,26 @@ export class DynamoDbAuditTrail implements AuditPort, AuditReaderPort {
     private readonly tableName: string,
   ) {}
 
-  async append(entry: AuditEntry): Promise<AuditRecord> {
+  /** Each plan's last queued append in this process: a step's parallel calls append one after another. */
+  private readonly queued = new Map<string, Promise<unknown>>();
+
+  /**
+   * Appends made in this process go to a plan's chain one at a time, in the order they were asked for:
+   * a step that audits hundreds of parallel calls would otherwise race itself on DynamoDB's condition and
+   * spend its time backing off. Other processes still race, and the condition still settles it.
+   */
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    const before = this.queued.get(entry.plan) ?? Promise.resolve();
+    const appended = before.catch(() => undefined).then(() => this.appendNow(entry));
+    this.queued.set(entry.plan, appended);
+    const forget = () => {
+      if (this.queued.get(entry.plan) === appended) this.queued.delete(entry.plan);
+    };
+    appended.then(forget, forget);
+    return appended;
+  }
+
+  private async appendNow(entry: AuditEntry): Promise<AuditRecord> {
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       const record = chainRecord(entry, await this.head(entry.plan));
       try {

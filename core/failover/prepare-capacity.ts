@@ -65,12 +65,15 @@ export async function prepareCapacity(
   }
   const prepared: string[] = [];
   const skipped: string[] = [];
-  for (const [index, cluster] of clusters.entries()) {
-    await refusedAsSkipped(skipped, `${cluster.name} in ${region}`, async () => {
-      await raiseToActive(context, deps, cluster, { preparation: true }, states[index]);
-      prepared.push(`${cluster.name}: nodegroups asked for their active sizes`);
-    });
-  }
+  // Clusters together, as the scale steps run them: a plan of several clusters is not prepared one by one.
+  await Promise.all(
+    clusters.map((cluster, index) =>
+      refusedAsSkipped(skipped, `${cluster.name} in ${region}`, async () => {
+        await raiseToActive(context, deps, cluster, { preparation: true }, states[index]);
+        prepared.push(`${cluster.name}: nodegroups asked for their active sizes`);
+      }),
+    ),
+  );
   for (const { id, unit, active } of capacityUnits(context, deps.blockCapacity, region)) {
     await refusedAsSkipped(skipped, `${unit.resource} in ${region}`, async () => {
       const current = await unit.read();

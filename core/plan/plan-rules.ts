@@ -20,7 +20,40 @@ const US_EAST_1 = "us-east-1";
  * reports the same risk as a gap against the estate.
  */
 export function checkPlanWarnings(plan: Plan): PlanIssue[] {
-  return [...deprecationWarnings(plan), ...silencedTriggerWarnings(plan)];
+  return [
+    ...deprecationWarnings(plan),
+    ...silencedTriggerWarnings(plan),
+    ...selfSteeringRecordWarnings(plan),
+  ];
+}
+
+/**
+ * Records kirikae edits that also carry health checks steer themselves: once the active target's check
+ * fails, Route 53 answers with the standby's record (a failover record's secondary, or the weighted
+ * records left, zero weight included: "If all records with a weight greater than 0 are unhealthy, Route 53
+ * considers the zero-weighted records"; Route 53 Developer Guide, "How Amazon Route 53 chooses records when
+ * health checking is configured"), so users reach the standby's read-only database before kirikae has
+ * promoted it. Gates exist to stop exactly that.
+ */
+function selfSteeringRecordWarnings(plan: Plan): PlanIssue[] {
+  if (plan.dns.gates !== undefined) return [];
+  const checked = plan.dns.records.flatMap((record, index) =>
+    record.targets[plan.activeRegion]?.healthCheckId === undefined ? [] : [index],
+  );
+  const [first] = checked;
+  if (first === undefined) return [];
+  return [
+    {
+      path: `dns.records[${first}].targets.${plan.activeRegion}.healthCheckId`,
+      message: `${checked.length} of the records kirikae edits carr${checked.length === 1 ? "ies" : "y"} a health check on the active target: when it fails, Route 53 sends users to ${otherRegionOf(plan)} before its database is promoted, and they meet a read-only database until kirikae has switched over`,
+      hint: 'move traffic by gates (dns.gates, e.g. {"kind": "s3-object", "bucket": "..."}), which keep users on the writer; see docs/plan.md, "Moving traffic"',
+      severity: "warning",
+    },
+  ];
+}
+
+function otherRegionOf(plan: Pick<Plan, "regions" | "activeRegion">): string {
+  return plan.regions.find((region) => region !== plan.activeRegion) ?? "the standby region";
 }
 
 /** Fields old plans still say: they load, with what to write instead. */

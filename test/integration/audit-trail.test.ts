@@ -1,5 +1,6 @@
 import { DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
+import { DynamoDbAuditTrail } from "../../adapters/aws/dynamodb-audit-trail.js";
 import { verifyChain } from "../../core/audit/verify-chain.js";
 import type { AuditEntry } from "../../core/ports/audit.js";
 import { useLocalTables } from "../support/local-tables.js";
@@ -26,6 +27,27 @@ describe("DynamoDB audit trail", () => {
     const chain = await tables.audit.chain("concurrent");
 
     expect(chain.map((record) => record.seq)).toEqual(Array.from({ length: 12 }, (_, index) => index));
+    expect(verifyChain(chain)).toEqual([]);
+    // One process's appends keep the order they were asked in: a step's records read as it made them.
+    expect(chain.map((record) => record.action)).toEqual(
+      Array.from({ length: 12 }, (_, index) => `step-${index}`),
+    );
+  });
+
+  it("keeps one chain when several processes (Lambda instances) append to it at once", async () => {
+    const instances = Array.from(
+      { length: 4 },
+      () => new DynamoDbAuditTrail(tables.documents, tables.auditTable),
+    );
+
+    await Promise.all(
+      instances.flatMap((trail, instance) =>
+        Array.from({ length: 5 }, (_, index) => trail.append(entry("racing", `i${instance}-${index}`))),
+      ),
+    );
+
+    const chain = await tables.audit.chain("racing");
+    expect(chain).toHaveLength(20);
     expect(verifyChain(chain)).toEqual([]);
   });
 
