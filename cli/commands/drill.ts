@@ -50,7 +50,7 @@ export function drillCommand(io: CliIo): Command {
     )
     .option(
       "--latencies <file>",
-      "a JSON object overriding modelled AWS latencies (ms; see README, Modelled AWS latencies)",
+      "a JSON object overriding modelled AWS latencies (ms; see docs/drill.md, Modelled AWS latencies)",
     )
     .option("--report <dir>", "write an incident report per workflow into DIR (Markdown and HTML)")
     .option(
