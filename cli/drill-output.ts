@@ -2,6 +2,7 @@ import { formatDuration } from "../core/report/durations.js";
 import { type StepMark, stepSpans } from "../core/report/step-spans.js";
 import { stepMark } from "../sandbox/drill/describe-workflow.js";
 import type { DrillResult, DrillWorkflow } from "../sandbox/drill/run-drill.js";
+import { recordAnswers } from "../sandbox/drill/traffic-narration.js";
 import type { StepEvent } from "../sandbox/local-workflow-runner.js";
 
 export type Write = (text: string) => void;
@@ -99,15 +100,14 @@ export function renderSummary(result: DrillResult): string {
   }
   lines.push("", "Final estate");
   lines.push(`  database writer: ${result.final.writerRegion}    traffic: ${result.final.trafficRegion}`);
-  for (const [nodegroup, size] of Object.entries(result.final.nodegroups))
-    lines.push(`  ${nodegroup}: ${size} nodes`);
+  lines.push(...nodegroupLines(result.final.nodegroups));
   lines.push(
     "",
     "Traffic, as DNS answered each modelled second",
     `  ${result.traffic.nonWriterSeconds} s sent to a region whose database was not the writer; ` +
       `${result.traffic.noWriterSeconds} s with no writer at all (promotion under way); ` +
       `${result.traffic.unservedSeconds} s sent to a region that could not serve (down, or failing its health check)`,
-    ...Object.entries(result.traffic.records).map(([name, region]) => `  ${name} → ${region}`),
+    ...recordAnswers(Object.entries(result.traffic.records)).map((line) => `  ${line}`),
   );
   lines.push("", "Safety invariants");
   for (const [name, held] of Object.entries(result.invariants)) lines.push(`  ${held ? "✓" : "✗"} ${name}`);
@@ -134,4 +134,23 @@ export function renderSummary(result: DrillResult): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** Past this many nodegroups the final estate counts them per cluster instead of listing each. */
+const NODEGROUPS_LISTED_ONE_BY_ONE = 12;
+
+/** "region/cluster/nodegroup: N nodes" each, or per cluster for a large plan: "region/cluster: 29 nodegroups, 87 nodes". */
+function nodegroupLines(nodegroups: Readonly<Record<string, number>>): string[] {
+  const entries = Object.entries(nodegroups);
+  if (entries.length <= NODEGROUPS_LISTED_ONE_BY_ONE)
+    return entries.map(([nodegroup, size]) => `  ${nodegroup}: ${size} nodes`);
+  const clusters = new Map<string, { nodegroups: number; nodes: number }>();
+  for (const [key, size] of entries) {
+    const cluster = key.slice(0, key.lastIndexOf("/"));
+    const total = clusters.get(cluster) ?? { nodegroups: 0, nodes: 0 };
+    clusters.set(cluster, { nodegroups: total.nodegroups + 1, nodes: total.nodes + size });
+  }
+  return [...clusters].map(
+    ([cluster, total]) => `  ${cluster}: ${total.nodegroups} nodegroups, ${total.nodes} nodes`,
+  );
 }

@@ -24,12 +24,18 @@ export const TRANSIENT_ERRORS = [
   "Lambda.TooManyRequestsException",
 ];
 
+/**
+ * A region outage sends every application of every account in it to the same standby region at once, so
+ * throttling there lasts as long as the stampede: ten attempts backing off to 30 s (about three minutes at
+ * worst, well within any rollback trigger) keep a throttled step from ending a run that would succeed. A
+ * drill of 20 plans under an account's shared limits showed runs ending at the sixth attempt.
+ */
 export const TRANSIENT_RETRY = {
   ErrorEquals: TRANSIENT_ERRORS,
   IntervalSeconds: 1,
   BackoffRate: 2,
-  MaxAttempts: 6,
-  MaxDelaySeconds: 20,
+  MaxAttempts: 10,
+  MaxDelaySeconds: 30,
   JitterStrategy: "FULL",
 };
 

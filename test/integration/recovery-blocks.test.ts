@@ -131,7 +131,8 @@ describe("a plan made of blocks", () => {
         {
           kind: "fail",
           operation: "FailoverGlobalCluster",
-          times: 50,
+          // For good: more refusals than the workflow's retries and the step's own polls together.
+          times: 10_000,
           error: "InvalidGlobalClusterStateFault",
         },
       ],

@@ -82,6 +82,24 @@ describe("a region outage across a fleet of plans", () => {
   });
 });
 
+describe("a region outage where the standby region's APIs are starved", () => {
+  it("retries throttled steps long enough that no run ends on a throttle: every plan still recovers", async () => {
+    const { affected } = fleet(4);
+
+    const result = await runRegionOutage({
+      plans: affected.map((entry) => entry.plan),
+      compareWithSingle: false,
+      // Three calls of burst and one a second, for RDS and EKS alike: a stampede's worth of throttling.
+      limits: { rdsApi: { burst: 3, refillPerSecond: 1 }, eksApi: { burst: 3, refillPerSecond: 1 } },
+    });
+
+    expect(result.throttled["eks:DescribeNodegroup"]).toBeGreaterThan(100);
+    expect(result.plans.map((plan) => [plan.plan, plan.status])).toEqual(
+      affected.map((entry) => [entry.plan.name, "succeeded"]),
+    );
+  }, 120_000);
+});
+
 describe("kirikae drill --plans", () => {
   async function planDirectory(documents: readonly unknown[]): Promise<string> {
     const directory = await mkdtemp(join(tmpdir(), "kirikae-fleet-"));
