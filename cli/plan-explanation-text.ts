@@ -13,6 +13,7 @@ export function renderPlanExplanation(explanation: PlanExplanation): string {
     `Objectives: RTO ${plan.objectives.rtoMinutes} min, RPO ${plan.objectives.rpoMinutes} min`,
     "",
     ...workflow("Failover", explanation.failover),
+    ...detectionLines(explanation),
     "",
     ...workflow("Failback, started by hand", explanation.failback),
     "",
@@ -39,6 +40,27 @@ function workflow(heading: string, explained: WorkflowExplanation): string[] {
     }),
     ...explained.criticalPaths.flatMap(criticalPath),
   ];
+}
+
+function detectionLines(explanation: PlanExplanation): string[] {
+  const { detection } = explanation;
+  if (!detection)
+    return [
+      `  Detection: no trigger alarm lives outside ${explanation.plan.activeRegion}; none would arrive`,
+    ];
+  const lines = [
+    `  Detection, when ${explanation.plan.activeRegion} goes dark: ${detection.alarm} (${detection.region}) after ${duration(detection.seconds)} (${detection.basis}); the critical paths above start there`,
+  ];
+  if (detection.dataLoss !== "never" && !detection.withinRpo) {
+    const outcome =
+      detection.dataLoss === "approval-above-rpo"
+        ? "a failover with data loss would wait for a person's approval"
+        : "a failover with data loss would be refused";
+    lines.push(
+      `      detection plus the ${duration(detection.holdSeconds)} hold is ${duration(detection.seconds + detection.holdSeconds)}, not under the RPO of ${duration(detection.rpoSeconds)}: the lag grows from the outage on, so ${outcome}; add a faster alarm (a canary from ${explanation.plan.standbyRegion}) or shorten the hold`,
+    );
+  }
+  return lines;
 }
 
 function criticalPath(estimate: CriticalPathEstimate): string[] {

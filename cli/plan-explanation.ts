@@ -8,6 +8,7 @@ import type { Plan } from "../core/plan/schema.js";
 import { gateEndpointRegions, type TrafficMode, trafficMode } from "../core/traffic/gates.js";
 import { ROUTE53_API_REGION } from "../core/workflow/global-control-planes.js";
 import type { StepCalls, StepDependency } from "../core/workflow/step-calls.js";
+import { firstDetection } from "../sandbox/alarm-detection.js";
 import {
   type CriticalPath,
   dnsPropagationSeconds,
@@ -73,6 +74,24 @@ export interface WorkflowExplanation {
   dependencies: StepDependency[];
 }
 
+/**
+ * The first trigger alarm that reaches kirikae when the active region goes dark (its own alarms never
+ * do), from its definition and the modelled latencies (sandbox/alarm-detection.ts). The lost-writes
+ * estimate grows from the outage on, so detection plus the hold is the least a data-loss failover loses.
+ */
+export interface DetectionEstimate {
+  alarm: string;
+  region: string;
+  seconds: number;
+  basis: string;
+  holdSeconds: number;
+  rpoSeconds: number;
+  /** Detection plus the hold stays under the RPO, so a failover with data loss can still be allowed. */
+  withinRpo: boolean;
+  /** The plan's database.dataLoss: whether a failover beyond the RPO is refused or asked of a person. */
+  dataLoss: Plan["database"]["dataLoss"];
+}
+
 /** What `kirikae plan explain --json` prints for a valid plan. */
 export interface PlanExplanation {
   ok: true;
@@ -89,6 +108,8 @@ export interface PlanExplanation {
   };
   failover: WorkflowExplanation;
   failback: WorkflowExplanation;
+  /** When the first trigger alarm that can arrive fires after the active region goes dark, and what it costs. */
+  detection: DetectionEstimate | null;
   /** What the plan declares that the steps above do not cover, or that needs a person. */
   /** The plan's recovery blocks and the order each workflow runs them in (steps/block-outline.ts). */
   blocks: BlockOutline;
@@ -134,6 +155,7 @@ export function explainPlan(plan: Plan, file: string): PlanExplanation {
       calls: workflowStepCalls(plan, "failback"),
       dependencies: workflowDependencies(plan, "failback"),
     },
+    detection: detectionEstimate(plan),
     blocks: outlineBlocks(plan),
     notes: notes(plan),
     modelledLatencies: {
@@ -463,6 +485,23 @@ function escalation(plan: Plan, compensation: string): string[] {
   return [
     `If a step fails after the pre-checks, or the run passes its rollback trigger (${plan.timeouts.rollbackAfterMinutes} min after it started): escalate; ${compensation}; a promoted database is never reverted and DNS is not moved by the escalation; a person is notified.`,
   ];
+}
+
+function detectionEstimate(plan: Plan): DetectionEstimate | null {
+  const first = firstDetection(plan, MODELLED_TIMINGS.latencies, plan.activeRegion);
+  if (!first) return null;
+  const seconds = first.ms / 1000;
+  const rpoSeconds = plan.objectives.rpoMinutes * 60;
+  return {
+    alarm: first.alarm.name,
+    region: first.alarm.region,
+    seconds,
+    basis: first.basis,
+    holdSeconds: plan.triggers.holdSeconds,
+    rpoSeconds,
+    withinRpo: seconds + plan.triggers.holdSeconds < rpoSeconds,
+    dataLoss: plan.database.dataLoss,
+  };
 }
 
 function failoverEstimates(plan: Plan): CriticalPathEstimate[] {

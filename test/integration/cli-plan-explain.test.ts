@@ -144,6 +144,23 @@ describe("kirikae plan explain", () => {
     expect(explanation.failback.criticalPaths.map((path) => path.seconds)).toEqual([75, 255]);
   });
 
+  it("starts the critical paths at the first alarm that can arrive, and says when detection eats the RPO", async () => {
+    const tokyo = await explained(TOKYO);
+    const oregon = await kirikae("plan", "explain", "examples/oregon-ireland.plan.ts");
+
+    // The canary from Singapore, 3 x 10 s plus its evaluation; Tokyo's own alarm never arrives.
+    expect(tokyo.detection).toMatchObject({
+      alarm: "shop-tokyo-canary-from-singapore",
+      region: "ap-southeast-1",
+      seconds: 35,
+      withinRpo: true,
+    });
+    // payments-api: an alarm kept elsewhere (90 s assumed) plus a 120 s hold, against an RPO of 1 min.
+    expect(oregon.stdout).toContain(
+      "detection plus the 2 min 0 s hold is 3 min 30 s, not under the RPO of 1 min 0 s: the lag grows from the outage on, so a failover with data loss would wait for a person's approval",
+    );
+  });
+
   it("expects the RTO a drill of the same plan achieves, give or take kirikae's own overhead", async () => {
     const explanation = await explained(TOKYO);
     const scenario = findScenario("region-outage");
