@@ -254,7 +254,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: "flapping-alarm",
     summary:
-      "the alarm fires and clears within the hold time: the workflow it starts finds the signal cleared and ends, nothing changed",
+      "the alarm fires and clears within the hold time: the workflow it starts finds the signal cleared and ends, nothing changed (a plan that scales up during the hold puts that back first)",
     expect: "cleared",
     async incident(context) {
       context.fireAlarm();
