@@ -44,7 +44,7 @@ export const createAbortWorkflowHandler = (deps: DepsSource<AbortDeps>) =>
       },
       failure,
       beforeRecovery ? "precheck" : "recovery",
-      preparedAnything(event.preparation),
+      preparedAnything(event.preparation) || event.preparationFailure !== undefined,
     );
   });
 

@@ -27,6 +27,8 @@ export const taskEventSchema = z.looseObject({
   failure: failureSchema.optional(),
   /** The early scale-up's result, for a plan with triggers.prepareDuringHold (core/failover/prepare-capacity.ts). */
   preparation: z.looseObject({ prepared: z.array(z.string()).optional() }).optional(),
+  /** The early scale-up failed part way: what it raised before failing is unknown, so it is undone too. */
+  preparationFailure: failureSchema.optional(),
   /** The hold's verdict; a flap's reason and readings are what "Undo preparation" closes the run with. */
   signal: z
     .looseObject({
