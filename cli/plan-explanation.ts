@@ -8,7 +8,6 @@ import type { Plan } from "../core/plan/schema.js";
 import { gateEndpointRegions, type TrafficMode, trafficMode } from "../core/traffic/gates.js";
 import { ROUTE53_API_REGION } from "../core/workflow/global-control-planes.js";
 import type { StepCalls, StepDependency } from "../core/workflow/step-calls.js";
-import { firstDetection } from "../sandbox/alarm-detection.js";
 import {
   type CriticalPath,
   dnsPropagationSeconds,
@@ -22,6 +21,7 @@ import {
 } from "../sandbox/critical-path.js";
 import { type BlockOutline, outlineBlocks } from "../steps/block-outline.js";
 import { workflowDependencies, workflowStepCalls } from "../steps/workflow-calls.js";
+import { type DetectionEstimate, detectionEstimate } from "./detection-estimate.js";
 
 /** One step of a workflow as `plan explain` tells it; steps sharing a leading number run in parallel. */
 export interface ExplainedStep {
@@ -72,24 +72,6 @@ export interface WorkflowExplanation {
   calls: StepCalls[];
   /** Critical calls beyond the recovery region's own APIs: the region left, us-east-1's Route 53 API. */
   dependencies: StepDependency[];
-}
-
-/**
- * The first trigger alarm that reaches kirikae when the active region goes dark (its own alarms never
- * do), from its definition and the modelled latencies (sandbox/alarm-detection.ts). The lost-writes
- * estimate grows from the outage on, so detection plus the hold is the least a data-loss failover loses.
- */
-export interface DetectionEstimate {
-  alarm: string;
-  region: string;
-  seconds: number;
-  basis: string;
-  holdSeconds: number;
-  rpoSeconds: number;
-  /** Detection plus the hold stays under the RPO, so a failover with data loss can still be allowed. */
-  withinRpo: boolean;
-  /** The plan's database.dataLoss: whether a failover beyond the RPO is refused or asked of a person. */
-  dataLoss: Plan["database"]["dataLoss"];
 }
 
 /** What `kirikae plan explain --json` prints for a valid plan. */
@@ -485,23 +467,6 @@ function escalation(plan: Plan, compensation: string): string[] {
   return [
     `If a step fails after the pre-checks, or the run passes its rollback trigger (${plan.timeouts.rollbackAfterMinutes} min after it started): escalate; ${compensation}; a promoted database is never reverted and DNS is not moved by the escalation; a person is notified.`,
   ];
-}
-
-function detectionEstimate(plan: Plan): DetectionEstimate | null {
-  const first = firstDetection(plan, MODELLED_TIMINGS.latencies, plan.activeRegion);
-  if (!first) return null;
-  const seconds = first.ms / 1000;
-  const rpoSeconds = plan.objectives.rpoMinutes * 60;
-  return {
-    alarm: first.alarm.name,
-    region: first.alarm.region,
-    seconds,
-    basis: first.basis,
-    holdSeconds: plan.triggers.holdSeconds,
-    rpoSeconds,
-    withinRpo: seconds + plan.triggers.holdSeconds < rpoSeconds,
-    dataLoss: plan.database.dataLoss,
-  };
 }
 
 function failoverEstimates(plan: Plan): CriticalPathEstimate[] {

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { checkPlanWarnings, type PlanIssue } from "../../core/plan/plan-rules.js";
 import type { Plan } from "../../core/plan/schema.js";
 import type { CliIo } from "../cli-io.js";
+import { detectionWarnings } from "../detection-estimate.js";
 import { EXIT } from "../exit-codes.js";
 import { formatIssues } from "../output.js";
 import { loadPlanArgument } from "../plan-argument.js";
@@ -36,7 +37,7 @@ export function planValidateCommand(io: CliIo): Command {
       const plan = await loadPlanArgument(io, file, { ...options, exitCode: EXIT.failed });
       if (!plan) return;
       const summary = summarise(plan);
-      const warnings = checkPlanWarnings(plan);
+      const warnings = [...checkPlanWarnings(plan), ...detectionWarnings(plan)];
       const report: PlanValidateReport = { ok: true, file, plan: summary, issues: warnings };
       io.out(
         options.json

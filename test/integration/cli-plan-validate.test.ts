@@ -24,21 +24,30 @@ afterAll(async () => {
 });
 
 describe("kirikae plan validate", () => {
-  // Each example has a canary alarm evaluated from its standby region, so none warns.
+  // Each example has a canary alarm evaluated from its standby region, so none warns of a silenced trigger.
   it.each([
     [
       "examples/tokyo-singapore.plan.json",
       'plan "shop" is valid (ap-northeast-1, ap-southeast-1, active ap-northeast-1)',
     ],
     ["examples/virginia-oregon.plan.json", 'plan "orders" is valid (us-east-1, us-west-2, active us-east-1)'],
-    [
-      "examples/oregon-ireland.plan.ts",
-      'plan "payments-api" is valid (us-west-2, eu-west-1, active us-west-2)',
-    ],
   ])("confirms %s with no warning", async (file, verdict) => {
     const result = await kirikae("plan", "validate", file);
 
     expect(result).toEqual({ code: 0, stdout: `✓ ${file}: ${verdict}\n`, stderr: "" });
+  });
+
+  it("warns that payments-api's detection and hold outlast its RPO: a data-loss failover will ask a person", async () => {
+    const file = "examples/oregon-ireland.plan.ts";
+
+    const result = await kirikae("plan", "validate", file);
+
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    // An alarm kept elsewhere (90 s assumed) plus the 120 s hold, against an RPO of 60 s.
+    expect(result.stdout).toContain(
+      "triggers: the first alarm to arrive when us-west-2 goes dark, payments-oregon-health-check, fires after about 90 s; with the 120 s hold that is not under the RPO of 60 s",
+    );
+    expect(result.stdout).toContain("so a failover with data loss would be asked of a person");
   });
 
   it("confirms the weighted TypeScript example and exits 0, with its warning", async () => {
