@@ -69,8 +69,9 @@ export async function prepareCapacity(
   await Promise.all(
     clusters.map((cluster, index) =>
       refusedAsSkipped(skipped, `${cluster.name} in ${region}`, async () => {
-        await raiseToActive(context, deps, cluster, { preparation: true }, states[index]);
-        prepared.push(`${cluster.name}: nodegroups asked for their active sizes`);
+        // Settled: every nodegroup was already at its size, so nothing was asked and nothing needs undoing.
+        const settled = await raiseToActive(context, deps, cluster, { preparation: true }, states[index]);
+        if (!settled) prepared.push(`${cluster.name}: nodegroups asked for their active sizes`);
       }),
     ),
   );
