@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join, relative, sep } from "node:path";
-import { entryOf, NODE_TARGET, shakeableZodImports } from "../infra/esbuild-bundler.js";
+import { join, relative } from "node:path";
+import { deployBuildOptions, entryOf } from "../infra/esbuild-bundler.js";
 
 /** What one handler's deployed bundle holds: its bytes and the AWS SDK client packages compiled into it. */
 export interface BundleContents {
@@ -21,46 +19,18 @@ const SDK_CLIENT = /node_modules\/@aws-sdk\/(client-[^/]+)\//;
 export function bundleContents(
   root: string,
 ): (handlers: readonly string[]) => Promise<Map<string, BundleContents & { text: string }>> {
-  const fromRoot = createRequire(join(root, "package.json"));
-  const zodClassic = join(dirname(fromRoot.resolve("zod/package.json")), "v4", "classic", "external.js");
   const contents = async (handlers: readonly string[]) => {
     const esbuild = await import("esbuild");
     const entries = Object.fromEntries(
       handlers.map((handler) => [handler, join(root, entryOf(handler).file)]),
     );
     const result = await esbuild.build({
-      absWorkingDir: root,
+      ...deployBuildOptions(root),
       // Each entry is bundled whole, as the deploy bundles it alone: no code is split out between them.
       entryPoints: Object.entries(entries).map(([handler, file]) => ({ in: file, out: outName(handler) })),
-      bundle: true,
-      write: false,
       metafile: true,
       outdir: join(root, ".kirikae-bundle"),
       outExtension: { ".js": ".mjs" },
-      platform: "node",
-      target: NODE_TARGET,
-      format: "esm",
-      mainFields: ["module", "main"],
-      minify: true,
-      keepNames: true,
-      treeShaking: true,
-      legalComments: "none",
-      banner: {
-        js: "import{createRequire as __kirikaeCreateRequire}from'node:module';const require=__kirikaeCreateRequire(import.meta.url);",
-      },
-      plugins: [
-        {
-          name: "kirikae-shakeable-zod",
-          setup(build) {
-            build.onLoad({ filter: /\.ts$/ }, async (args) => {
-              if (relative(root, args.path).split(sep).includes("node_modules")) return undefined;
-              const source = await readFile(args.path, "utf8");
-              return { contents: shakeableZodImports(source, zodClassic), loader: "ts" };
-            });
-          },
-        },
-      ],
-      logLevel: "silent",
     });
     const found = new Map<string, BundleContents & { text: string }>();
     for (const handler of handlers) {

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { BuildOptions } from "esbuild";
 import type { BundledHandler, HandlerBundler } from "./bundling.js";
 
 /** The Lambda runtime infra deploys (nodejs22.x); bundles target exactly it. */
@@ -19,47 +20,59 @@ const ENTRY_FILE = "index.mjs";
  */
 export function esbuildBundler(root: string): HandlerBundler {
   const fromRoot = createRequire(join(root, "package.json"));
-  const zodClassic = join(dirname(fromRoot.resolve("zod/package.json")), "v4", "classic", "external.js");
+  const options = deployBuildOptions(root);
   return async (handler) => {
     // A computed specifier keeps bundlers (SST bundles sst.config.ts and what it imports) off esbuild itself.
     const esbuildEntry = fromRoot.resolve("esbuild");
     const esbuild: typeof import("esbuild") = await import(pathToFileURL(esbuildEntry).href);
     const { file, exportName } = entryOf(handler);
     const result = await esbuild.build({
-      absWorkingDir: root,
+      ...options,
       entryPoints: [join(root, file)],
-      bundle: true,
-      write: false,
       outfile: join(root, ".kirikae-bundle", ENTRY_FILE),
-      platform: "node",
-      target: NODE_TARGET,
-      format: "esm",
-      mainFields: ["module", "main"],
-      minify: true,
-      keepNames: true,
-      treeShaking: true,
-      legalComments: "none",
-      // Some of the SDK's dependencies are CommonJS and call require(); ESM has none of its own.
-      banner: {
-        js: "import{createRequire as __kirikaeCreateRequire}from'node:module';const require=__kirikaeCreateRequire(import.meta.url);",
-      },
-      plugins: [
-        {
-          name: "kirikae-shakeable-zod",
-          setup(build) {
-            build.onLoad({ filter: /\.ts$/ }, async (args) => {
-              if (isDependency(root, args.path)) return undefined;
-              const source = await readFile(args.path, "utf8");
-              return { contents: shakeableZodImports(source, zodClassic), loader: "ts" };
-            });
-          },
-        },
-      ],
-      logLevel: "silent",
     });
     const [output] = result.outputFiles;
     if (!output) throw new Error(`esbuild produced nothing for ${handler}`);
     return { files: { [ENTRY_FILE]: output.text }, handler: `index.${exportName}` } satisfies BundledHandler;
+  };
+}
+
+/**
+ * How every handler is bundled for Lambda, whatever its entry and output: what the deploy uses, and what
+ * bench/bundle-contents.ts measures, so the two cannot drift apart.
+ */
+export function deployBuildOptions(root: string): BuildOptions & { write: false } {
+  const fromRoot = createRequire(join(root, "package.json"));
+  const zodClassic = join(dirname(fromRoot.resolve("zod/package.json")), "v4", "classic", "external.js");
+  return {
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    platform: "node",
+    target: NODE_TARGET,
+    format: "esm",
+    mainFields: ["module", "main"],
+    minify: true,
+    keepNames: true,
+    treeShaking: true,
+    legalComments: "none",
+    // Some of the SDK's dependencies are CommonJS and call require(); ESM has none of its own.
+    banner: {
+      js: "import{createRequire as __kirikaeCreateRequire}from'node:module';const require=__kirikaeCreateRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        name: "kirikae-shakeable-zod",
+        setup(build) {
+          build.onLoad({ filter: /\.ts$/ }, async (args) => {
+            if (isDependency(root, args.path)) return undefined;
+            const source = await readFile(args.path, "utf8");
+            return { contents: shakeableZodImports(source, zodClassic), loader: "ts" };
+          });
+        },
+      },
+    ],
+    logLevel: "silent",
   };
 }
 

@@ -1,12 +1,10 @@
-import { auditedAction, recordDecision } from "../audit/audited-action.js";
+import { recordDecision } from "../audit/audited-action.js";
 import { blocksOfKind } from "../blocks/plan-blocks.js";
 import type { EksClusterPlan } from "../plan/schema.js";
 import type { NodegroupState } from "../ports/compute.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
-import { autoScalingGroupUnit } from "../recovery/scale-auto-scaling-group.js";
-import type { CapacityUnit } from "../recovery/scale-capacity.js";
-import { ecsServiceUnit } from "../recovery/scale-ecs-service.js";
-import type { BlockCapacityPorts } from "../recovery/undo-capacity.js";
+import { setAudited } from "../recovery/scale-capacity.js";
+import { type BlockCapacityPorts, capacityBlockUnits } from "../recovery/undo-capacity.js";
 import { executionNameOf } from "../workflow/accept-request.js";
 import type { StepContext } from "../workflow/step-context.js";
 import { AwsCallError } from "../workflow/workflow-errors.js";
@@ -75,7 +73,7 @@ export async function prepareCapacity(
       }),
     ),
   );
-  for (const { id, unit, active } of capacityUnits(context, deps.blockCapacity, region)) {
+  for (const { id, unit, active } of capacityBlockUnits(plan.recovery.blocks, region, deps.blockCapacity)) {
     await refusedAsSkipped(skipped, `${unit.resource} in ${region}`, async () => {
       const current = await unit.read();
       if (current === undefined) {
@@ -83,17 +81,15 @@ export async function prepareCapacity(
         return;
       }
       if (current.requested >= active) return;
-      await auditedAction(
+      await setAudited(
         context,
+        unit,
+        region,
+        { from: current.requested, to: active },
         {
-          action: unit.action,
-          resource: unit.resource,
-          region,
-          before: { requested: current.requested },
-          after: { requested: active },
-          details: { block: id, preparation: true },
+          block: id,
+          preparation: true,
         },
-        () => unit.set(active),
       );
       prepared.push(`${unit.resource}: ${current.requested} → ${active}`);
     });
@@ -119,26 +115,6 @@ function undersized(cluster: EksClusterPlan, states: readonly NodegroupState[]):
       ? [`${cluster.name}/${nodegroup.name} max size ${state.maxSize} < active ${nodegroup.activeSize}`]
       : [];
   });
-}
-
-function capacityUnits(
-  context: StepContext,
-  ports: BlockCapacityPorts,
-  region: string,
-): Array<{ id: string; unit: CapacityUnit; active: number }> {
-  const { blocks } = context.plan.recovery;
-  return [
-    ...blocksOfKind(blocks, "auto-scaling-group").map((block) => ({
-      id: block.id,
-      unit: autoScalingGroupUnit(block, region, ports.autoScaling),
-      active: block.activeCapacity,
-    })),
-    ...blocksOfKind(blocks, "ecs-service").map((block) => ({
-      id: block.id,
-      unit: ecsServiceUnit(block, region, ports.ecs),
-      active: block.activeCount,
-    })),
-  ];
 }
 
 /** A refusal by AWS leaves the block to its own step, which meets it again and handles it there. */

@@ -1,7 +1,7 @@
 import { auditedAction } from "../audit/audited-action.js";
 import type { MutationReceipt } from "../ports/global-database.js";
 import { settled } from "../workflow/polling.js";
-import { rollbackDeadline } from "../workflow/step-context.js";
+import { type AuditScope, rollbackDeadline } from "../workflow/step-context.js";
 import { CapacityNotReady } from "./block-errors.js";
 import { type BlockProgress, type BlockStepContext, phaseRegion } from "./block-step.js";
 
@@ -16,6 +16,31 @@ export interface CapacityUnit {
   /** Undefined: the resource does not exist in the region. */
   read(): Promise<{ requested: number; ready: number } | undefined>;
   set(count: number): Promise<MutationReceipt>;
+}
+
+/**
+ * Asks one unit for a new count between its two audit records: the scale step, the early scale-up and the
+ * escalation's undo all change capacity this way, each saying why in `details`.
+ */
+export function setAudited(
+  context: AuditScope,
+  unit: CapacityUnit,
+  region: string,
+  change: { from: number; to: number },
+  details: Record<string, unknown>,
+): Promise<MutationReceipt> {
+  return auditedAction(
+    context,
+    {
+      action: unit.action,
+      resource: unit.resource,
+      region,
+      before: { requested: change.from },
+      after: { requested: change.to },
+      details,
+    },
+    () => unit.set(change.to),
+  );
 }
 
 export interface CapacityTarget extends CapacityUnit {
@@ -50,17 +75,15 @@ export async function scaleCapacity(
     });
   }
   if (current.requested !== target.wanted) {
-    await auditedAction(
+    await setAudited(
       context,
+      target,
+      region,
+      { from: current.requested, to: target.wanted },
       {
-        action: target.action,
-        resource: target.resource,
-        region,
-        before: { requested: current.requested },
-        after: { requested: target.wanted },
-        details: { block: context.block.id, phase: context.phase },
+        block: context.block.id,
+        phase: context.phase,
       },
-      () => target.set(target.wanted),
     );
   }
   const { ready } = current;

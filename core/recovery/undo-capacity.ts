@@ -1,10 +1,10 @@
-import { auditedAction } from "../audit/audited-action.js";
+import type { Block } from "../blocks/block-schemas.js";
 import { blocksOfKind } from "../blocks/plan-blocks.js";
 import type { AutoScalingPort } from "../ports/auto-scaling.js";
 import type { EcsServicesPort } from "../ports/ecs-services.js";
 import type { StepContext } from "../workflow/step-context.js";
 import { autoScalingGroupUnit } from "./scale-auto-scaling-group.js";
-import type { CapacityUnit } from "./scale-capacity.js";
+import { type CapacityUnit, setAudited } from "./scale-capacity.js";
 import { ecsServiceUnit } from "./scale-ecs-service.js";
 
 export interface BlockCapacityPorts {
@@ -20,8 +20,24 @@ export interface BlockCapacityPorts {
  */
 export async function undoBlockCapacity(context: StepContext, ports: BlockCapacityPorts): Promise<string[]> {
   const region = context.request.targetRegion;
-  const { blocks } = context.plan.recovery;
-  const raised = [
+  const done: string[] = [];
+  for (const { id, unit, active, standby } of capacityBlockUnits(
+    context.plan.recovery.blocks,
+    region,
+    ports,
+  )) {
+    done.push(...(await undoUnit(context, id, unit, { active, standby }, region)));
+  }
+  return done;
+}
+
+/** Each Auto Scaling group and ECS service block of a plan as one unit in `region`, with its two counts. */
+export function capacityBlockUnits(
+  blocks: readonly Block[],
+  region: string,
+  ports: BlockCapacityPorts,
+): Array<{ id: string; unit: CapacityUnit; active: number; standby: number }> {
+  return [
     ...blocksOfKind(blocks, "auto-scaling-group").map((block) => ({
       id: block.id,
       unit: autoScalingGroupUnit(block, region, ports.autoScaling),
@@ -35,11 +51,6 @@ export async function undoBlockCapacity(context: StepContext, ports: BlockCapaci
       standby: block.standbyCount,
     })),
   ];
-  const done: string[] = [];
-  for (const { id, unit, active, standby } of raised) {
-    done.push(...(await undoUnit(context, id, unit, { active, standby }, region)));
-  }
-  return done;
 }
 
 async function undoUnit(
@@ -52,17 +63,15 @@ async function undoUnit(
   const current = await unit.read().catch(() => null);
   if (current === null) return [`${unit.resource} in ${region} left as it is (could not be read)`];
   if (current === undefined || current.requested !== counts.active) return [];
-  await auditedAction(
+  await setAudited(
     context,
+    unit,
+    region,
+    { from: current.requested, to: counts.standby },
     {
-      action: unit.action,
-      resource: unit.resource,
-      region,
-      before: { requested: current.requested },
-      after: { requested: counts.standby },
-      details: { block, compensation: true },
+      block,
+      compensation: true,
     },
-    () => unit.set(counts.standby),
   );
   return [`${unit.resource} in ${region} back to ${counts.standby}`];
 }
