@@ -1,5 +1,5 @@
 import { auditedAction } from "../audit/audited-action.js";
-import type { Plan } from "../plan/schema.js";
+import type { EksClusterPlan, Plan } from "../plan/schema.js";
 import type { AuditScope } from "../workflow/step-context.js";
 import { workloadKey } from "./capacity.js";
 import { clusterFor } from "./plan-lookup.js";
@@ -34,7 +34,27 @@ export async function restoreStandby(
   region: string,
   options: { compensation: boolean },
 ): Promise<RestoreResult> {
-  const cluster = clusterFor(context.plan, region);
+  // Every cluster the plan has in the region: a plan of several EKS blocks has one per block.
+  const clusters = context.plan.compute.clusters.filter((cluster) => cluster.region === region);
+  if (clusters.length === 0) clusterFor(context.plan, region); // throws, naming the missing cluster
+  const result: RestoreResult = { settled: true, changes: [], left: [], waiting: [] };
+  for (const cluster of clusters) {
+    const restored = await restoreCluster(context, deps, cluster, options);
+    result.settled &&= restored.settled;
+    result.changes.push(...restored.changes);
+    result.left.push(...restored.left);
+    result.waiting.push(...restored.waiting);
+  }
+  return result;
+}
+
+async function restoreCluster(
+  context: AuditScope & { plan: Plan },
+  deps: CapacityDeps,
+  cluster: EksClusterPlan,
+  options: { compensation: boolean },
+): Promise<RestoreResult> {
+  const { region } = cluster;
   const result: RestoreResult = { settled: true, changes: [], left: [], waiting: [] };
   const details = options.compensation ? { details: { compensation: true } } : {};
   for (const nodegroup of cluster.nodegroups) {

@@ -1,4 +1,3 @@
-import { blocksOfKind } from "../blocks/plan-blocks.js";
 import type { PlanStatePort } from "../ports/plan-state.js";
 import type { NotifierPort } from "../ports/workflows.js";
 import { type BlockCapacityPorts, undoBlockCapacity } from "../recovery/undo-capacity.js";
@@ -54,20 +53,9 @@ export async function undoPreparation(
   }
   const region = request.targetRegion;
   const undone = [...(previous?.undone ?? [])];
-  let settled = true;
-  let left: string[] = [];
-  for (const block of blocksOfKind(plan.recovery.blocks, "eks")) {
-    if (!block.compute.clusters.some((cluster) => cluster.region === region)) continue;
-    const restored = await restoreStandby(
-      { ...context, plan: { ...plan, compute: block.compute } },
-      deps,
-      region,
-      { compensation: true },
-    );
-    undone.push(...restored.changes);
-    left = [...left, ...restored.left];
-    settled &&= restored.settled;
-  }
+  const restored = await restoreStandby(context, deps, region, { compensation: true });
+  undone.push(...restored.changes);
+  const { settled, left } = restored;
   undone.push(...(await undoBlockCapacity(context, deps.blockCapacity)));
   if (!settled && context.clock.now() < rollbackDeadline(context)) {
     return { status: "pending", undone, left, pollAfterSeconds: UNDO_POLL_SECONDS };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../core/ports/audit.js";
+import { parsedFleetPlan } from "../../examples/generate-fleet-plan.js";
 import type { CallRecord } from "../../sandbox/call-history.js";
 import { type DrillResult, runDrill } from "../../sandbox/drill/run-drill.js";
 import { findScenario, type Scenario } from "../../sandbox/drill/scenarios.js";
@@ -113,6 +114,20 @@ describe("scaling the standby up at the first alarm, while the hold runs (trigge
     expect(result.notifications.some((subject) => subject.includes("alarm cleared within the hold"))).toBe(
       true,
     );
+    expect(result.ok).toBe(true);
+  }, 60_000);
+
+  it("puts back every cluster of a plan with several EKS blocks, not only the first", async () => {
+    // 31 nodegroups: two clusters a region at EKS's 30 a cluster, each its own block; it prepares.
+    const plan = parsedFleetPlan(31);
+    const standbySizes = (result: DrillResult) =>
+      Object.entries(result.final.nodegroups).filter(([key]) => key.startsWith("eu-west-1/"));
+
+    const { result } = await drill(plan, "flapping-alarm");
+
+    expect(result.workflows[0]?.status).toBe("cleared");
+    expect(new Set(standbySizes(result).map(([key]) => key.split("/")[1])).size).toBe(2);
+    expect(standbySizes(result).filter(([, size]) => size !== 1)).toEqual([]);
     expect(result.ok).toBe(true);
   }, 60_000);
 
