@@ -88,8 +88,9 @@ function grant(capability: Capability, scope: GrantScope): PolicyStatement[] {
 }
 
 /**
- * Past this many nodegroups a cluster's grant names the cluster's nodegroups by wildcard: IAM holds a
- * role's inline policies to 10,240 characters (IAM User Guide, "IAM and AWS STS quotas"), and a plan of
+ * Past this many nodegroups a cluster's grant names the cluster's nodegroups by wildcard: IAM holds the
+ * sum of a role's inline policies to 10,240 characters, whitespace not counted (IAM User Guide, "IAM and
+ * AWS STS quotas", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length), and a plan of
  * hundreds of nodegroups listed one by one would be refused at deploy. The wildcard still stops at the
  * plan's own cluster.
  */

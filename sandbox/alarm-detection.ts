@@ -30,7 +30,10 @@ function evaluationMs(periodSeconds: number, latencies: Latencies): number {
 /**
  *   - a health-check alarm kirikae creates: Route 53 calls the endpoint unhealthy (standard interval x
  *     failure threshold; the plan names the health check, not its interval), then HealthCheckStatus must
- *     breach for the alarm's evaluation periods of one minute each (the metric's resolution), then
+ *     breach for the alarm's evaluation periods of one minute each (the metric's resolution; "several
+ *     minutes might elapse between the time that a health check fails and the time that you receive the
+ *     associated SNS notification": Route 53 Developer Guide, "Monitoring health checks using CloudWatch",
+ *     https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html), then
  *     CloudWatch evaluates;
  *   - a metric alarm kirikae creates (a canary, an error rate): the metric breaches from the outage's first
  *     period, so its periods x evaluation periods, then the evaluation;

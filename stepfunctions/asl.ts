@@ -28,7 +28,9 @@ export const TRANSIENT_ERRORS = [
  * A region outage sends every application of every account in it to the same standby region at once, so
  * throttling there lasts as long as the stampede: ten attempts backing off to 30 s (about three minutes at
  * worst, well within any rollback trigger) keep a throttled step from ending a run that would succeed. A
- * drill of 20 plans under an account's shared limits showed runs ending at the sixth attempt.
+ * drill of 20 plans under an account's shared limits showed runs ending at the sixth attempt. Retry's
+ * MaxDelaySeconds and JitterStrategy FULL: Step Functions Developer Guide, "Handling errors in Step
+ * Functions workflows", https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
  */
 export const TRANSIENT_RETRY = {
   ErrorEquals: TRANSIENT_ERRORS,

@@ -32,7 +32,8 @@ export function checkPlanWarnings(plan: Plan): PlanIssue[] {
  * fails, Route 53 answers with the standby's record (a failover record's secondary, or the weighted
  * records left, zero weight included: "If all records with a weight greater than 0 are unhealthy, Route 53
  * considers the zero-weighted records"; Route 53 Developer Guide, "How Amazon Route 53 chooses records when
- * health checking is configured"), so users reach the standby's read-only database before kirikae has
+ * health checking is configured",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html), so users reach the standby's read-only database before kirikae has
  * promoted it. Gates exist to stop exactly that.
  */
 function selfSteeringRecordWarnings(plan: Plan): PlanIssue[] {
